@@ -1,0 +1,179 @@
+"""The index: keeps Chroma and the BM25 index in step with a set of articles.
+
+Ingest is idempotent (ids are content hashes): unchanged documents cost no
+embedding work, changed ones replace their old version, and `prune` removes
+documents whose files are gone. A failed file is reported and skipped;
+nothing already indexed is lost.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from rag.chunk import chunk_document
+from rag.ingest import SUPPORTED_SUFFIXES, IngestError, is_url, load_path, load_url
+from rag.lexical import LexicalIndex
+from rag.models import DocMeta, Document
+from rag.settings import Settings
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[IngestError] = field(default_factory=list)
+    chunks_embedded: int = 0
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.skipped)} unchanged, "
+                f"{len(self.removed)} removed, {len(self.failed)} failed ({self.chunks_embedded} chunks embedded)")
+
+
+def expand_sources(sources: Iterable[str | Path]) -> tuple[list[str | Path], list[IngestError]]:
+    """Files, folders (recursively, supported types) and URLs -> a flat list of sources."""
+    out: list[str | Path] = []
+    errors: list[IngestError] = []
+    for s in sources:
+        if isinstance(s, str) and is_url(s):
+            out.append(s)
+            continue
+        p = Path(s)
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
+                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+        elif p.is_file():
+            out.append(p)
+        else:
+            errors.append(IngestError(str(s), "no such file or folder"))
+    return out, errors
+
+
+class Index:
+    """Lazy handle on the embedder, the Chroma store and the lexical index."""
+
+    def __init__(self, settings: Settings | None = None, embedder=None):
+        self.settings = settings or Settings()
+        self._embedder = embedder
+        self._store = None
+        self._lexical: LexicalIndex | None = None
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from rag.embed import make_embedder
+            self._embedder = make_embedder(self.settings.embedder)
+        return self._embedder
+
+    @property
+    def store(self):
+        if self._store is None:
+            from rag.store import ChromaStore
+            s = self.settings
+            self._store = ChromaStore(s.data_dir, s.chroma_collection, self.embedder, s.chroma_host, s.chroma_port)
+        return self._store
+
+    @property
+    def lexical_dir(self) -> Path:
+        return self.settings.data_dir / f"lexical-{self.settings.chroma_collection}"
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """The BM25 index, rebuilt from Chroma when missing or out of step with it."""
+        if self._lexical is None:
+            lex = LexicalIndex.load(self.lexical_dir)
+            if lex is None or len(lex.records) != self.store.count_chunks():
+                lex = self._rebuild_lexical()
+            self._lexical = lex
+        return self._lexical
+
+    def _rebuild_lexical(self) -> LexicalIndex:
+        lex = LexicalIndex(self.store.all_chunks())
+        lex.save(self.lexical_dir)
+        self._lexical = lex
+        return lex
+
+    # ---- reading ---------------------------------------------------------
+    def documents(self) -> list[tuple[str, DocMeta]]:
+        return sorted(self.store.documents(), key=lambda d: d[1].path)
+
+    def document(self, doc_id: str) -> Document | None:
+        return self.store.get_document(doc_id)
+
+    def is_empty(self) -> bool:
+        return self.store.count_chunks() == 0
+
+    # ---- writing ---------------------------------------------------------
+    def ingest(self, sources: Iterable[str | Path] | None = None, prune: bool = False,
+               progress: bool = False, on_error: Callable[[IngestError], None] | None = None) -> IngestReport:
+        """Load, chunk, embed and store sources (default: the corpus folder)."""
+        corpus = self.settings.corpus_dir
+        items, errors = expand_sources([corpus] if sources is None else sources)
+        report = IngestReport(failed=errors)
+        by_path: dict[str, list[str]] = {}
+        for doc_id, meta in self.store.documents():
+            by_path.setdefault(meta.path, []).append(doc_id)
+
+        docs: list[Document] = []
+        for item in items:
+            try:
+                docs.append(load_url(item) if isinstance(item, str) else load_path(item, corpus))
+            except IngestError as e:
+                report.failed.append(e)
+        for e in report.failed:
+            if on_error:
+                on_error(e)
+
+        todo = []
+        for doc in docs:
+            old = by_path.get(doc.meta.path, [])
+            if old == [doc.id]:
+                report.skipped.append(doc.meta.path)
+            else:
+                todo.append((doc, [i for i in old if i != doc.id]))
+        self._embed_and_store(todo, report, progress)
+
+        if prune:
+            seen = {d.meta.path for d in docs} | {e.source for e in report.failed}
+            gone = [p for p in by_path if p not in seen and not is_url(p) and not (corpus / p).exists()]
+            for p in gone:
+                self.store.delete_documents(by_path[p])
+                report.removed.append(p)
+        if todo or report.removed or self._lexical_stale():
+            self._rebuild_lexical()
+        return report
+
+    def _embed_and_store(self, todo, report: IngestReport, progress: bool) -> None:
+        s = self.settings
+        chunked = [(doc, old, chunk_document(doc, self.embedder.count_tokens, s.chunk_max_tokens,
+                                             s.chunk_overlap_sentences)) for doc, old in todo]
+        total = sum(len(c) for _, _, c in chunked)
+        bar = None
+        if progress and total:
+            from tqdm import tqdm
+            bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr, leave=False)
+        for doc, old, chunks in chunked:
+            vectors = self.embedder.embed([c.text for c in chunks])
+            self.store.put_document(doc, chunks, vectors)
+            self.store.delete_documents(old)  # only after the new version is fully stored
+            (report.updated if old else report.added).append(doc.meta.path)
+            report.chunks_embedded += len(chunks)
+            if bar:
+                bar.update(len(chunks))
+        if bar:
+            bar.close()
+
+    def remove(self, path_or_id: str) -> list[str]:
+        """Remove a document by corpus-relative path, URL or id; returns the removed ids."""
+        ids = [i for i, m in self.store.documents() if path_or_id in (i, m.path)]
+        if ids:
+            self.store.delete_documents(ids)
+            self._rebuild_lexical()
+        return ids
+
+    def _lexical_stale(self) -> bool:
+        lex = LexicalIndex.load(self.lexical_dir)
+        return lex is None or len(lex.records) != self.store.count_chunks()

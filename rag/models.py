@@ -1,0 +1,135 @@
+"""Typed objects passed between the pipeline stages.
+
+Internal stages use frozen dataclasses; everything that becomes JSON (the
+Answer contract in DESIGN.md) is a pydantic model.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """What an article states about itself; unknown is None, never guessed."""
+
+    path: str  # relative to the corpus folder, or the URL for web pages
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    place: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned article. `id` is the content hash of `text` plus metadata."""
+
+    id: str
+    text: str
+    meta: DocMeta
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of whole sentences: `doc_text[start:end] == text`."""
+
+    id: str
+    doc_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class RetrievedChunk:
+    chunk: Chunk
+    meta: DocMeta
+    score: float
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Metadata filters for retrieval (all optional, combined with AND)."""
+
+    outlets: tuple[str, ...] = ()
+    published_from: str | None = None  # YYYY-MM-DD inclusive
+    published_to: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.outlets or self.published_from or self.published_to)
+
+
+@dataclass
+class Turn:
+    """One earlier exchange of a chat, used to rewrite follow-up questions."""
+
+    question: str
+    answer: str = ""
+
+
+@dataclass
+class ChainInput:
+    question: str
+    history: list[Turn] = field(default_factory=list)
+    filters: Filters = field(default_factory=Filters)
+    k: int | None = None
+
+
+# ---- JSON contract -------------------------------------------------------
+
+class Source(BaseModel):
+    id: str
+    path: str
+    title: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    url: str | None = None
+
+    @classmethod
+    def from_meta(cls, doc_id: str, meta: DocMeta) -> "Source":
+        return cls(id=doc_id, path=meta.path, title=meta.title, outlet=meta.outlet,
+                   published=meta.published, url=meta.url)
+
+    @property
+    def label(self) -> str:
+        """How an answer names this source: outlet, else title, else file name."""
+        return self.outlet or self.title or self.path.rsplit("/", 1)[-1]
+
+
+class Quote(BaseModel):
+    id: int
+    text: str
+    source: Source
+    start: int
+    end: int
+
+
+class Conflict(BaseModel):
+    topic: str
+    kind: Literal["contradiction", "differs"]
+    note: str
+    quote_ids: list[int]
+
+
+class Timings(BaseModel):
+    retrieve: float = 0.0
+    answer: float = 0.0
+    total: float = 0.0
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    abstained: bool
+    quotes: list[Quote] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    timings_ms: Timings = Field(default_factory=Timings)
+    interpreted_as: str | None = None  # the standalone question when a follow-up was rewritten
+    complete: bool = True  # False on partial answers yielded while streaming

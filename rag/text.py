@@ -1,0 +1,136 @@
+"""Text primitives shared by chunking, answering and verification."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations after which a period does not end a sentence.
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "gen", "col", "lt", "sgt", "capt", "gov",
+    "sen", "rep", "pres", "inc", "ltd", "co", "corp", "vs", "etc", "no", "jan", "feb", "mar", "apr",
+    "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "est", "fig", "e.g", "i.e",
+}
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+def _is_false_boundary(text: str, end_of_punct: int, start_of_punct: int) -> bool:
+    """True when the period belongs to an abbreviation or initial, not a sentence end."""
+    if text[start_of_punct] != ".":
+        return False
+    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:start_of_punct])
+    if word:
+        w = word.group(1).lower()
+        if w in _ABBREV or len(w.replace(".", "")) == 1 or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w):
+            return True  # "U.S.", "e.g.", "J. Smith"
+    nxt = text[end_of_punct:].lstrip()
+    return bool(nxt) and nxt[0].islower()
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
+    """Split text[start:end] into sentence spans (offsets into `text`), trimmed of whitespace.
+
+    Line breaks always end a sentence (headlines, list items and paragraphs are
+    separate units in scraped articles).
+    """
+    end = len(text) if end is None else end
+    spans: list[Span] = []
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        ls, le = start + line.start(), start + line.end()
+        cur = ls
+        for m in _BOUNDARY.finditer(text, ls, le):
+            if _is_false_boundary(text, m.end(), m.start()):
+                continue
+            spans.append(Span(cur, m.end()))
+            cur = m.end()
+        spans.append(Span(cur, le))
+    out = []
+    for s in spans:
+        a, b = s.start, s.end
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append(Span(a, b))
+    return out
+
+
+_TYPO = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u2026": "...",
+})
+
+
+def normalize_with_map(text: str) -> tuple[str, list[int]]:
+    """Typography- and whitespace-normalised text, plus the source index of every output char.
+
+    Curly quotes become straight, dashes become '-', every whitespace run becomes
+    one space. `index_map[i]` is the position in `text` of normalised char `i`.
+    """
+    out: list[str] = []
+    index_map: list[int] = []
+    prev_space = False
+    for i, ch in enumerate(text):
+        rep = ch.translate(_TYPO)
+        if rep.isspace():
+            if prev_space:
+                continue
+            rep, prev_space = " ", True
+        else:
+            prev_space = False
+        for c in rep:
+            out.append(c)
+            index_map.append(i)
+    return "".join(out), index_map
+
+
+def normalize(text: str) -> str:
+    return normalize_with_map(text)[0].strip()
+
+
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are aren't as at be because been before being below
+between both but by can could did didn't do does doesn't doing don't down during each few for from further
+had has have having he her here hers herself him himself his how i if in into is isn't it it's its itself
+just me more most my myself no nor not of off on once only or other our ours ourselves out over own same
+she should so some such than that that's the their theirs them themselves then there these they this those
+through to too under until up very was wasn't we were what when where which while who whom why will with
+would you your yours yourself also says said say according much many tell did does
+""".split())
+
+
+def stem(word: str) -> str:
+    """A light, deterministic English stemmer (plural and common verb endings)."""
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    for suf, rep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if w.endswith(suf) and len(w) - len(suf) >= 3 and not w.endswith(("ss", "us", "is")):
+            return w[: len(w) - len(suf)] + rep
+    return w
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased, stemmed content words: the vocabulary of lexical matching."""
+    out = []
+    for w in words(text):
+        lw = w.lower().replace("’", "'")
+        if lw in STOPWORDS or len(lw) < 2 and not lw.isdigit():
+            continue
+        out.append(stem(lw))
+    return out
