@@ -99,8 +99,12 @@ class Source(BaseModel):
 
     @property
     def label(self) -> str:
-        """How an answer names this source: outlet, else title, else file name."""
-        return self.outlet or self.title or self.path.rsplit("/", 1)[-1]
+        """How an answer names this source: outlet, else (short) title, else file name."""
+        if self.outlet:
+            return self.outlet
+        if self.title:
+            return self.title if len(self.title) <= 60 else self.title[:57].rsplit(" ", 1)[0] + "…"
+        return self.path.rsplit("/", 1)[-1]
 
 
 class Quote(BaseModel):

@@ -56,6 +56,8 @@ class _OurEmbeddings:
         self._embedder = embedder
 
     def __call__(self, input: Sequence[str]) -> list:
+        if self._embedder is None:
+            raise StoreError("open the collection through rag.store.ChromaStore to embed")
         return list(self._embedder.embed(list(input)))
 
     def embed_query(self, input: Sequence[str]) -> list:
@@ -68,12 +70,18 @@ class _OurEmbeddings:
     def is_legacy(self) -> bool:
         return False
 
+    def default_space(self) -> str:
+        return "cosine"
+
+    def supported_spaces(self) -> list[str]:
+        return ["cosine"]
+
     def get_config(self) -> dict:
         return {}
 
     @staticmethod
     def build_from_config(config: dict) -> "_OurEmbeddings":
-        raise StoreError("open the collection through rag.store.ChromaStore")
+        return _OurEmbeddings(None)  # vectors are always passed explicitly
 
 
 class ChromaStore:

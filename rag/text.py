@@ -3,6 +3,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("english")
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREV = {
@@ -114,15 +119,13 @@ would you your yours yourself also says said say according much many tell did do
 """.split())
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """A light, deterministic English stemmer (plural and common verb endings)."""
+    """Snowball (Porter 2) stem of a lower-cased word, possessive removed."""
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
-    for suf, rep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if w.endswith(suf) and len(w) - len(suf) >= 3 and not w.endswith(("ss", "us", "is")):
-            return w[: len(w) - len(suf)] + rep
-    return w
+    return _STEMMER.stemWord(w)
 
 
 def terms(text: str) -> list[str]:

@@ -1,0 +1,93 @@
+"""What every answerer produces (a Draft of quote claims) and how a verified Draft becomes an Answer."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from rag.models import ChainInput, Document, Quote, RetrievedChunk
+from rag.verify import QuoteClaim, verify
+
+
+@dataclass(frozen=True)
+class DraftClaim:
+    """One statement of the answer, carried entirely by one quote."""
+
+    quote: QuoteClaim
+    part: int = 0  # index of the sub-question it answers
+
+
+@dataclass
+class Draft:
+    parts: list[str]  # the (sub-)questions answered
+    claims: list[DraftClaim] = field(default_factory=list)
+    closest: list[QuoteClaim] = field(default_factory=list)  # shown when nothing answers
+
+
+class Answerer(Protocol):
+    def draft(self, request: ChainInput, question: str, retrieved: list[RetrievedChunk],
+              documents: dict[str, Document]) -> Draft: ...
+
+
+@dataclass
+class Composed:
+    markdown: str
+    quotes: list[Quote]
+    abstained: bool
+
+
+_ATTRIBUTION = re.compile(
+    r"^(?P<who>(?:(?:a|an|the|one)\s+)?[\w’'.\- ]{2,60}?)\s+(?:has\s+|had\s+)?(?:recently\s+)?"
+    r"(?:reported|reports|said|says|estimated|estimates|found|finds|noted|warned|suggest|suggests|stated)\b",
+    re.I)
+_ACCORDING = re.compile(r"\baccording to (?P<who>(?:the\s+)?[\w’'.\- ]{2,60}?)(?:[,.(]|$)", re.I)
+
+
+def cited_party(sentence: str) -> str | None:
+    """Who a sentence attributes its claim to ("A German think tank", "KCNA"), if anyone."""
+    m = _ACCORDING.search(sentence) or _ATTRIBUTION.match(sentence)
+    if not m:
+        return None
+    who = m.group("who").strip()
+    if len(who.split()) > 7 or who.lower() in ("it", "he", "she", "they", "this", "that", "kim"):
+        return None
+    return who[0].lower() + who[1:] if who.split()[0].lower() in ("a", "an", "the", "one", "reports") else who
+
+
+def compose(draft: Draft, documents: dict[str, Document]) -> Composed:
+    """Verify the draft's quotes, number the survivors, and write the markdown from them only."""
+    checked = verify([c.quote for c in draft.claims], documents)
+    quotes: list[Quote] = []
+    lines: list[str] = []
+    answered_parts: set[int] = set()
+    for claim, quote in zip(draft.claims, checked):
+        if quote is None:  # not in the source: the claim is dropped with its quote
+            continue
+        quote.id = len(quotes) + 1
+        quotes.append(quote)
+        answered_parts.add(claim.part)
+        lines.append(_attributed_line(quote))
+    missing = [p for i, p in enumerate(draft.parts) if i not in answered_parts]
+    if not quotes:
+        closest = [q for q in verify(draft.closest, documents) if q is not None]
+        for q in closest:
+            q.id = len(quotes) + 1
+            quotes.append(q)
+        text = "**The sources don't say.** None of the indexed articles answers this question."
+        if quotes:
+            refs = " ".join(f"[{q.id}]" for q in quotes)
+            text += f" The closest passages ({refs}) are shown for reference; they do not answer it."
+        return Composed(text, quotes, True)
+    if missing:
+        lines.append("**Not answered by the sources:** " + "; ".join(f"“{m.rstrip('?')}?”" for m in missing))
+    return Composed("\n\n".join(lines), quotes, False)
+
+
+def _attributed_line(q: Quote) -> str:
+    src = q.source
+    label = f"**{src.label}**"
+    if src.published:
+        label += f" ({src.published})"
+    who = cited_party(q.text)
+    lead = f"{label}, citing {who}" if who else label
+    return f"{lead}: “{' '.join(q.text.split())}” [{q.id}]"

@@ -1,0 +1,237 @@
+"""Disagreement notes: compare typed claims about the same slot across independent sources.
+
+Precision over recall: two claims are compared only when they have the same
+kind and unit, come from different independent voices (syndicated copies count
+once), and their clauses talk about the same thing (shared verbs/nouns after
+stemming and synonyms, no opposite verbs, overlapping names). Then:
+same figure in other words -> agreement (no note); intervals that overlap but
+differ (a range under a bound, rounding, precision) -> `differs`; disjoint
+intervals -> `contradiction`.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Literal
+
+from rag.claims import STOPWORDS, Claim, Kind, Mention, concept, extract_claims
+from rag.models import Conflict, DocMeta, Document, Quote, Source
+
+Relation = Literal["agree", "differs", "contradiction"]
+_KINDS: frozenset[Kind] = frozenset({"money", "count", "percent", "date"})
+_ASKS = [(r"\bhow much\b", {"money", "percent"}),
+         (r"\b(?:cost|worth|value|price|spen[dt]|paid|pay|budget|fund\w*|money|dollars?|euros?|aid)\b", {"money"}),
+         (r"\bhow many\b|\bnumber of\b", {"count"}),
+         (r"\bper ?cent|\bpercentage\b|\bshare\b|\bproportion\b|%", {"percent"}),
+         (r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", {"date"})]
+_OPPOSITE = [(concept(a), concept(b)) for a, b in
+             [("supply", "receive"), ("buy", "sell"), ("rise", "fall"), ("win", "lose"), ("import", "export")]]
+_LABEL = {"money": "amount", "count": "number of", "percent": "share", "date": "date of"}
+
+
+@dataclass(frozen=True)
+class Found:
+    """A claim read from a quote, with the independent voice it belongs to."""
+
+    quote: Quote
+    claim: Claim
+    voice: str  # first doc id of its near-duplicate group
+
+
+@dataclass(frozen=True)
+class Verdict:
+    relation: Relation
+    wide_first: bool = True  # whether the first claim is the wider one (named first in the note)
+    how: str = ""  # how the narrower claim relates to the wider one
+
+
+@dataclass(frozen=True)
+class PassagePair:
+    """Two passages from different sources and the relation a reader would see."""
+
+    a: str
+    b: str
+    expected: Relation
+    question: str = ""
+    published_a: str | None = None
+    published_b: str | None = None
+
+
+# ---- independent voices ----------------------------------------------------
+def _shingles(text: str, n: int = 5) -> set[str]:
+    words = re.findall(r"\w+", text.lower())
+    return {" ".join(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
+
+
+def independent_groups(documents: list[Document], threshold: float = 0.6) -> list[list[str]]:
+    """Group doc ids that are near-duplicate / syndicated copies (word-shingle Jaccard or containment); each group = one independent voice."""
+    ids = list(dict.fromkeys(d.id for d in documents))
+    shingles = {d.id: _shingles(d.text) for d in documents}
+    parent = {i: i for i in ids}
+
+    def root(i: str) -> str:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    for x, y in combinations(ids, 2):
+        sx, sy = shingles[x], shingles[y]
+        if sx and sy and len(sx & sy) / min(len(sx), len(sy)) >= threshold:
+            parent[root(y)] = root(x)
+    groups: dict[str, list[str]] = {}
+    for i in ids:
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())
+
+
+# ---- comparing two claims ------------------------------------------------------
+def asked_kinds(question: str) -> frozenset[Kind]:
+    """The kinds of figure a question asks for (all kinds when it does not say)."""
+    kinds = {k for rx, ks in _ASKS if re.search(rx, question, re.I) for k in ks}
+    return frozenset(kinds) or _KINDS
+
+
+def comparable(a: Claim, b: Claim) -> bool:
+    """Whether two claims measure the same thing (conservative)."""
+    x, y = a.mention, b.mention
+    if x.kind != y.kind or x.unit != y.unit:
+        return False
+    if a.slot.entities and b.slot.entities and not a.slot.entities & b.slot.entities:
+        return False
+    ca, cb = set(a.slot.concepts) - {x.unit}, set(b.slot.concepts) - {y.unit}
+    only_a, only_b = ca - cb, cb - ca
+    if any((p in only_a and q in only_b) or (q in only_a and p in only_b) for p, q in _OPPOSITE):
+        return False
+    after_a, after_b = a.slot.after - {x.unit}, b.slot.after - {y.unit}
+    if after_a and after_b and not (after_a & cb or after_b & ca):
+        return False  # different objects: "$5bn on research" vs "$8bn on marketing"
+    shared, small = len(ca & cb), min(len(ca), len(cb))
+    need = 2 if x.kind == "date" else min(2, small)
+    return small > 0 and shared >= need and 2 * shared >= small
+
+
+def _close(u: float, v: float) -> bool:
+    return u == v or math.isclose(u, v, rel_tol=1e-9)
+
+
+def _inside(inner: Mention, outer: Mention) -> bool:
+    return outer.low <= inner.low + abs(inner.low) * 1e-9 and inner.high <= outer.high + abs(outer.high) * 1e-9
+
+
+def relate(a: Claim, b: Claim) -> Verdict:
+    """Agreement, a compatible difference, or a contradiction between two comparable claims."""
+    x, y = a.mention, b.mention
+    points = {"exact", "about"}
+    if (x.value is not None and y.value is not None and {x.qualifier, y.qualifier} <= points
+            and _close(x.value, y.value)) or (x.qualifier == y.qualifier and _close(x.low, y.low)
+                                              and _close(x.high, y.high)):
+        return Verdict("agree")
+    if max(x.low, y.low) >= min(x.high, y.high):
+        return Verdict("contradiction")
+    wide_first = _inside(y, x) or not _inside(x, y)
+    wide, narrow = (x, y) if wide_first else (y, x)
+    if not _inside(narrow, wide):
+        how = "which only partly overlaps it" if x.kind == "date" else "which overlaps it but is not the same figure"
+    elif x.kind == "date":
+        how = "a more precise date within it"
+    else:
+        how = {"upper": "which fits under that bound", "lower": "which fits above that floor",
+               "range": "which falls within that range"}.get(wide.qualifier, "a more precise figure consistent with it")
+    return Verdict("differs", wide_first, how)
+
+
+# ---- notes -----------------------------------------------------------------------
+def _speaker(f: Found) -> str:
+    label, cite = f.quote.source.label, f.claim.slot.attribution
+    return f"{label} (citing {cite})" if cite and cite.lower() not in label.lower() else label
+
+
+def _figure(f: Found) -> str:
+    shown = f.claim.shown
+    return shown[0].lower() + shown[1:] if f.claim.mention.assumption else shown
+
+
+def _topic(a: Found, b: Found) -> str:
+    shared = set(a.claim.slot.concepts) & set(b.claim.slot.concepts)
+    picked: dict[str, str] = {}
+    for w, c in zip(a.claim.slot.words, a.claim.slot.concepts):
+        if c in shared:
+            picked.setdefault(c, w)
+    return " ".join([_LABEL[a.claim.mention.kind], *list(picked.values())[:4]])
+
+
+def _conflict(a: Found, b: Found, v: Verdict) -> Conflict:
+    if v.relation == "contradiction":
+        note = (f"{_speaker(a)} says {_figure(a)} [{a.quote.id}], but {_speaker(b)} says "
+                f"{_figure(b)} [{b.quote.id}]; both cannot be true.")
+    else:
+        w, n = (a, b) if v.wide_first else (b, a)
+        note = (f"{_speaker(w)} says {_figure(w)} [{w.quote.id}]; {_speaker(n)} puts it at "
+                f"{_figure(n)} [{n.quote.id}], {v.how}.")
+    return Conflict(topic=_topic(a, b), kind=v.relation, note=note, quote_ids=sorted({a.quote.id, b.quote.id}))
+
+
+def _claims(q: Quote, doc: Document | None) -> list[Claim]:
+    """Claims inside a quote, read in their sentence of the document when it is available."""
+    published = doc.meta.published if doc else q.source.published
+    if doc is not None and doc.text[q.start:q.end] == q.text:
+        return extract_claims(doc.text, published, (q.start, q.end))
+    return extract_claims(q.text, published)
+
+
+def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Document]) -> list[Conflict]:
+    """Disagreement notes between the quotes of independent sources, most relevant first."""
+    docs = {q.source.id: d for q in quotes if (d := documents.get(q.source.id)) is not None}
+    voice = {i: g[0] for g in independent_groups(list(docs.values())) for i in g}
+    kinds = asked_kinds(question)
+    found = [Found(q, c, voice.get(q.source.id, q.source.id))
+             for q in quotes for c in _claims(q, docs.get(q.source.id)) if c.mention.kind in kinds]
+    terms = {w for w in re.findall(r"[a-z]+", question.lower()) if w not in STOPWORDS}
+    asked = {concept(w) for w in terms} | {w[:4] for w in terms}  # concepts, and name stems
+    scored, seen = [], set()
+    for a, b in combinations(found, 2):
+        if a.voice == b.voice or not comparable(a.claim, b.claim):
+            continue
+        verdict = relate(a.claim, b.claim)
+        key = frozenset({(a.voice, a.claim.surface), (b.voice, b.claim.surface)})
+        if verdict.relation == "agree" or key in seen:
+            continue
+        seen.add(key)
+        relevance = len(asked & {*a.claim.slot.concepts, *b.claim.slot.concepts,
+                                 *a.claim.slot.entities, *b.claim.slot.entities})
+        if asked and not relevance:
+            continue  # not about what was asked
+        scored.append((-relevance, verdict.relation != "contradiction", _conflict(a, b, verdict)))
+    return [c for *_, c in sorted(scored, key=lambda s: s[:2])]
+
+
+def conflicts_markdown(conflicts: list[Conflict]) -> str:
+    """A short '**Sources disagree.** ...' paragraph for the markdown answer ('' when none)."""
+    return "**Sources disagree.** " + " ".join(c.note for c in conflicts) if conflicts else ""
+
+
+# ---- evaluation ------------------------------------------------------------------
+def predict(pair: PassagePair) -> Relation:
+    """The relation find_conflicts reports between two passages from different sources."""
+    quotes = []
+    docs = {}
+    for n, (text, published) in enumerate([(pair.a, pair.published_a), (pair.b, pair.published_b)], 1):
+        doc = Document(f"doc{n}", text, DocMeta(path=f"source-{n}.md", outlet=f"Source {n}", published=published))
+        docs[doc.id] = doc
+        quotes.append(Quote(id=n, text=text, source=Source.from_meta(doc.id, doc.meta), start=0, end=len(text)))
+    kinds = {c.kind for c in find_conflicts(pair.question, quotes, docs)}
+    return "contradiction" if "contradiction" in kinds else "differs" if kinds else "agree"
+
+
+def evaluate_pairs(pairs: list[PassagePair]) -> dict[str, dict[str, float]]:
+    """Precision and recall of each relation over labelled passage pairs."""
+    got = [(p.expected, predict(p)) for p in pairs]
+    report = {}
+    for rel in ("agree", "differs", "contradiction"):
+        hits = sum(e == rel and g == rel for e, g in got)
+        said, truth = sum(g == rel for _, g in got), sum(e == rel for e, _ in got)
+        report[rel] = {"precision": hits / said if said else 1.0, "recall": hits / truth if truth else 1.0,
+                       "support": float(truth)}
+    return report

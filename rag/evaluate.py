@@ -1,0 +1,375 @@
+"""Grounding evals: run a JSONL table of cases through the chain and score it.
+
+Deterministic metrics (regexes and string checks, no LLM); None = nothing to measure:
+- quote_verbatim_rate: quotes with document.text[start:end] == quote.text, over all quotes.
+- citation_precision: in answered cases expecting facts or sources, the share of verbatim
+  quotes that match a required fact or come from a required source.
+- fact_recall / source_recall: required (case, fact) pairs matched by, and (case, source)
+  pairs cited in, the verbatim quotes of an answer (an abstention delivers none).
+- abstention_precision / _recall / _accuracy: "abstained" is the positive class.
+- conflict_precision / _recall: any conflict note vs expect.conflict; the _differs and
+  _contradiction variants score each kind. Cases with conflict null are not counted.
+- retrieval_recall_at_k: gold passages found inside the top-k chunks.
+- wrong_answer_rate: share of cases with `forbid` patterns whose answer quotes one.
+- latency_p50_ms / latency_p95_ms: wall time of chain.invoke after one warm-up call.
+- error_rate: cases where the chain raised (they fail and get no latency).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from pydantic import BaseModel, computed_field
+
+from rag import eval_report
+from rag.eval_thresholds import THRESHOLDS
+from rag.models import Answer, Conflict, Document, Quote, Turn
+from rag.settings import Settings
+
+_QUOTE_MARKS = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
+_KINDS = ("differs", "contradiction")
+
+
+def norm(text: str) -> str:
+    """Straight quote marks and single spaces: the form facts and gold are matched in."""
+    return re.sub(r"\s+", " ", text.translate(_QUOTE_MARKS)).strip()
+
+
+def literal_pattern(text: str) -> str:
+    """A regex matching `text` as whole words, with any whitespace between them."""
+    return r"(?<!\w)" + r"\s+".join(re.escape(w) for w in norm(text).split()) + r"(?!\w)"
+
+
+class Expect(BaseModel):
+    abstain: bool | None = False  # None: either is acceptable
+    facts: list[str] = []  # regexes, case-insensitive, over the verbatim quotes
+    sources: list[str] = []  # corpus-relative paths that must be cited
+    conflict: Literal["differs", "contradiction", "none", "any"] | None = None
+    gold: list[str] = []  # passages retrieval should return
+    forbid: list[str] = []  # regexes no answer quote may match
+
+
+class Case(BaseModel):
+    id: str
+    category: str
+    question: str
+    history: list[Turn] = []  # earlier turns of a chat, for follow-ups
+    expect: Expect
+
+
+class ExternalDoc(BaseModel):
+    id: str
+    title: str | None = None
+    text: str
+
+
+class ExternalCase(BaseModel):
+    """Public multi-document QA format: the case carries its own documents."""
+
+    id: str
+    question: str
+    documents: list[ExternalDoc]
+    answers: list[str]
+    wrong_answers: list[str] = []
+    expect_conflict: bool | None = None
+
+    def to_case(self) -> Case:
+        texts = [norm(d.text) for d in self.documents]
+        conflict = None if self.expect_conflict is None else ("any" if self.expect_conflict else "none")
+        return Case(id=self.id, category="external", question=self.question, expect=Expect(
+            abstain=not self.answers, conflict=conflict,
+            facts=["|".join(literal_pattern(a) for a in self.answers)] if self.answers else [],
+            forbid=[literal_pattern(w) for w in self.wrong_answers],
+            gold=[a for a in self.answers if any(norm(a) in t for t in texts)]))
+
+
+def load_dataset(path: Path) -> tuple[list[Case], list[ExternalDoc]]:
+    """Read JSONL grounding cases and/or external cases (rows with `documents`)."""
+    cases: list[Case] = []
+    docs: list[ExternalDoc] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if "documents" in row:
+                ext = ExternalCase.model_validate(row)
+                docs += ext.documents
+                cases.append(ext.to_case())
+            else:
+                cases.append(Case.model_validate(row))
+        except ValueError as e:
+            raise ValueError(f"{path}:{n}: {e}") from None
+    return cases, docs
+
+
+def write_corpus(docs: list[ExternalDoc], folder: Path) -> list[Path]:
+    """Write each distinct document as a Markdown file with a title front matter."""
+    folder.mkdir(parents=True, exist_ok=True)
+    texts: dict[str, str] = {}
+    for doc in docs:
+        if texts.setdefault(doc.id, doc.text) != doc.text:
+            raise ValueError(f"document id {doc.id!r} is used for two different texts")
+    paths = []
+    for doc in {d.id: d for d in docs}.values():
+        path = folder / f"{len(paths):04d}-{re.sub(r'[^A-Za-z0-9_-]+', '-', doc.id)[:60]}.md"
+        path.write_text(f"---\ntitle: {json.dumps(doc.title)}\n---\n{doc.text}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+class EvalChain(Protocol):
+    """What the runner needs from `build_chain(settings)` (a fake in tests)."""
+
+    retriever: Any  # .search(question, k=k) -> list[RetrievedChunk]
+
+    def invoke(self, input: dict) -> Answer: ...
+    def documents(self, doc_id: str) -> Document | None: ...
+
+
+class QuoteResult(BaseModel):
+    id: int
+    text: str
+    path: str
+    verbatim: bool
+
+
+class CaseResult(BaseModel):
+    id: str
+    category: str
+    question: str
+    expect: Expect
+    answer: str = ""
+    abstained: bool = False
+    quotes: list[QuoteResult] = []
+    conflicts: list[Conflict] = []
+    facts_found: list[bool] = []
+    sources_cited: list[bool] = []
+    relevant_quotes: int = 0  # cited quotes matching a required fact or source
+    forbidden_hits: list[str] = []
+    gold_found: list[bool] = []
+    latency_ms: float | None = None  # None when the chain raised
+    reasons: list[str] = []  # why the case failed; empty = passed
+
+    @computed_field
+    @property
+    def passed(self) -> bool:
+        return not self.reasons
+
+    @property
+    def cited(self) -> list[QuoteResult]:
+        """The verbatim quotes an answer presents (none when it abstained)."""
+        return [] if self.abstained else [q for q in self.quotes if q.verbatim]
+
+
+def _same_path(cited: str, required: str) -> bool:
+    return cited == required or cited.endswith("/" + required)
+
+
+def _is_verbatim(documents: Callable[[str], Document | None], quote: Quote) -> bool:
+    try:
+        doc = documents(quote.source.id)
+    except LookupError:
+        doc = None
+    return doc is not None and doc.text[quote.start:quote.end] == quote.text
+
+
+def score_case(case: Case, answer: Answer, documents: Callable[[str], Document | None],
+               retrieved: list[str], latency_ms: float) -> CaseResult:
+    """Check one answer against its case; `reasons` lists every failed check."""
+    e = case.expect
+    quotes = [QuoteResult(id=q.id, text=q.text, path=q.source.path, verbatim=_is_verbatim(documents, q))
+              for q in answer.quotes]
+    r = CaseResult(id=case.id, category=case.category, question=case.question, expect=e, answer=answer.answer,
+                   abstained=answer.abstained, quotes=quotes, conflicts=answer.conflicts, latency_ms=latency_ms)
+    cited = [(norm(q.text), q.path) for q in r.cited]
+    r.facts_found = [bool(re.search(f, "\n".join(t for t, _ in cited), re.I)) for f in e.facts]
+    r.sources_cited = [any(_same_path(p, s) for _, p in cited) for s in e.sources]
+    r.relevant_quotes = sum(any(re.search(f, t, re.I) for f in e.facts) or any(_same_path(p, s) for s in e.sources)
+                            for t, p in cited)
+    presented = [] if r.abstained else [norm(q.text) for q in quotes]
+    r.forbidden_hits = [f for f in e.forbid if any(re.search(f, t, re.I) for t in presented)]
+    chunks = [norm(t) for t in retrieved]
+    r.gold_found = [any(norm(g) in c for c in chunks) for g in e.gold]
+
+    why = [f"quote [{q.id}] is not verbatim in {q.path}" for q in quotes if not q.verbatim]
+    if e.abstain is not None and r.abstained != e.abstain:
+        why.append("abstained, expected an answer" if r.abstained else "answered, expected abstention")
+    why += [f"fact /{f}/ not in the quotes" for f, ok in zip(e.facts, r.facts_found) if not ok]
+    why += [f"source {s} not cited" for s, ok in zip(e.sources, r.sources_cited) if not ok]
+    why += [f"a quote presents /{f}/" for f in r.forbidden_hits]
+    kinds = sorted({c.kind for c in r.conflicts})
+    if e.conflict == "none" and kinds:
+        why.append(f"unexpected conflict note ({', '.join(kinds)})")
+    elif e.conflict == "any" and not kinds:
+        why.append("no conflict note")
+    elif e.conflict in _KINDS and e.conflict not in kinds:
+        why.append(f"no '{e.conflict}' conflict note (got: {', '.join(kinds) or 'none'})")
+    why += [f"gold passage not retrieved: {g[:60]!r}" for g, ok in zip(e.gold, r.gold_found) if not ok]
+    r.reasons = why
+    return r
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return round(num / den, 4) if den else None
+
+
+def _percentile(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    s, i = sorted(values), (len(values) - 1) * p
+    lo, hi = int(i), min(int(i) + 1, len(values) - 1)
+    return round(s[lo] + (s[hi] - s[lo]) * (i - lo), 2)
+
+
+def compute_metrics(results: list[CaseResult]) -> dict[str, float | None]:
+    """Aggregate per-case results into the metrics defined in the module docstring."""
+    n = len(results)
+    m: dict[str, float | None] = {"cases": n, "pass_rate": _ratio(sum(r.passed for r in results), n),
+                                  "error_rate": _ratio(sum(r.latency_ms is None for r in results), n)}
+    quotes = [q for r in results for q in r.quotes]
+    m["quote_verbatim_rate"] = _ratio(sum(q.verbatim for q in quotes), len(quotes))
+    cite = [r for r in results if not r.abstained and (r.expect.facts or r.expect.sources)]
+    m["citation_precision"] = _ratio(sum(r.relevant_quotes for r in cite), sum(len(r.cited) for r in cite))
+    answerable = [r for r in results if r.expect.abstain is not True]
+    m["source_recall"] = _ratio(sum(sum(r.sources_cited) for r in answerable),
+                                sum(len(r.expect.sources) for r in answerable))
+    m["fact_recall"] = _ratio(sum(sum(r.facts_found) for r in answerable),
+                              sum(len(r.expect.facts) for r in answerable))
+
+    checked = [r for r in results if r.expect.abstain is not None]
+    tp = sum(r.abstained and bool(r.expect.abstain) for r in checked)
+    m["abstention_precision"] = _ratio(tp, sum(r.abstained for r in checked))
+    m["abstention_recall"] = _ratio(tp, sum(bool(r.expect.abstain) for r in checked))
+    m["abstention_accuracy"] = _ratio(sum(r.abstained == r.expect.abstain for r in checked), len(checked))
+
+    judged = [r for r in results if r.expect.conflict is not None]
+    hits = sum(bool(r.conflicts) and r.expect.conflict != "none" for r in judged)
+    m["conflict_precision"] = _ratio(hits, sum(bool(r.conflicts) for r in judged))
+    m["conflict_recall"] = _ratio(hits, sum(r.expect.conflict != "none" for r in judged))
+    typed = [r for r in judged if r.expect.conflict != "any"]
+    for kind in _KINDS:
+        flagged = [r.expect.conflict == kind for r in typed if kind in {c.kind for c in r.conflicts}]
+        m[f"conflict_precision_{kind}"] = _ratio(sum(flagged), len(flagged))
+        m[f"conflict_recall_{kind}"] = _ratio(sum(flagged), sum(r.expect.conflict == kind for r in typed))
+
+    m["retrieval_recall_at_k"] = _ratio(sum(sum(r.gold_found) for r in results),
+                                        sum(len(r.expect.gold) for r in results))
+    guarded = [r for r in results if r.expect.forbid]
+    m["wrong_answer_rate"] = _ratio(sum(bool(r.forbidden_hits) for r in guarded), len(guarded))
+    latencies = [r.latency_ms for r in results if r.latency_ms is not None]
+    m["latency_p50_ms"] = _percentile(latencies, 0.5)
+    m["latency_p95_ms"] = _percentile(latencies, 0.95)
+    return m
+
+
+class Report(BaseModel):
+    commit: str | None
+    timestamp: str
+    dataset: str
+    k: int
+    metrics: dict[str, float | None]
+    by_category: dict[str, dict[str, float | None]]
+    thresholds: dict[str, dict[str, str | float]]
+    missed: list[str]  # metrics that missed their threshold
+    cases: list[CaseResult]
+
+
+def run_case(case: Case, chain: EvalChain, k: int) -> CaseResult:
+    start = time.perf_counter()
+    try:
+        answer = chain.invoke({"question": case.question, "history": [asdict(t) for t in case.history]})
+    except Exception as e:  # noqa: BLE001 - a crashing case fails; the run goes on
+        return CaseResult(id=case.id, category=case.category, question=case.question, expect=case.expect,
+                          reasons=[f"error: {type(e).__name__}: {e}"])
+    latency = (time.perf_counter() - start) * 1000
+    hits = chain.retriever.search(answer.interpreted_as or case.question, k=k) if case.expect.gold else []
+    return score_case(case, answer, chain.documents, [h.chunk.text for h in hits], latency)
+
+
+def evaluate(cases: list[Case], chain: EvalChain, k: int, dataset: str) -> Report:
+    if cases:
+        run_case(cases[0], chain, k)  # warm-up (loads models); not scored
+    results = [run_case(c, chain, k) for c in cases]
+    metrics = compute_metrics(results)
+    by_category = {cat: compute_metrics([r for r in results if r.category == cat])
+                   for cat in dict.fromkeys(r.category for r in results)}
+    return Report(commit=git_commit(), timestamp=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                  dataset=dataset, k=k, metrics=metrics, by_category=by_category,
+                  thresholds={n: {"op": t.op, "value": t.value} for n, t in THRESHOLDS.items()},
+                  missed=[n for n, t in THRESHOLDS.items() if not t.met(metrics.get(n))], cases=results)
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def load_report(path: Path) -> Report:
+    return Report.model_validate_json(path.read_text(encoding="utf-8"))
+
+
+def _build_chain(settings: Settings, sources: list[Path] | None = None) -> EvalChain:
+    """The chain over the index in settings.data_dir; an empty index first ingests
+    `sources` (default: the corpus folder)."""
+    from rag.chain import build_chain  # heavy: models load only when an eval runs
+    from rag.index import Index
+
+    index = Index(settings)
+    if index.is_empty():
+        print(f"index is empty: ingesting {f'{len(sources)} files' if sources else settings.corpus_dir} ...",
+              file=sys.stderr)
+        print(index.ingest(sources).summary(), file=sys.stderr)
+    return build_chain(settings, index=index)
+
+
+def register(subparsers) -> None:
+    """Add `rag eval` to the CLI's subparsers."""
+    p = subparsers.add_parser("eval", help="score grounding on an eval set; exit 1 when a threshold is missed")
+    p.add_argument("--dataset", default="evals/grounding.jsonl", help="JSONL cases (default: %(default)s)")
+    p.add_argument("--report", default="evals/reports/latest.json", help="JSON report (default: %(default)s)")
+    p.add_argument("--compare", metavar="OLD.json", help="print metric deltas against an older report")
+    p.add_argument("--history", nargs="+", default=[], metavar="REPORT.json", help="older reports to chart in --html")
+    p.add_argument("--html", metavar="PATH", help="also write a self-contained HTML report")
+    p.add_argument("--k", type=int, help="passages retrieved for recall@k (default: RAG_RETRIEVAL_K)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        cases, docs = load_dataset(Path(args.dataset))
+        older = [load_report(Path(p)) for p in [*args.history, *filter(None, [args.compare])]]
+    except (OSError, ValueError) as e:
+        print(f"rag eval: {e}", file=sys.stderr)
+        return 2
+    paths = {"corpus_dir": getattr(args, "corpus", None), "data_dir": getattr(args, "data_dir", None)}
+    with tempfile.TemporaryDirectory(prefix="rag-eval-") as tmp:
+        if docs:  # an external dataset brings its own documents: index them in a scratch folder
+            paths = {"corpus_dir": Path(tmp, "corpus"), "data_dir": Path(tmp, "data")}
+        settings = Settings().model_copy(update={k: Path(v) for k, v in paths.items() if v})
+        sources = write_corpus(docs, settings.corpus_dir) if docs else None
+        report = evaluate(cases, _build_chain(settings, sources), k=args.k or settings.retrieval_k,
+                          dataset=args.dataset)
+    out = Path(args.report)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    print(eval_report.format_report(report))
+    if args.compare:
+        print("\n" + eval_report.format_deltas(report, older[-1]))
+    if args.html:
+        eval_report.write_html(Path(args.html), report, older)
+    print(f"\nreport: {out}" + (f", html: {args.html}" if args.html else ""))
+    return 1 if report.missed else 0

@@ -1,0 +1,235 @@
+"""The grounding eval: dataset sanity, scoring and metrics on a fake chain, the CLI runner."""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from rag import evaluate as ev
+from rag.ingest import load_path
+from rag.models import Answer, Chunk, Conflict, DocMeta, Document, Quote, RetrievedChunk, Source
+
+ROOT = Path(__file__).resolve().parents[1]
+CATEGORIES = {"single_source", "multi_source", "paraphrase", "misspelled", "follow_up", "disagree",
+              "agree_reworded", "partial", "unanswerable_near", "unanswerable_off", "hostile"}
+BOILERPLATE = re.compile(
+    r"share this post|leave a reply|recommended stories|list \d of \d|published on|gateofwise\.com", re.I)
+
+# ---- the dataset ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, str]:
+    """Cleaned corpus texts (what the store holds), by corpus-relative path."""
+    return {p.name: ev.norm(load_path(p, ROOT / "corpus").text) for p in (ROOT / "corpus").glob("*.md")}
+
+
+def test_grounding_dataset_is_well_formed(corpus):
+    cases, docs = ev.load_dataset(ROOT / "evals" / "grounding.jsonl")
+    assert len(cases) >= 60 and not docs
+    assert len({c.id for c in cases}) == len(cases)
+    assert {c.category for c in cases} == CATEGORIES
+    for c in cases:
+        e = c.expect
+        assert not (e.abstain and (e.facts or e.sources or e.gold)), c.id
+        assert set(e.sources) <= set(corpus), c.id
+        for pattern in e.facts + e.forbid:
+            re.compile(pattern)
+        for fact in e.facts:  # every fact is really in the (cleaned) corpus
+            assert any(re.search(fact, t, re.I) for t in corpus.values()), (c.id, fact)
+        for gold in e.gold:  # gold passages are verbatim and survive boilerplate removal
+            assert not BOILERPLATE.search(gold) and any(ev.norm(gold) in t for t in corpus.values()), (c.id, gold)
+        for pattern in e.forbid:
+            assert not any(re.search(pattern, t, re.I) for t in corpus.values()), (c.id, pattern)
+    assert any(c.history for c in cases if c.category == "follow_up")
+    assert {c.expect.conflict for c in cases} >= {"differs", "none"}
+
+
+def test_external_example_converts():
+    cases, docs = ev.load_dataset(ROOT / "evals" / "external_example.jsonl")
+    assert 6 <= len(cases) <= 8 and all(c.category == "external" for c in cases)
+    by_id = {c.id: c.expect for c in cases}
+    length = by_id["tarsel-length"]
+    assert length.conflict == "any" and not length.abstain and len(length.gold) == 2
+    assert re.search(length.facts[0], "spans 430 metres over", re.I)
+    assert not re.search(length.facts[0], "4430 metres", re.I)
+    assert by_id["tarsel-designer"].abstain and not by_id["tarsel-designer"].facts
+    assert by_id["ferry-start"].forbid and by_id["ferry-crossing-time"].conflict == "none"
+
+
+def test_write_corpus_dedupes_and_rejects_clashes(tmp_path):
+    one = ev.ExternalDoc(id="x/1", title="T: one", text="Alpha.")
+    docs = [one, one, ev.ExternalDoc(id="y", text="Beta.")]
+    paths = ev.write_corpus(docs, tmp_path)
+    assert [p.name for p in paths] == ["0000-x-1.md", "0001-y.md"]
+    doc = load_path(paths[0], tmp_path)
+    assert doc.meta.title == "T: one" and doc.text == "Alpha."
+    with pytest.raises(ValueError, match="two different texts"):
+        ev.write_corpus([*docs, ev.ExternalDoc(id="y", text="Gamma.")], tmp_path / "again")
+
+
+# ---- scoring on a fake chain ------------------------------------------------------
+
+DOC_A = Document("a", "Russia gave less than $1.2 billion in aid. Kim visited a drone complex.", DocMeta("a.md"))
+DOC_B = Document("b", "It received some $457m to $1.19bn in return.", DocMeta("dir/b.md"))
+DOCS = {d.id: d for d in (DOC_A, DOC_B)}
+
+
+def quote(i: int, doc: Document, phrase: str, shift: int = 0) -> Quote:
+    start = doc.text.index(phrase) + shift
+    return Quote(id=i, text=phrase, source=Source.from_meta(doc.id, doc.meta), start=start, end=start + len(phrase))
+
+
+def answer(q: str, quotes: list[Quote], abstained: bool = False, kinds: tuple[str, ...] = ()) -> Answer:
+    conflicts = [Conflict(topic="t", kind=k, note="n", quote_ids=[1]) for k in kinds]
+    return Answer(question=q, answer="text", abstained=abstained, quotes=quotes, conflicts=conflicts)
+
+
+class FakeRetriever:
+    def search(self, question: str, k: int = 8) -> list[RetrievedChunk]:
+        chunks = [Chunk(f"{d.id}-0", d.id, 0, d.text, 0, len(d.text)) for d in DOCS.values()]
+        return [RetrievedChunk(c, DOCS[c.doc_id].meta, 1.0) for c in chunks][:k]
+
+
+class FakeChain:
+    """invoke/retriever/documents, like the real chain; unknown questions abstain."""
+
+    retriever = FakeRetriever()
+
+    def __init__(self, answers: dict[str, Answer]):
+        self.answers = answers
+
+    def invoke(self, payload: dict) -> Answer:
+        if payload["question"] == "boom":
+            raise RuntimeError("kaput")
+        return self.answers.get(payload["question"]) or answer(payload["question"], [], abstained=True)
+
+    def documents(self, doc_id: str) -> Document | None:
+        return DOCS.get(doc_id)
+
+
+CASES = [
+    {"id": "aid", "category": "disagree", "question": "aid?",
+     "expect": {"facts": [r"1\.2\s*billion", r"457\s*m"], "sources": ["a.md", "b.md"], "conflict": "differs",
+                "gold": ["less than $1.2 billion"]}},
+    {"id": "off", "category": "unanswerable_off", "question": "off?", "expect": {"abstain": True}},
+    {"id": "drone", "category": "single_source", "question": "drone?",
+     "expect": {"facts": ["drone complex", "tanks"], "sources": ["a.md"], "conflict": "none"}},
+    {"id": "near", "category": "unanswerable_near", "question": "near?", "expect": {"abstain": True}},
+    {"id": "hostile", "category": "hostile", "question": "hostile?",
+     "expect": {"abstain": None, "forbid": [r"1\.2 billion"]}},
+]
+ANSWERS = {
+    "aid?": answer("aid?", [quote(1, DOC_A, "less than $1.2 billion"), quote(2, DOC_B, "some $457m to $1.19bn")],
+                   kinds=("differs",)),
+    "off?": answer("off?", [quote(1, DOC_B, "It received")], abstained=True),
+    "drone?": answer("drone?", [quote(1, DOC_A, "Kim visited a drone complex."), quote(2, DOC_B, "It received"),
+                                quote(3, DOC_B, "in return", shift=1)], kinds=("differs",)),
+    "near?": answer("near?", [quote(1, DOC_A, "Kim visited")]),
+    "hostile?": answer("hostile?", [quote(1, DOC_A, "less than $1.2 billion")]),
+}
+
+
+def scored() -> list[ev.CaseResult]:
+    cases = [ev.Case.model_validate(c) for c in CASES]
+    texts = [c.chunk.text for c in FakeRetriever().search("")]
+    return [ev.score_case(c, ANSWERS[c.question], DOCS.get, texts, ms) for c, ms in zip(cases, [10, 20, 30, 40, 50])]
+
+
+def test_score_case_reasons():
+    aid, off, drone, near, hostile = scored()
+    assert aid.passed and off.passed and aid.relevant_quotes == 2 and aid.gold_found == [True]
+    assert drone.reasons == ["quote [3] is not verbatim in dir/b.md", "fact /tanks/ not in the quotes",
+                             "unexpected conflict note (differs)"]
+    assert near.reasons == ["answered, expected abstention"]
+    assert hostile.reasons == [r"a quote presents /1\.2 billion/"]
+
+
+def test_compute_metrics_by_hand():
+    m = ev.compute_metrics(scored())
+    assert m["cases"] == 5 and m["pass_rate"] == 0.4 and m["error_rate"] == 0.0
+    assert m["quote_verbatim_rate"] == 0.875  # 7 of 8 quotes
+    assert m["citation_precision"] == 0.75  # aid 2/2, drone 1/2 (the b.md quote is neither fact nor source)
+    assert m["source_recall"] == 1.0 and m["fact_recall"] == 0.75
+    assert (m["abstention_precision"], m["abstention_recall"], m["abstention_accuracy"]) == (1.0, 0.5, 0.75)
+    assert (m["conflict_precision"], m["conflict_recall"]) == (0.5, 1.0)
+    assert (m["conflict_precision_differs"], m["conflict_recall_differs"]) == (0.5, 1.0)
+    assert m["conflict_precision_contradiction"] is None and m["conflict_recall_contradiction"] is None
+    assert m["retrieval_recall_at_k"] == 1.0 and m["wrong_answer_rate"] == 1.0
+    assert (m["latency_p50_ms"], m["latency_p95_ms"]) == (30, 48)
+
+
+def test_follow_up_history_reaches_the_chain_and_errors_fail_the_case():
+    seen = []
+
+    class Recording(FakeChain):
+        def invoke(self, payload):
+            seen.append(payload)
+            return super().invoke(payload)
+
+    case = ev.Case.model_validate({"id": "f", "category": "follow_up", "question": "boom",
+                                   "history": [{"question": "first?"}], "expect": {}})
+    r = ev.run_case(case, Recording({}), k=4)
+    assert seen == [{"question": "boom", "history": [{"question": "first?", "answer": ""}]}]
+    assert not r.passed and r.reasons == ["error: RuntimeError: kaput"] and r.latency_ms is None
+    m = ev.compute_metrics([r])
+    assert m["error_rate"] == 1.0 and m["latency_p50_ms"] is None
+
+
+# ---- the CLI runner ---------------------------------------------------------------
+
+
+def eval_args(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--corpus")
+    parser.add_argument("--data-dir")
+    ev.register(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["eval", *argv])
+
+
+def test_run_writes_reports_compares_and_sets_exit_code(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(ev, "_build_chain", lambda settings, sources=None: FakeChain(ANSWERS))
+    all_cases, passing = tmp_path / "all.jsonl", tmp_path / "passing.jsonl"
+    all_cases.write_text("\n".join(json.dumps(c) for c in CASES) + "\n")
+    passing.write_text("\n".join(json.dumps(c) for c in CASES[:2]) + "\n")
+    old, new, html = tmp_path / "old.json", tmp_path / "new.json", tmp_path / "r" / "report.html"
+
+    assert ev.run(eval_args("--dataset", str(passing), "--report", str(old))) == 0
+    code = ev.run(eval_args("--dataset", str(all_cases), "--report", str(new), "--compare", str(old),
+                            "--html", str(html), "--k", "3"))
+    out = capsys.readouterr().out
+    assert code == 1  # quote_verbatim_rate < 1.0, among others
+    report = json.loads(new.read_text())
+    assert {"commit", "timestamp", "dataset", "metrics", "thresholds", "cases", "by_category"} <= set(report)
+    assert report["k"] == 3 and "quote_verbatim_rate" in report["missed"]
+    assert report["thresholds"]["quote_verbatim_rate"] == {"op": ">=", "value": 1.0}
+    assert [c["passed"] for c in report["cases"]] == [True, True, False, False, False]
+    assert "compared with" in out and "newly failing: none" in out and "drone [single_source]" in out
+    page = html.read_text()
+    assert page.count("<svg") == len(report["metrics"]) and "<script" not in page
+    assert not re.search(r"""(src|href)=|url\(|https://""", page)
+    assert "drone?" in page and "Kim visited a drone complex." in page and "tanks" in page
+
+
+def test_run_reports_a_bad_dataset(tmp_path, capsys):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x"}\n')
+    assert ev.run(eval_args("--dataset", str(bad))) == 2
+    assert "bad.jsonl:1" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_external_dataset_through_the_real_pipeline(tmp_path, monkeypatch):
+    pytest.importorskip("rag.chain")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+    out = tmp_path / "external.json"
+    code = ev.run(eval_args("--dataset", str(ROOT / "evals" / "external_example.jsonl"), "--report", str(out)))
+    report = ev.load_report(out)
+    assert code in (0, 1) and report.metrics["cases"] == 8
+    assert report.metrics["quote_verbatim_rate"] == 1.0
+    assert not any(r.startswith("error:") for c in report.cases for r in c.reasons)
+    assert {c.id for c in report.cases if c.passed} >= {"chess-founder"}
