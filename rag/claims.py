@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Literal, NamedTuple
 
 Kind = Literal["money", "count", "percent", "date"]
@@ -16,20 +17,8 @@ Qualifier = Literal["exact", "about", "upper", "lower", "range"]
 
 
 @dataclass(frozen=True)
-class Slot:
-    """What a number measures, read from the clause around it."""
-
-    words: tuple[str, ...]  # content words of the clause, in text order
-    concepts: tuple[str, ...]  # the same words stemmed and mapped through synonyms
-    after: frozenset[str]  # concepts of the words from the figure on ("worth of weapons")
-    entities: frozenset[str]  # proper names in the sentence (4-letter stems)
-    attribution: str | None = None  # who the sentence cites ("a German think tank")
-
-
-@dataclass(frozen=True)
 class Mention:
-    """A number found in a sentence, before its slot is known."""
-
+    """A figure found in a sentence, before its slot is known."""
     kind: Kind
     start: int
     end: int
@@ -39,6 +28,16 @@ class Mention:
     unit: str  # currency code, counted-noun concept, "%", "pp" or "day"
     value: float | None = None  # the stated figure of an exact/about claim
     assumption: str | None = None  # how a relative date was resolved
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What a figure measures, read from the clause around it."""
+    words: tuple[str, ...]  # content words of the clause, in text order
+    concepts: tuple[str, ...]  # the same words stemmed and mapped through synonyms
+    after: frozenset[str]  # concepts of the words from the figure on ("worth of weapons")
+    entities: frozenset[str]  # proper names in the sentence (4-letter stems)
+    attribution: str | None = None  # who the sentence cites ("a German think tank")
 
 
 @dataclass(frozen=True)
@@ -53,12 +52,12 @@ class Claim:
         return f"{self.surface} ({a})" if a else self.surface
 
 
-# ---- vocabulary --------------------------------------------------------------
+# ---- vocabulary ------------------------------------------------------------------
 _SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "mln": 1e6,
            "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "trn": 1e12}
-_NUMWORDS = {w: float(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
-    " fifteen sixteen seventeen eighteen nineteen".split())}
+_NUMWORDS = {w: float(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven"
+                                               " twelve thirteen fourteen fifteen sixteen seventeen eighteen"
+                                               " nineteen".split())}
 _NUMWORDS |= {w: 10.0 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _NUMWORDS |= {"a": 1.0, "an": 1.0}  # only with a scale: "a million"
 _VAGUE = {"dozens": (24, 100), "hundreds": (200, 1e3), "thousands": (2e3, 1e4),
@@ -66,27 +65,26 @@ _VAGUE = {"dozens": (24, 100), "hundreds": (200, 1e3), "thousands": (2e3, 1e4),
           "tens of millions": (1e7, 1e8), "hundreds of millions": (1e8, 1e9), "billions": (2e9, 1e10)}
 _CURRENCY = {"$": "USD", "us$": "USD", "dollars": "USD", "€": "EUR", "euros": "EUR", "£": "GBP",
              "pounds": "GBP", "¥": "JPY", "yen": "JPY", "yuan": "CNY"}
-_QUALIFIERS = [  # qualifier, interval around the stated value v as factors of v, phrases
-    ("about", (0.9, 1.0), "nearly|almost|just under|just shy of"),
-    ("about", (1.0, 1.1), "just over|just above"),
-    ("about", (0.9, 1.1), "about|around|roughly|approximately|some|an estimated|estimated|circa|close to|~"),
-    ("upper", (0.0, 1.0), "less than|fewer than|under|below|up to|at most|no more than|as many as|as much as"),
-    ("lower", (1.0, float("inf")), "more than|over|above|at least|upwards of|in excess of|exceeding|no less than"),
+_QUALIFIERS = [  # qualifier, (allows values below, above the stated one), phrases
+    ("about", (True, False), "nearly|almost|just under|just shy of"),
+    ("about", (False, True), "just over|just above"),
+    ("about", (True, True), "about|around|roughly|approximately|some|an estimated|estimated|circa|close to|~"),
+    ("upper", (True, False), "less than|fewer than|under|below|up to|at most|no more than|as many as|as much as"),
+    ("lower", (False, True), "more than|over|above|at least|upwards of|in excess of|exceeding|no less than"),
 ]
 _COLLECTIVE = {"people", "personnel", "staff", "population", "police", "children", "men", "women", "crew"}
 _SYNONYMS = (  # the first word of each group names the concept
     "supply provide send give deliver transfer ship export donate furnish contribute",
-    "receive get obtain gain earn", "troop soldier personnel serviceman force",
+    "receive get obtain gain earn return", "troop soldier personnel serviceman force",
     "weapon arm munition armament ammunition", "treaty pact agreement accord deal alliance",
     "sign ink seal conclude", "people person population resident inhabitant citizen",
     "die kill death dead fatality", "spend cost pay", "war conflict battle fight",
     "announce declare unveil", "aid assistance support help", "buy purchase import",
     "rise increase grow jump climb", "fall decrease drop decline shrink", "missile rocket")
-_PHRASES = {"in return": "receive", "in exchange": "receive"}
-_IRREGULAR = {"gave": "give", "given": "give", "got": "get", "gotten": "get", "sent": "send",
-              "paid": "pay", "spent": "spend", "sold": "sell", "bought": "buy", "won": "win",
-              "lost": "lose", "died": "die", "dies": "die", "dying": "die", "fought": "fight",
-              "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "men": "man", "women": "woman", "children": "child", "defence": "defense",
+_IRREGULAR = {"gave": "give", "given": "give", "got": "get", "gotten": "get", "sent": "send", "paid": "pay",
+              "spent": "spend", "sold": "sell", "bought": "buy", "won": "win", "lost": "lose", "died": "die",
+              "dies": "die", "dying": "die", "fought": "fight", "rose": "rise", "risen": "rise", "fell": "fall",
+              "fallen": "fall", "men": "man", "women": "woman", "children": "child", "defence": "defense",
               "programme": "program", "benefitted": "benefited"}
 STOPWORDS = set("""a an the of in on at to for with by from as and or but nor so than then that this these those
 which who whom whose what when where why how it its they them their there here he she his her we our you i
@@ -95,45 +93,39 @@ no only also just now still already recently reportedly some about around nearly
 estimated estimate estimates more less over under up least most worth value total number amount figure sum
 say says said report reports reported suggest suggests suggested according note noted show shows showed
 find finds found tell told add added while whereas though although however yet out into onto upon per cent
-percent year years month months day days week weeks ago last next earlier later past along such other
-another each both all any many much few several like including between tens hundreds thousands millions billions
-dozens""".split()) | set(_SCALES) | set(_NUMWORDS)
-_NAMESTOPWORDS = set("""The A An In On At For By From As And Or But Last This That These Those It Its He She They
-We Our President Prime Minister Supreme Leader Mr Mrs Ms Dr Monday Tuesday Wednesday Thursday Friday Saturday
-Sunday January February March April May June July August September October November December""".split())
+percent year years month months day days week weeks ago last next earlier later past along such other another
+each both all any many much few several like including between dollars euros pounds""".split()) \
+    | set(_SCALES) | set(_NUMWORDS) | {w for v in _VAGUE for w in v.split()}
 _MONTHS = "January February March April May June July August September October November December".split()
+_NOT_NAMES = set("""The A An In On At For By From As And Or But Last This That These Those It Its He She They
+We Our President Prime Minister Supreme Leader Mr Mrs Ms Dr Monday Tuesday Wednesday Thursday Friday Saturday
+Sunday""".split()) | set(_MONTHS)
+_SUFFIXES = [(4, ("ies", "ied"), "y"), (5, ("ing",), ""), (4, ("ed",), ""), (3, ("s",), "")]
 
 
 def _stem(word: str) -> str:
     w = word.lower().replace("’", "'").split("'")[0]
     w = _IRREGULAR.get(w, w)
-    if len(w) > 6:
-        w = re.sub(r"is(e|ed|es|ing|ation)$", r"iz\1", w)
-    if len(w) > 4 and w.endswith(("ies", "ied")):
-        w = w[:-3] + "y"
-    elif len(w) > 5 and w.endswith("ing"):
-        w = w[:-3]
-    elif len(w) > 4 and w.endswith("ed"):
-        w = w[:-2]
-    elif len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    if len(w) > 3 and w.endswith("e"):
-        w = w[:-1]
-    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
-        w = w[:-1]
-    return w
+    w = re.sub(r"is(e|ed|es|ing|ation)$", r"iz\1", w) if len(w) > 6 else w
+    for size, ends, repl in _SUFFIXES:
+        if len(w) > size and w.endswith(ends) and not w.endswith(("ss", "us", "is")):
+            w = w[:-len(next(e for e in ends if w.endswith(e)))] + repl
+            break
+    w = w[:-1] if len(w) > 3 and w.endswith("e") else w
+    return w[:-1] if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz" else w
 
 
 _CANON = {_stem(w): _stem(g.split()[0]) for g in _SYNONYMS for w in g.split()}
 
 
+@lru_cache(maxsize=8192)
 def concept(word: str) -> str:
     """Canonical form of a word: a light stem, then the synonym table."""
     s = _stem(word)
     return _CANON.get(s, s)
 
 
-# ---- patterns ------------------------------------------------------------------
+# ---- patterns --------------------------------------------------------------------
 def _alts(words) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
 
@@ -156,35 +148,29 @@ _DATE = re.compile(rf"\b(?:(?P<m1>{_MON})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\
                    r"|(?i:\b(?P<rel>(?:earlier |later )?(?:last|this|next) (?:year|month))\b)")
 _NOT_POINT = re.compile(r"(?:\b(?:since|by|before|after|until|till|through|from|between)|[-–$€£¥]"
                         r"|(?:19|20)\d\d\s*(?:to|-|–))\s*$", re.I)
+_YEAR_RANGE = re.compile(r"\s*(?:-|–|to)\s*(?:19|20)\d\d")
 _SENT = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\bMr\.)(?<!\bDr\.)(?<!\bMs\.)[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])"
                    r"|\n+")
 _BREAK = re.compile(r",\s|;|:\s|\s[–—-]\s|[()]|\b(?:but|while|whereas|although|though|however|yet)\b", re.I)
-_OF_HEAD = re.compile(r"\b([a-z]+) of\s*$")
-_YEAR_RANGE = re.compile(r"\s*(?:-|–|to)\s*(?:19|20)\d\d")
-_SPAN_START = re.compile(r"\b(?:between|from)\s+$", re.I)
 _COORD = re.compile(r",|\b(?:and|or)\b")
+_RANGE_START = re.compile(r"\b(?P<word>between|from)\s+$", re.I)
 _WORD = re.compile(r"[A-Za-z][\w’'-]*")
 _HEAD = re.compile(r"(?:\s+of)?((?:\s+[A-Za-z][\w-]*){1,4})")
+_OF_HEAD = re.compile(r"\b([a-z]+) of\s*$")
 _CITES = re.compile(r"\baccording to (?P<a>[^,.;]{3,60})|^(?P<b>(?:an?|the)\s[^,;]{3,50}?)\s+(?:recently\s+)?"
                     r"(?:reported|said|says|estimated|estimates|found|concluded|calculated)\b", re.I)
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of `text`."""
-    spans, start = [], 0
-    for m in _SENT.finditer(text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
+    cuts = list(_SENT.finditer(text))
+    spans = zip([0] + [c.end() for c in cuts], [c.start() for c in cuts] + [len(text)])
     return [(a, b) for a, b in spans if text[a:b].strip()]
 
 
-# ---- numbers -------------------------------------------------------------------
-@dataclass(frozen=True)
-class _Figure:
-    """One written number: its rounding interval (or a vague band) and value."""
-
-    low: float
+# ---- money, counts, percentages --------------------------------------------------
+class _Figure(NamedTuple):
+    low: float  # rounding interval of the written number, or the band of a vague one
     high: float
     value: float | None  # None for vague amounts ("tens of thousands")
 
@@ -201,19 +187,11 @@ def _figure(num: str | None, scale: str | None, vague: str | None) -> _Figure:
     return _Figure(v - prec / 2, v + prec / 2, v)
 
 
-def _qualifier(text: str, lo: int, start: int) -> tuple[Qualifier, tuple[float, float], int]:
-    for qual, factors, rx in _QUAL:
-        if m := rx.search(text, max(lo, start - 30), start):
-            return qual, factors, m.start()
-    return "exact", (1.0, 1.0), start
-
-
 def _count_head(text: str, start: int, end: int) -> tuple[str, int, int] | None:
     """The counted noun after (or, as in 'population of', before) a number, and the widened span."""
     if m := _HEAD.match(text, end):
         for w in re.finditer(r"[A-Za-z][\w-]*", m.group(1)):
-            word = w.group()
-            if word.lower() in STOPWORDS:
+            if (word := w.group()).lower() in STOPWORDS:
                 break
             if word[0].islower() and (word in _COLLECTIVE or re.search(r"[^su'i]s$", word)):
                 return concept(word), start, m.start(1) + w.end()
@@ -223,58 +201,58 @@ def _count_head(text: str, start: int, end: int) -> tuple[str, int, int] | None:
 
 
 def _mention(kind: Kind, unit: str, span: tuple[int, int], figs: list[_Figure], qual: Qualifier,
-             factors: tuple[float, float]) -> Mention:
-    top = 100.0 if kind == "percent" else float("inf")
-    f = figs[0]
+             sides: tuple[bool, bool]) -> Mention:
+    top, f = (100.0 if kind == "percent" else float("inf")), figs[0]
     if len(figs) == 2:
         return Mention(kind, *span, f.low, figs[1].high, "range", unit)
-    if f.value is None:
-        lo, hi = {"upper": (0.0, f.high), "lower": (f.low, top)}.get(qual, (f.low, f.high))
-        return Mention(kind, *span, lo, hi, qual if qual in ("upper", "lower") else "about", unit)
+    if qual in ("upper", "lower"):
+        v = f.value if f.value is not None else (f.high if qual == "upper" else f.low)
+        return Mention(kind, *span, *((0.0, v) if qual == "upper" else (v, top)), qual, unit)
+    if f.value is None:  # vague: "tens of thousands"
+        return Mention(kind, *span, f.low, f.high, "about", unit)
     if qual == "exact":
         return Mention(kind, *span, f.low, f.high, "exact", unit, f.value)
-    return Mention(kind, *span, f.value * factors[0], min(f.value * factors[1], top), qual, unit, f.value)
+    half = max(0.1 * f.value, (f.high - f.low) / 2)  # "about one million" allows 1.2 million
+    return Mention(kind, *span, f.value - half * sides[0], min(f.value + half * sides[1], top), "about", unit,
+                   f.value)
 
 
 def _amounts(text: str, a: int, b: int, taken: list[tuple[int, int]]) -> list[Mention]:
-    """Money, count and percent mentions in the sentence text[a:b]."""
+    """Money, count and percent mentions in the sentence text[a:b]; `taken` spans are dates."""
     found, pos = [], a
     while (m := _FIRST.search(text, pos, b)) is not None:
-        pos = end = m.end()
-        parts = [m.groupdict()]
-        n = _SECOND.match(text, end, b)
-        if n and (n["join"].lower() != "and" or _SPAN_START.search(text, a, m.start())):
+        parts, pos = [m.groupdict()], m.end()
+        opener = _RANGE_START.search(text, a, m.start())
+        if (n := _SECOND.match(text, pos, b)) and (n["join"].lower() != "and" or opener):
             parts.append({k[:-1] + "1": v for k, v in n.groupdict().items() if k != "join"})
-            pos = end = n.end()
-        if any(s < end and m.start() < e for s, e in taken) or \
-                any(p["num1"] and p["num1"].lower() in ("a", "an") and not p["sc1"] for p in parts):
+            pos = n.end()
+        if (len(parts) == 2 and opener and opener["word"].lower() == "from"  # "rose from 5% to 8%": a change
+                or any(s < pos and m.start() < e for s, e in taken)
+                or any(p["num1"] and p["num1"].lower() in ("a", "an") and not p["sc1"] for p in parts)
+                or not any(p["cur1"] or p["sc1"] for p in parts) and re.fullmatch(r"(19|20)\d\d", parts[0]["num1"] or "")):
             continue
-        if not any(p["cur1"] or p["sc1"] for p in parts) and re.fullmatch(r"(19|20)\d\d", parts[0]["num1"] or ""):
-            continue  # a year: the date pass owns it
-        pct, curw = _PCT.match(text, end, b), _CURWORD.match(text, end, b)
+        pct, curw = _PCT.match(text, pos, b), _CURWORD.match(text, pos, b)
         cur = next((p["cur1"] for p in parts if p["cur1"]), None) or (curw and curw.group(1))
         kind: Kind = "percent" if pct else "money" if cur else "count"
         unit = ("pp" if pct["pp"] else "%") if pct else _CURRENCY[cur.lower()] if cur else ""
-        end = pct.end() if pct else curw.end() if curw else end
+        end = pct.end() if pct else curw.end() if curw else pos
         figs = [_figure(p["num1"], p["sc1"] or parts[-1]["sc1"], p["vag1"]) for p in parts]
-        qual, factors, start = _qualifier(text, a, m.start())
-        if len(parts) == 2 and start == m.start() and (q := _SPAN_START.search(text, a, start)):
-            start = q.start()
+        qual, sides, start = next(((q, s, x.start()) for q, s, rx in _QUAL
+                                   if (x := rx.search(text, max(a, m.start() - 30), m.start()))),
+                                  ("exact", (False, False), m.start()))
+        start = opener.start() if len(parts) == 2 and opener and start == m.start() else start
+        if kind == "count" and not (head := _count_head(text, start, end)):
+            continue
         if kind == "count":
-            if not (head := _count_head(text, start, end)):
-                continue
             unit, start, end = head
-        found.append(_mention(kind, unit, (start, end), figs, qual, factors))
+        found.append(_mention(kind, unit, (start, end), figs, qual, sides))
     return found
 
 
-# ---- dates -------------------------------------------------------------------------
+# ---- dates ------------------------------------------------------------------------
 def _dates(text: str, a: int, b: int, published: str | None) -> list[Mention]:
     """Dates in text[a:b]; relative ones ("last year") only when `published` is known."""
-    try:
-        pub = date.fromisoformat(published) if published else None
-    except ValueError:
-        pub = None
+    pub = date.fromisoformat(published) if published and re.fullmatch(r"\d{4}-\d\d-\d\d", published) else None
     found = []
     for m in _DATE.finditer(text, a, b):
         if _NOT_POINT.search(text, max(a, m.start() - 30), m.start()) or _YEAR_RANGE.match(text, m.end(), b):
@@ -285,13 +263,9 @@ def _dates(text: str, a: int, b: int, published: str | None) -> list[Mention]:
                 continue
             *_, which, what = g["rel"].lower().split()
             shift = {"last": -1, "this": 0, "next": 1}[which]
-            if what == "year":
-                year, month = pub.year + shift, None
-            else:
-                year, month = divmod(pub.year * 12 + pub.month - 1 + shift, 12)
-                month += 1
-            shown = str(year) if month is None else f"{_MONTHS[month - 1]} {year}"
-            assumption = f"taken as {shown}, given publication on {published}"
+            year, month = (pub.year + shift, None) if what == "year" else divmod(pub.year * 12 + pub.month + shift - 1, 12)
+            month = month + 1 if what == "month" else None
+            assumption = f"taken as {f'{_MONTHS[month - 1]} ' if month else ''}{year}, given publication on {published}"
         else:
             prev = re.search(r"([A-Za-z]+)\W*$", text[max(a, m.start() - 20):m.start()])
             if g["y4"] and prev and prev.group(1)[0].isupper() and prev.group(1).lower() not in STOPWORDS:
@@ -311,32 +285,12 @@ def _dates(text: str, a: int, b: int, published: str | None) -> list[Mention]:
     return found
 
 
-# ---- slots -------------------------------------------------------------------------
-class _Term(NamedTuple):
-    start: int
-    word: str
-    concept: str
-
-
-def _content(text: str, lo: int, hi: int, skip: tuple[int, int] = (0, 0), first: int = -1) -> list[_Term]:
+# ---- slots ------------------------------------------------------------------------
+def _content(text: str, lo: int, hi: int, skip: tuple[int, int] = (0, 0), first: int = -1) -> list[str]:
     """Content words of text[lo:hi] outside text[skip]; capitalised ones only as a sentence's `first` word."""
-    out = []
-    for w in _WORD.finditer(text, lo, hi):
-        word = w.group()
-        if skip[0] <= w.start() < skip[1] or not (word[0].islower() or w.start() == first):
-            continue
-        before = text[max(lo, w.start() - 12):w.start()].lower().split()
-        phrase = f"{before[-1]} {word}" if before else ""
-        if phrase in _PHRASES:
-            out.append(_Term(w.start(), phrase, concept(_PHRASES[phrase])))
-        elif word.lower() not in STOPWORDS:
-            out.append(_Term(w.start(), word.lower(), concept(word)))
-    return out
-
-
-def _segments(text: str, a: int, b: int, mentions: list[Mention]) -> list[tuple[int, int]]:
-    cuts = [c for c in _BREAK.finditer(text, a, b) if not any(x.start <= c.start() < x.end for x in mentions)]
-    return list(zip([a] + [c.end() for c in cuts], [c.start() for c in cuts] + [b]))
+    return [w.group().lower() for w in _WORD.finditer(text, lo, hi)
+            if not skip[0] <= w.start() < skip[1] and (w.group()[0].islower() or w.start() == first)
+            and w.group().lower() not in STOPWORDS]
 
 
 def _context(text: str, x: Mention, segs: list[tuple[int, int]], mentions: list[Mention]) -> tuple[int, int]:
@@ -356,7 +310,10 @@ def _context(text: str, x: Mention, segs: list[tuple[int, int]], mentions: list[
 
 
 def extract_claims(text: str, published: str | None = None, span: tuple[int, int] | None = None) -> list[Claim]:
-    """Claims whose figures lie in text[span] (default: all of it), read in their sentence."""
+    """Claims whose figures lie in text[span] (default: all of it), read in their sentence.
+
+    `published` (YYYY-MM-DD) resolves relative dates; without it they yield no claim.
+    """
     lo, hi = span or (0, len(text))
     claims = []
     for a, b in sentences(text):
@@ -364,16 +321,20 @@ def extract_claims(text: str, published: str | None = None, span: tuple[int, int
             continue
         dates = _dates(text, a, b, published)
         mentions = sorted(dates + _amounts(text, a, b, [(d.start, d.end) for d in dates]), key=lambda x: x.start)
-        segs, words = _segments(text, a, b, mentions), list(_WORD.finditer(text, a, b))
-        entities = frozenset(w.group()[:4].lower() for w in words[1:]
-                             if w.group()[0].isupper() and w.group() not in _NAMESTOPWORDS)
-        first = words[0].start() if len(words) > 1 and words[1].group()[0].islower() else -1  # "Unemployment rose"
+        cuts = [c for c in _BREAK.finditer(text, a, b) if not any(x.start <= c.start() < x.end for x in mentions)]
+        segs = list(zip([a] + [c.end() for c in cuts], [c.start() for c in cuts] + [b]))
+        tokens = list(_WORD.finditer(text, a, b))
+        names = [t.group() for t in tokens if t.group()[0].isupper() and t.group() not in _NOT_NAMES]
+        if tokens and names[:1] == [tokens[0].group()] and (names[0].lower() in STOPWORDS or names[0][-1] == "s"):
+            names = names[1:]  # a sentence's first word is a name unless it looks common ("Officials", "Over")
+        first = tokens[0].start() if len(tokens) > 1 and tokens[1].group()[0].islower() else -1  # "Unemployment rose"
         cite = _CITES.search(text[a:b])
         attribution = (cite["a"] or cite["b"][0].lower() + cite["b"][1:]).strip() if cite else None
-        for x in mentions:
-            if lo <= x.start and x.end <= hi:
-                terms = _content(text, *_context(text, x, segs, mentions), first=first)
-                slot = Slot(tuple(t.word for t in terms), tuple(t.concept for t in terms),
-                            frozenset(t.concept for t in terms if t.start >= x.start), entities, attribution)
-                claims.append(Claim(x, text[x.start:x.end], slot))
+        for x in (x for x in mentions if lo <= x.start and x.end <= hi):
+            c_lo, c_hi = _context(text, x, segs, mentions)
+            words = _content(text, c_lo, c_hi, first=first)
+            after = _content(text, max(x.start, c_lo), c_hi, first=first)
+            slot = Slot(tuple(words), tuple(map(concept, words)), frozenset(map(concept, after)),
+                        frozenset(n[:4].lower() for n in names), attribution)
+            claims.append(Claim(x, text[x.start:x.end], slot))
     return claims

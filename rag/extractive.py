@@ -217,7 +217,7 @@ def _type_ok(info: QuestionInfo, text: str) -> bool:
     if not TYPE_PATTERNS[info.answer_type].search(text):
         return False
     if info.answer_type == "count" and info.head_nouns:
-        return any(_mentions(info.head_nouns, Tokens(toks.stems[i:i + 1], ())) and
+        return any((toks.stems[i] in info.head_nouns or _mentions_typo(info.head_word, Tokens((), toks.words[i:i + 1]))) and
                    any(_NUMBER_TOKEN.match(w) for w in toks.words[max(0, i - 5):i])
                    for i in range(len(toks.stems)))
     return True

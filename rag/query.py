@@ -39,7 +39,7 @@ ANSWER_TYPES = {
     "percent": re.compile(r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow many percent\b", re.I),
     "count": re.compile(r"\bhow many\b|\b(?:number|size) of\b|\bhow (?:large|big)\b", re.I),
     "date": re.compile(r"^\W*when\b|\bwhat (?:year|date|day|month|time)\b|\bin which (?:year|month)\b|\bhow long ago\b", re.I),
-    "person": re.compile(r"^\W*who(?:m|se)?\b|\bwhich (?:person|leader|official|group|organi[sz]ation|agency)\b", re.I),
+    "person": re.compile(r"^\W*who(?:m|se)?\b|\bwhich (?:person|leader|official)\b", re.I),
     "place": re.compile(r"^\W*where\b|\b(?:in|at) (?:which|what) (?:city|country|place|location|meeting|venue)\b", re.I),
 }
 _AUX = r"(?:did|does|do|are|were|is|was|has|have|had|will|can|could|would|that|who)"
@@ -48,6 +48,7 @@ _WHICH = re.compile(
     rf"^\W*(?:(?:to|in|from|of|for|at|by|with)\s+)?(?:which\s+|what\s+(?:is|are|was|were)\s+the\s+(?=name|model|type|kind)"
     rf"|what\s+(?=name|model|type|kind|brand))(?:(?:names?|models?|types?|kinds?|brands?)\s+of\s+(?:the\s+|a\s+)?)?"
     rf"(?P<np>(?:[\w’'\-]+\s+){{0,3}}?[\w’'\-]+?)(?:\s+(?:and\s+[\w\-]+\s+)?{_AUX}\b|\W*$)", re.I)
+_WHICH_SHORT = re.compile(r"^\W*(?:(?:to|in|from|of|for|at|by|with)\s+)?which\s+(?P<np>[\w\-]+)", re.I)
 _LEAD = re.compile(r"^\W*(?:and|also|so|but|ok|okay)\b[\s,]*", re.I)
 _WHAT_ABOUT = re.compile(r"^\W*(?:and\s+)?(?:what|how)\s+about\s+(.+?)\W*$", re.I)
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there)\b", re.I)
@@ -74,6 +75,7 @@ class QuestionInfo:
     concepts: list[Concept] = field(default_factory=list)
     future: bool = False  # asks about something still to come ("will", "next")
     head_nouns: frozenset[str] = frozenset()  # "how many X" / "which X": stems of X and synonyms
+    head_word: str = ""  # X as asked, for typo-tolerant matching
     question_stems: frozenset[str] = frozenset()  # every word of the question (with aliases), stemmed
 
     @property
@@ -111,8 +113,18 @@ def _alias_forms(phrase: str) -> frozenset[str]:
     return frozenset(forms)
 
 
+_EMBEDDED_QUESTION = re.compile(r"[:;,]\s*((?:how|what|who|whom|when|where|which|why)\b[^:;]*)$", re.I)
+
+
+def core_question(text: str) -> str:
+    """The question itself, without a preamble such as "Answer from memory: …"."""
+    m = _EMBEDDED_QUESTION.search(text)
+    return m.group(1) if m and len(words(m.group(1))) >= 3 else text
+
+
 def analyze(question: str) -> QuestionInfo:
     """Answer type, weighted concepts (entities weigh double) and, for 'how many X', the X."""
+    question = core_question(question)
     answer_type = next((t for t, rx in ANSWER_TYPES.items() if rx.search(question)), None)
     concepts: list[Concept] = []
     covered: set[str] = set()
@@ -133,7 +145,7 @@ def analyze(question: str) -> QuestionInfo:
     head = None
     if answer_type == "count" and (m := _HOW_MANY.search(question)):
         head = m.group(1).split()[-1]
-    elif answer_type is None and (m := _WHICH.search(question)):
+    elif answer_type is None and (m := _WHICH.search(question) or _WHICH_SHORT.search(question)):
         answer_type = "name"
         np = m.group("np")
         head = re.split(r"[’']s\b", np)[0].split()[-1] if re.search(r"[’']s\b", np) else np.split()[-1]
@@ -143,7 +155,7 @@ def analyze(question: str) -> QuestionInfo:
         nouns = frozenset({h}.union(*(g for g in SYNONYMS if h in g)))
     q_stems = frozenset(stem(w) for w in words(question)).union(*(c.forms for c in concepts))
     future = bool(re.search(r"\b(?:will|next|upcoming|going to|plan(?:s|ned)? to)\b", question, re.I))
-    return QuestionInfo(question.strip(), answer_type, concepts, future, nouns, q_stems)
+    return QuestionInfo(question.strip(), answer_type, concepts, future, nouns, (head or "").lower(), q_stems)
 
 
 def split_question(question: str) -> list[str]:
@@ -166,7 +178,8 @@ def rewrite_followup(question: str, history: list[Turn]) -> str | None:
     has_own_entity = bool(entities(_LEAD.sub("", q)))
     pron = _PRONOUN.search(q)
     starts_with_lead = bool(_LEAD.match(q))
-    if not (pron or starts_with_lead) or has_own_entity and not pron:
+    short = len(words(q)) <= 5 and not has_own_entity
+    if not (pron or starts_with_lead or short) or has_own_entity and not pron:
         return None
     body = _LEAD.sub("", q)
     body = body[0].upper() + body[1:] if body else body
