@@ -98,6 +98,8 @@ class GroundedQAChain(Runnable[Any, Answer]):
         t0 = time.perf_counter()
         req = to_input(input)
         rewritten = self.standalone(req)
+        corrected = self.index.lexical.correct(rewritten or req.question)  # "nuclar warheds" → "nuclear warheads"
+        rewritten = corrected or rewritten
         question = rewritten or req.question
         retrieved = self.retrieve(req, question)
         t1 = time.perf_counter()

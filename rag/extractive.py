@@ -186,6 +186,9 @@ def _mentions(concept_forms: frozenset[str], toks: Tokens) -> bool:
     for f in concept_forms:
         if (" " in f and f" {f} " in toks.joined) or f in stems:
             return True
+        parts = f.split()
+        if len(parts) >= 3 and (2 * sum(p in stems for p in parts) >= len(parts) or parts[0] in stems):
+            return True  # "Kim" for "Kim Jong Un", "Defense Intelligence Agency" for the "US …" one
     return False
 
 

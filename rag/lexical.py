@@ -7,13 +7,15 @@ system of record, whenever the two disagree.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import numpy as np
 
 from rag.models import Chunk, DocMeta, Filters
-from rag.text import terms
+from rag.text import STOPWORDS, stem, terms, words
 
 
 class LexicalIndex:
@@ -27,6 +29,9 @@ class LexicalIndex:
         if records:
             self._bm25.index(tokens, show_progress=False)
         self._vocab = set(t for ts in tokens for t in ts)
+        self._words: dict[tuple[str, int], list[str]] = {}  # (first letter, length) -> corpus words
+        for w in {w.lower() for c, _ in records for w in words(c.text) if len(w) >= 4 and w.isalpha()}:
+            self._words.setdefault((w[0], len(w)), []).append(w)
 
     @property
     def fingerprint(self) -> tuple[int, str]:
@@ -44,6 +49,28 @@ class LexicalIndex:
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top])]
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def correct(self, query: str) -> str | None:
+        """The query with misspelt words replaced by the closest corpus word, or None if nothing changed."""
+        out, changed = [], False
+        for token in re.split(r"(\W+)", query):
+            low = token.lower()
+            if len(low) >= 5 and low.isalpha() and low not in STOPWORDS and not self._is_word(low):
+                best = self._closest(low)
+                if best:
+                    token, changed = (best.capitalize() if token[0].isupper() else best), True
+            out.append(token)
+        return "".join(out) if changed else None
+
+    def _is_word(self, word: str) -> bool:
+        return stem(word) in self._vocab or word in self._words.get((word[0], len(word)), ())
+
+    def _closest(self, word: str) -> str | None:
+        candidates = [w for n in range(len(word) - 2, len(word) + 3) for w in self._words.get((word[0], n), ())]
+        scored = [(SequenceMatcher(None, word, w).ratio(), w) for w in candidates
+                  if SequenceMatcher(None, word, w).quick_ratio() >= 0.8]
+        best = max(scored, default=(0.0, None))
+        return best[1] if best[0] >= 0.8 else None
 
     def _filter_mask(self, filters: Filters) -> np.ndarray:
         def ok(meta: DocMeta) -> bool:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import get_close_matches
 
 from rag.models import Turn
 from rag.text import STOPWORDS, stem, terms, words
@@ -22,6 +23,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "france": ("paris", "french"),
     "israel": ("israeli",),
 }
+_ALIAS_WORDS = {w for canon, alts in ALIASES.items() for w in (canon, *alts)}
 SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(stem(w) for w in group) for group in (
     ("give", "gave", "given", "provide", "provided", "supply", "supplied", "send", "sent", "receive", "received",
      "aid", "paid", "pay", "return", "get", "got", "obtain", "exchange"),
@@ -44,11 +46,34 @@ ANSWER_TYPES = {
 }
 _AUX = r"(?:did|does|do|are|were|is|was|has|have|had|will|can|could|would|that|who)"
 _HOW_MANY = re.compile(rf"\bhow many\s+((?:[\w\-]+\s+){{0,2}}?[\w\-]+?)(?:\s+{_AUX}\b|\W*$)", re.I)
-_WHICH = re.compile(
-    rf"^\W*(?:(?:to|in|from|of|for|at|by|with)\s+)?(?:which\s+|what\s+(?:is|are|was|were)\s+the\s+(?=name|model|type|kind)"
-    rf"|what\s+(?=name|model|type|kind|brand))(?:(?:names?|models?|types?|kinds?|brands?)\s+of\s+(?:the\s+|a\s+)?)?"
-    rf"(?P<np>(?:[\w’'\-]+\s+){{0,3}}?[\w’'\-]+?)(?:\s+(?:and\s+[\w\-]+\s+)?{_AUX}\b|\W*$)", re.I)
-_WHICH_SHORT = re.compile(r"^\W*(?:(?:to|in|from|of|for|at|by|with)\s+)?which\s+(?P<np>[\w\-]+)", re.I)
+_WHICH = re.compile(r"^\W*(?:(?:to|in|from|of|for|at|by|with)\s+)?(?:which|what\s+(?:is|are|was|were)\s+the\s+"
+                    r"(?=names?\b|models?\b|types?\b|kinds?\b)|what\s+(?=names?\b|models?\b|types?\b|kinds?\b|brands?\b))"
+                    r"(?:(?:names?|models?|types?|kinds?|brands?)\s+of\s+(?:the\s+|a\s+)?)?(?P<rest>.*)$", re.I)
+_KIND_WORDS = {"model", "type", "kind", "name", "brand", "make", "version", "series"}
+_NP_STOP = re.compile(rf"^(?:{_AUX}|with|of|in|on|for|to|from|by|about|at|and|or|\w+ed)$", re.I)
+
+
+def _which_head(question: str) -> str | None:
+    """The noun a "which X …" question asks about: "which news agency reported …" → "agency"."""
+    m = _WHICH.search(question)
+    if not m:
+        return None
+    nouns: list[str] = []
+    ws = words(m.group("rest"))[:6]
+    for i, w in enumerate(ws):
+        if w.lower() in _KIND_WORDS and i + 1 < len(ws) and ws[i + 1].lower() == "of":
+            continue  # "which model of fighter jet" asks about the jet
+        if w.lower() == "of" and not nouns:
+            continue
+        if _NP_STOP.match(w) and nouns and w.lower() != "and":
+            break
+        if w.lower() != "and":
+            nouns.append(re.sub(r"[’']s$", "", w))
+        if re.search(r"[’']s$", w):
+            break
+    return nouns or None
+
+
 _LEAD = re.compile(r"^\W*(?:and|also|so|but|ok|okay)\b[\s,]*", re.I)
 _WHAT_ABOUT = re.compile(r"^\W*(?:and\s+)?(?:what|how)\s+about\s+(.+?)\W*$", re.I)
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there)\b", re.I)
@@ -95,13 +120,16 @@ def entities(text: str) -> list[str]:
                 if not rest:
                     continue
                 phrase = " ".join(rest)
-        if phrase.lower() not in _QWORDS:
-            out.append(phrase)
+        if phrase.lower() in _QWORDS:
+            continue
+        if re.fullmatch(r"[A-Z]{2,3}s?", phrase) and phrase.lower() not in _ALIAS_WORDS:
+            continue  # AI, UAV, ICBM-like acronyms are topics, not names: matched as ordinary terms
+        out.append(phrase)
     return out
 
 
 def _stem_phrase(phrase: str) -> str:
-    return " ".join(stem(w) for w in phrase.lower().split())
+    return " ".join(stem(w) for w in words(phrase.lower()))
 
 
 def _alias_forms(phrase: str) -> frozenset[str]:
@@ -116,10 +144,19 @@ def _alias_forms(phrase: str) -> frozenset[str]:
 _EMBEDDED_QUESTION = re.compile(r"[:;,]\s*((?:how|what|who|whom|when|where|which|why)\b[^:;]*)$", re.I)
 
 
+_WH = ("what", "which", "who", "when", "where", "why", "how")
+
+
 def core_question(text: str) -> str:
-    """The question itself, without a preamble such as "Answer from memory: …"."""
+    """The question itself: without a preamble ("Answer from memory: …"), its first word's typo fixed."""
     m = _EMBEDDED_QUESTION.search(text)
-    return m.group(1) if m and len(words(m.group(1))) >= 3 else text
+    text = m.group(1) if m and len(words(m.group(1))) >= 3 else text
+    first = re.match(r"\s*([A-Za-z]+)", text)
+    if first and first.group(1).lower() not in _WH:
+        close = get_close_matches(first.group(1).lower(), _WH, n=1, cutoff=0.75)
+        if close:
+            text = text[:first.start(1)] + close[0] + text[first.end(1):]
+    return text
 
 
 def analyze(question: str) -> QuestionInfo:
@@ -142,17 +179,13 @@ def analyze(question: str) -> QuestionInfo:
             if t in group:
                 forms |= group
         concepts.append(Concept(frozenset(forms), 1.0, False, raw_words.get(t, "")))
-    head = None
+    heads: list[str] = []
     if answer_type == "count" and (m := _HOW_MANY.search(question)):
-        head = m.group(1).split()[-1]
-    elif answer_type is None and (m := _WHICH.search(question) or _WHICH_SHORT.search(question)):
-        answer_type = "name"
-        np = m.group("np")
-        head = re.split(r"[’']s\b", np)[0].split()[-1] if re.search(r"[’']s\b", np) else np.split()[-1]
-    nouns: frozenset[str] = frozenset()
-    if head:
-        h = stem(head)
-        nouns = frozenset({h}.union(*(g for g in SYNONYMS if h in g)))
+        heads = [m.group(1).split()[-1]]
+    elif answer_type is None and (found := _which_head(question)):
+        answer_type, heads = "name", found
+    head = heads[-1] if heads else None
+    nouns = frozenset(stem(h) for h in heads).union(*(g for g in SYNONYMS if head and stem(head) in g))
     q_stems = frozenset(stem(w) for w in words(question)).union(*(c.forms for c in concepts))
     future = bool(re.search(r"\b(?:will|next|upcoming|going to|plan(?:s|ned)? to)\b", question, re.I))
     return QuestionInfo(question.strip(), answer_type, concepts, future, nouns, (head or "").lower(), q_stems)

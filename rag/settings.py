@@ -24,8 +24,8 @@ class Settings(BaseSettings):
     chroma_port: int = Field(8000, validation_alias="CHROMA_PORT")
     chroma_collection: str = Field("news", validation_alias="CHROMA_COLLECTION")
 
-    retrieval_k: int = Field(8, validation_alias="RAG_RETRIEVAL_K")
-    per_source_cap: int = Field(3, validation_alias="RAG_PER_SOURCE_CAP")
+    retrieval_k: int = Field(10, validation_alias="RAG_RETRIEVAL_K")
+    per_source_cap: int = Field(4, validation_alias="RAG_PER_SOURCE_CAP")
 
     answerer: Literal["extractive", "llm"] = Field("extractive", validation_alias="RAG_ANSWERER")
     llm_provider: str | None = Field(None, validation_alias="RAG_LLM_PROVIDER")
