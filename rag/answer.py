@@ -15,6 +15,7 @@ class DraftClaim:
 
     quote: QuoteClaim
     part: int = 0  # index of the sub-question it answers
+    statement: str | None = None  # an answerer's own wording (LLM); None = attribute the quote
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Draft:
     parts: list[str]  # the (sub-)questions answered
     claims: list[DraftClaim] = field(default_factory=list)
     closest: list[QuoteClaim] = field(default_factory=list)  # shown when nothing answers
+    dropped: int = 0  # claims refused before verification (malformed)
 
 
 class Answerer(Protocol):
@@ -60,13 +62,15 @@ def compose(draft: Draft, documents: dict[str, Document]) -> Composed:
     quotes: list[Quote] = []
     lines: list[str] = []
     answered_parts: set[int] = set()
+    dropped = draft.dropped
     for claim, quote in zip(draft.claims, checked):
         if quote is None:  # not in the source: the claim is dropped with its quote
+            dropped += 1
             continue
         quote.id = len(quotes) + 1
         quotes.append(quote)
         answered_parts.add(claim.part)
-        lines.append(_attributed_line(quote))
+        lines.append(f"{claim.statement} [{quote.id}]" if claim.statement else _attributed_line(quote))
     missing = [p for i, p in enumerate(draft.parts) if i not in answered_parts]
     if not quotes:
         closest = [q for q in verify(draft.closest, documents) if q is not None]
@@ -77,9 +81,14 @@ def compose(draft: Draft, documents: dict[str, Document]) -> Composed:
         if quotes:
             refs = " ".join(f"[{q.id}]" for q in quotes)
             text += f" The closest passages ({refs}) are shown for reference; they do not answer it."
+        if dropped:
+            text += f" ({dropped} statement(s) were left out: their quotes could not be found verbatim in the sources.)"
         return Composed(text, quotes, True)
     if missing:
         lines.append("**Not answered by the sources:** " + "; ".join(f"“{m.rstrip('?')}?”" for m in missing))
+    if dropped:
+        lines.append(f"_{dropped} statement(s) were left out because their quotes could not be found verbatim "
+                     "in the sources._")
     return Composed("\n\n".join(lines), quotes, False)
 
 

@@ -177,9 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    from rag.llm_answerer import LLMError
+    from rag.store import StoreError
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except (LLMError, StoreError) as e:
+        _err(f"error: {e}")
+        return 2
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
