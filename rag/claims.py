@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Literal, NamedTuple
 
 Kind = Literal["money", "count", "percent", "date"]
@@ -25,7 +24,7 @@ class Mention:
     low: float  # values consistent with the text (dates: day ordinals, high exclusive)
     high: float
     qualifier: Qualifier
-    unit: str  # currency code, counted-noun concept, "%", "pp" or "day"
+    unit: str  # currency code, counted noun ("soldiers"), "%", "pp" or "day"
     value: float | None = None  # the stated figure of an exact/about claim
     assumption: str | None = None  # how a relative date was resolved
 
@@ -34,14 +33,14 @@ class Mention:
 class Slot:
     """What a figure measures, read from the clause around it."""
     words: tuple[str, ...]  # content words of the clause, in text order
-    concepts: tuple[str, ...]  # the same words stemmed and mapped through synonyms
-    after: frozenset[str]  # concepts of the words from the figure on ("worth of weapons")
+    after: tuple[str, ...]  # those from the figure on ("worth of weapons")
     entities: frozenset[str]  # proper names in the sentence (4-letter stems)
     attribution: str | None = None  # who the sentence cites ("a German think tank")
 
 
 @dataclass(frozen=True)
 class Claim:
+    """A figure, its verbatim text and what it measures."""
     mention: Mention
     surface: str  # verbatim text[start:end], qualifier included
     slot: Slot
@@ -73,19 +72,6 @@ _QUALIFIERS = [  # qualifier, (allows values below, above the stated one), phras
     ("lower", (False, True), "more than|over|above|at least|upwards of|in excess of|exceeding|no less than"),
 ]
 _COLLECTIVE = {"people", "personnel", "staff", "population", "police", "children", "men", "women", "crew"}
-_SYNONYMS = (  # the first word of each group names the concept
-    "supply provide send give deliver transfer ship export donate furnish contribute",
-    "receive get obtain gain earn return", "troop soldier personnel serviceman force",
-    "weapon arm munition armament ammunition", "treaty pact agreement accord deal alliance",
-    "sign ink seal conclude", "people person population resident inhabitant citizen",
-    "die kill death dead fatality", "spend cost pay", "war conflict battle fight",
-    "announce declare unveil", "aid assistance support help", "buy purchase import",
-    "rise increase grow jump climb", "fall decrease drop decline shrink", "missile rocket")
-_IRREGULAR = {"gave": "give", "given": "give", "got": "get", "gotten": "get", "sent": "send", "paid": "pay",
-              "spent": "spend", "sold": "sell", "bought": "buy", "won": "win", "lost": "lose", "died": "die",
-              "dies": "die", "dying": "die", "fought": "fight", "rose": "rise", "risen": "rise", "fell": "fall",
-              "fallen": "fall", "men": "man", "women": "woman", "children": "child", "defence": "defense",
-              "programme": "program", "benefitted": "benefited"}
 STOPWORDS = set("""a an the of in on at to for with by from as and or but nor so than then that this these those
 which who whom whose what when where why how it its they them their there here he she his her we our you i
 is are was were be been being has have had do does did will would can could may might must shall should not
@@ -94,35 +80,13 @@ estimated estimate estimates more less over under up least most worth value tota
 say says said report reports reported suggest suggests suggested according note noted show shows showed
 find finds found tell told add added while whereas though although however yet out into onto upon per cent
 percent year years month months day days week weeks ago last next earlier later past along such other another
-each both all any many much few several like including between dollars euros pounds""".split()) \
+each both all any many much few several like including between dollars euros pounds official officials
+analyst analysts expert experts source sources authorities""".split()) \
     | set(_SCALES) | set(_NUMWORDS) | {w for v in _VAGUE for w in v.split()}
 _MONTHS = "January February March April May June July August September October November December".split()
 _NOT_NAMES = set("""The A An In On At For By From As And Or But Last This That These Those It Its He She They
 We Our President Prime Minister Supreme Leader Mr Mrs Ms Dr Monday Tuesday Wednesday Thursday Friday Saturday
 Sunday""".split()) | set(_MONTHS)
-_SUFFIXES = [(4, ("ies", "ied"), "y"), (5, ("ing",), ""), (4, ("ed",), ""), (3, ("s",), "")]
-
-
-def _stem(word: str) -> str:
-    w = word.lower().replace("’", "'").split("'")[0]
-    w = _IRREGULAR.get(w, w)
-    w = re.sub(r"is(e|ed|es|ing|ation)$", r"iz\1", w) if len(w) > 6 else w
-    for size, ends, repl in _SUFFIXES:
-        if len(w) > size and w.endswith(ends) and not w.endswith(("ss", "us", "is")):
-            w = w[:-len(next(e for e in ends if w.endswith(e)))] + repl
-            break
-    w = w[:-1] if len(w) > 3 and w.endswith("e") else w
-    return w[:-1] if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz" else w
-
-
-_CANON = {_stem(w): _stem(g.split()[0]) for g in _SYNONYMS for w in g.split()}
-
-
-@lru_cache(maxsize=8192)
-def concept(word: str) -> str:
-    """Canonical form of a word: a light stem, then the synonym table."""
-    s = _stem(word)
-    return _CANON.get(s, s)
 
 
 # ---- patterns --------------------------------------------------------------------
@@ -137,7 +101,7 @@ def _amount(i: int) -> str:
 
 
 _FIRST = re.compile(rf"(?<![\w.\-/$€£¥]){_amount(1)}", re.I)
-_SECOND = re.compile(rf"\s*(?P<join>to|and|-|–|—)\s*{_amount(2)}", re.I)
+_SECOND = re.compile(rf"(?:\s?%)?\s*(?P<join>to|and|-|–|—)\s*{_amount(2)}", re.I)
 _PCT = re.compile(r"\s?(?:%|per\s?cent\b)|\s+(?P<pp>percentage\s+points?)\b", re.I)
 _CURWORD = re.compile(r"\s+(?:of\s+)?(?:(?:US|U\.S\.)\s+)?(dollars|euros|pounds|yen|yuan)\b", re.I)
 _QUAL = [(q, f, re.compile(rf"(?<![\w~])(?:{p})\s*$", re.I)) for q, f, p in _QUALIFIERS]
@@ -194,9 +158,9 @@ def _count_head(text: str, start: int, end: int) -> tuple[str, int, int] | None:
             if (word := w.group()).lower() in STOPWORDS:
                 break
             if word[0].islower() and (word in _COLLECTIVE or re.search(r"[^su'i]s$", word)):
-                return concept(word), start, m.start(1) + w.end()
+                return word, start, m.start(1) + w.end()
     if (m := _OF_HEAD.search(text, max(0, start - 30), start)) and m.group(1) in _COLLECTIVE:
-        return concept(m.group(1)), m.start(), end
+        return m.group(1), m.start(), end
     return None
 
 
@@ -217,6 +181,20 @@ def _mention(kind: Kind, unit: str, span: tuple[int, int], figs: list[_Figure], 
                    f.value)
 
 
+def _not_a_claim(parts: list[dict], opener: re.Match | None) -> bool:
+    """'rose from 5% to 8%' (a change, not a range), a bare 'a', or a year (the date pass owns those)."""
+    year = not any(p["cur1"] or p["sc1"] for p in parts) and re.fullmatch(r"(19|20)\d\d", parts[0]["num1"] or "")
+    return bool(len(parts) == 2 and opener is not None and opener["word"].lower() == "from" or year
+                or any(p["num1"] and p["num1"].lower() in ("a", "an") and not p["sc1"] for p in parts))
+
+
+def _qualifier(text: str, a: int, start: int) -> tuple[Qualifier, tuple[bool, bool], int]:
+    for qual, sides, rx in _QUAL:
+        if m := rx.search(text, max(a, start - 30), start):
+            return qual, sides, m.start()
+    return "exact", (False, False), start
+
+
 def _amounts(text: str, a: int, b: int, taken: list[tuple[int, int]]) -> list[Mention]:
     """Money, count and percent mentions in the sentence text[a:b]; `taken` spans are dates."""
     found, pos = [], a
@@ -226,10 +204,7 @@ def _amounts(text: str, a: int, b: int, taken: list[tuple[int, int]]) -> list[Me
         if (n := _SECOND.match(text, pos, b)) and (n["join"].lower() != "and" or opener):
             parts.append({k[:-1] + "1": v for k, v in n.groupdict().items() if k != "join"})
             pos = n.end()
-        if (len(parts) == 2 and opener and opener["word"].lower() == "from"  # "rose from 5% to 8%": a change
-                or any(s < pos and m.start() < e for s, e in taken)
-                or any(p["num1"] and p["num1"].lower() in ("a", "an") and not p["sc1"] for p in parts)
-                or not any(p["cur1"] or p["sc1"] for p in parts) and re.fullmatch(r"(19|20)\d\d", parts[0]["num1"] or "")):
+        if _not_a_claim(parts, opener) or any(s < pos and m.start() < e for s, e in taken):
             continue
         pct, curw = _PCT.match(text, pos, b), _CURWORD.match(text, pos, b)
         cur = next((p["cur1"] for p in parts if p["cur1"]), None) or (curw and curw.group(1))
@@ -237,13 +212,11 @@ def _amounts(text: str, a: int, b: int, taken: list[tuple[int, int]]) -> list[Me
         unit = ("pp" if pct["pp"] else "%") if pct else _CURRENCY[cur.lower()] if cur else ""
         end = pct.end() if pct else curw.end() if curw else pos
         figs = [_figure(p["num1"], p["sc1"] or parts[-1]["sc1"], p["vag1"]) for p in parts]
-        qual, sides, start = next(((q, s, x.start()) for q, s, rx in _QUAL
-                                   if (x := rx.search(text, max(a, m.start() - 30), m.start()))),
-                                  ("exact", (False, False), m.start()))
+        qual, sides, start = _qualifier(text, a, m.start())
         start = opener.start() if len(parts) == 2 and opener and start == m.start() else start
-        if kind == "count" and not (head := _count_head(text, start, end)):
-            continue
         if kind == "count":
+            if not (head := _count_head(text, start, end)):
+                continue
             unit, start, end = head
         found.append(_mention(kind, unit, (start, end), figs, qual, sides))
     return found
@@ -263,9 +236,13 @@ def _dates(text: str, a: int, b: int, published: str | None) -> list[Mention]:
                 continue
             *_, which, what = g["rel"].lower().split()
             shift = {"last": -1, "this": 0, "next": 1}[which]
-            year, month = (pub.year + shift, None) if what == "year" else divmod(pub.year * 12 + pub.month + shift - 1, 12)
-            month = month + 1 if what == "month" else None
-            assumption = f"taken as {f'{_MONTHS[month - 1]} ' if month else ''}{year}, given publication on {published}"
+            if what == "year":
+                year, month = pub.year + shift, None
+            else:
+                year, month = divmod(pub.year * 12 + pub.month + shift - 1, 12)
+                month += 1
+            shown = f"{_MONTHS[month - 1]} {year}" if month else str(year)
+            assumption = f"taken as {shown}, given publication on {published}"
         else:
             prev = re.search(r"([A-Za-z]+)\W*$", text[max(a, m.start() - 20):m.start()])
             if g["y4"] and prev and prev.group(1)[0].isupper() and prev.group(1).lower() not in STOPWORDS:
@@ -334,7 +311,6 @@ def extract_claims(text: str, published: str | None = None, span: tuple[int, int
             c_lo, c_hi = _context(text, x, segs, mentions)
             words = _content(text, c_lo, c_hi, first=first)
             after = _content(text, max(x.start, c_lo), c_hi, first=first)
-            slot = Slot(tuple(words), tuple(map(concept, words)), frozenset(map(concept, after)),
-                        frozenset(n[:4].lower() for n in names), attribution)
+            slot = Slot(tuple(words), tuple(after), frozenset(n[:4].lower() for n in names), attribution)
             claims.append(Claim(x, text[x.start:x.end], slot))
     return claims

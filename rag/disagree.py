@@ -13,21 +13,69 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 from typing import Literal
 
-from rag.claims import STOPWORDS, Claim, Kind, Mention, concept, extract_claims
+from rag.claims import STOPWORDS, Claim, Kind, Mention, extract_claims
 from rag.models import Conflict, DocMeta, Document, Quote, Source
 
 Relation = Literal["agree", "differs", "contradiction"]
+
+# ---- slot words: light stemming and a small synonym table ----------------------------
+_SYNONYMS = (  # the first word of each group names the concept
+    "supply provide send give deliver transfer ship export donate furnish contribute",
+    "receive get obtain gain earn return", "troop soldier personnel serviceman force",
+    "weapon arm munition armament ammunition", "treaty pact agreement accord deal alliance",
+    "sign ink seal conclude", "people person population resident inhabitant citizen",
+    "die kill death dead fatality", "spend cost pay", "war conflict battle fight",
+    "announce declare unveil", "aid assistance support help", "buy purchase import",
+    "rise increase grow jump climb", "fall decrease drop decline shrink", "missile rocket")
+_IRREGULAR = {"gave": "give", "given": "give", "got": "get", "gotten": "get", "sent": "send", "paid": "pay",
+              "spent": "spend", "sold": "sell", "bought": "buy", "won": "win", "lost": "lose", "died": "die",
+              "dies": "die", "dying": "die", "fought": "fight", "rose": "rise", "risen": "rise", "fell": "fall",
+              "fallen": "fall", "men": "man", "women": "woman", "children": "child", "defence": "defense",
+              "programme": "program", "benefitted": "benefited"}
+_SUFFIXES = [(4, ("ies", "ied"), "y"), (5, ("ing",), ""), (4, ("ed",), ""), (3, ("s",), "")]
+
+
+def _stem(word: str) -> str:
+    w = word.lower().replace("’", "'").split("'")[0]
+    w = _IRREGULAR.get(w, w)
+    w = re.sub(r"is(e|ed|es|ing|ation)$", r"iz\1", w) if len(w) > 6 else w
+    for size, ends, repl in _SUFFIXES:
+        if len(w) > size and w.endswith(ends) and not w.endswith(("ss", "us", "is")):
+            w = w[:-len(next(e for e in ends if w.endswith(e)))] + repl
+            break
+    w = w[:-1] if len(w) > 3 and w.endswith("e") else w
+    return w[:-1] if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz" else w
+
+
+_CANON = {_stem(w): _stem(g.split()[0]) for g in _SYNONYMS for w in g.split()}
+
+
+@lru_cache(maxsize=8192)
+def concept(word: str) -> str:
+    """Canonical form of a word: a light stem, then the synonym table."""
+    s = _stem(word)
+    return _CANON.get(s, s)
+
+
+@lru_cache(maxsize=4096)
+def concepts(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(map(concept, words))
+
+
+_OPPOSITE = [(concept(a), concept(b)) for a, b in
+             [("supply", "receive"), ("buy", "sell"), ("rise", "fall"), ("win", "lose"), ("import", "export")]]
+_UNDIRECTED = {concept("receive"): concept("supply"), concept("sell"): concept("buy")}  # for question focus
 _KINDS: frozenset[Kind] = frozenset({"money", "count", "percent", "date"})
 _ASKS = [(r"\bhow much\b", {"money", "percent"}),
          (r"\b(?:cost|worth|value|price|spen[dt]|paid|pay|budget|fund\w*|money|dollars?|euros?|aid)\b", {"money"}),
          (r"\bhow many\b|\bnumber of\b", {"count"}),
          (r"\bper ?cent|\bpercentage\b|\bshare\b|\bproportion\b|%", {"percent"}),
          (r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", {"date"})]
-_OPPOSITE = [(concept(a), concept(b)) for a, b in
-             [("supply", "receive"), ("buy", "sell"), ("rise", "fall"), ("win", "lose"), ("import", "export")]]
+_MIN_SHINGLES = 10  # shorter texts are too small to call copies
 _LABEL = {"money": "amount", "count": "number of", "percent": "share", "date": "date of"}
 
 
@@ -66,7 +114,11 @@ def _shingles(text: str, n: int = 5) -> set[str]:
 
 
 def independent_groups(documents: list[Document], threshold: float = 0.6) -> list[list[str]]:
-    """Group doc ids that are near-duplicate / syndicated copies (word-shingle Jaccard or containment); each group = one independent voice."""
+    """Group doc ids that are near-duplicate / syndicated copies (word-shingle Jaccard or containment); each group = one independent voice.
+
+    Uses containment (shared 5-word shingles over the smaller text's), so a copy with
+    an added byline or a changed figure still joins its original.
+    """
     ids = list(dict.fromkeys(d.id for d in documents))
     shingles = {d.id: _shingles(d.text) for d in documents}
     parent = {i: i for i in ids}
@@ -78,7 +130,7 @@ def independent_groups(documents: list[Document], threshold: float = 0.6) -> lis
 
     for x, y in combinations(ids, 2):
         sx, sy = shingles[x], shingles[y]
-        if sx and sy and len(sx & sy) / min(len(sx), len(sy)) >= threshold:
+        if min(len(sx), len(sy)) >= _MIN_SHINGLES and len(sx & sy) / min(len(sx), len(sy)) >= threshold:
             parent[root(y)] = root(x)
     groups: dict[str, list[str]] = {}
     for i in ids:
@@ -95,21 +147,21 @@ def asked_kinds(question: str) -> frozenset[Kind]:
 
 def comparable(a: Claim, b: Claim) -> bool:
     """Whether two claims measure the same thing (conservative)."""
-    x, y = a.mention, b.mention
-    if x.kind != y.kind or x.unit != y.unit:
+    x, y, unit = a.mention, b.mention, concept(a.mention.unit)
+    if x.kind != y.kind or unit != concept(y.unit):
         return False
     if a.slot.entities and b.slot.entities and not a.slot.entities & b.slot.entities:
         return False
-    ca, cb = set(a.slot.concepts) - {x.unit}, set(b.slot.concepts) - {y.unit}
+    ca, cb = concepts(a.slot.words) - {unit}, concepts(b.slot.words) - {unit}
     only_a, only_b = ca - cb, cb - ca
     if any((p in only_a and q in only_b) or (q in only_a and p in only_b) for p, q in _OPPOSITE):
         return False
-    after_a, after_b = a.slot.after - {x.unit}, b.slot.after - {y.unit}
+    after_a, after_b = concepts(a.slot.after) - {unit}, concepts(b.slot.after) - {unit}
     if after_a and after_b and not (after_a & cb or after_b & ca):
         return False  # different objects: "$5bn on research" vs "$8bn on marketing"
     shared, small = len(ca & cb), min(len(ca), len(cb))
     need = 2 if x.kind == "date" else min(2, small)
-    return small > 0 and shared >= need and 2 * shared >= small
+    return small > 0 and shared >= need and 3 * shared >= small
 
 
 def _close(u: float, v: float) -> bool:
@@ -154,9 +206,9 @@ def _figure(f: Found) -> str:
 
 
 def _topic(a: Found, b: Found) -> str:
-    shared = set(a.claim.slot.concepts) & set(b.claim.slot.concepts)
+    shared = concepts(a.claim.slot.words) & concepts(b.claim.slot.words)
     picked: dict[str, str] = {}
-    for w, c in zip(a.claim.slot.words, a.claim.slot.concepts):
+    for w, c in zip(a.claim.slot.words, map(concept, a.claim.slot.words)):
         if c in shared:
             picked.setdefault(c, w)
     return " ".join([_LABEL[a.claim.mention.kind], *list(picked.values())[:4]])
@@ -168,7 +220,8 @@ def _conflict(a: Found, b: Found, v: Verdict) -> Conflict:
                 f"{_figure(b)} [{b.quote.id}]; both cannot be true.")
     else:
         w, n = (a, b) if v.wide_first else (b, a)
-        note = (f"{_speaker(w)} says {_figure(w)} [{w.quote.id}]; {_speaker(n)} puts it at "
+        at = "in" if a.claim.mention.kind == "date" else "at"
+        note = (f"{_speaker(w)} says {_figure(w)} [{w.quote.id}]; {_speaker(n)} puts it {at} "
                 f"{_figure(n)} [{n.quote.id}], {v.how}.")
     return Conflict(topic=_topic(a, b), kind=v.relation, note=note, quote_ids=sorted({a.quote.id, b.quote.id}))
 
@@ -181,6 +234,24 @@ def _claims(q: Quote, doc: Document | None) -> list[Claim]:
     return extract_claims(q.text, published)
 
 
+def _focus(question: str, found: list[Found]) -> set[int]:
+    """Indexes of the claims a question is about: for each part of it, those whose slot shares most words.
+
+    Direction is ignored ("Russia gave" asks about what "North Korea received"); a
+    question sharing no slot word with any claim keeps them all.
+    """
+    def undirected(words) -> set[str]:
+        return {_UNDIRECTED.get(c, c) for c in map(concept, words)}
+
+    slots = [undirected(f.claim.slot.words) for f in found]
+    keep: set[int] = set()
+    for part in re.split(r"\band\b|[;?]", question.lower()):
+        terms = undirected(w for w in re.findall(r"[a-z]+", part) if w not in STOPWORDS)
+        scores = [len(terms & slot) for slot in slots]
+        keep |= {i for i, n in enumerate(scores) if n and n == max(scores)}
+    return keep or set(range(len(found)))
+
+
 def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Document]) -> list[Conflict]:
     """Disagreement notes between the quotes of independent sources, most relevant first."""
     docs = {q.source.id: d for q in quotes if (d := documents.get(q.source.id)) is not None}
@@ -188,19 +259,20 @@ def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Docu
     kinds = asked_kinds(question)
     found = [Found(q, c, voice.get(q.source.id, q.source.id))
              for q in quotes for c in _claims(q, docs.get(q.source.id)) if c.mention.kind in kinds]
+    focus = _focus(question, found)
     terms = {w for w in re.findall(r"[a-z]+", question.lower()) if w not in STOPWORDS}
     asked = {concept(w) for w in terms} | {w[:4] for w in terms}  # concepts, and name stems
     scored, seen = [], set()
-    for a, b in combinations(found, 2):
-        if a.voice == b.voice or not comparable(a.claim, b.claim):
+    for (i, a), (j, b) in combinations(enumerate(found), 2):
+        if a.voice == b.voice or i not in focus or j not in focus or not comparable(a.claim, b.claim):
             continue
         verdict = relate(a.claim, b.claim)
         key = frozenset({(a.voice, a.claim.surface), (b.voice, b.claim.surface)})
         if verdict.relation == "agree" or key in seen:
             continue
         seen.add(key)
-        relevance = len(asked & {*a.claim.slot.concepts, *b.claim.slot.concepts,
-                                 *a.claim.slot.entities, *b.claim.slot.entities})
+        relevance = len(asked & (concepts(a.claim.slot.words) | concepts(b.claim.slot.words)
+                                 | a.claim.slot.entities | b.claim.slot.entities))
         if asked and not relevance:
             continue  # not about what was asked
         scored.append((-relevance, verdict.relation != "contradiction", _conflict(a, b, verdict)))

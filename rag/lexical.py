@@ -10,12 +10,25 @@ import json
 import re
 from dataclasses import asdict
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from rag.models import Chunk, DocMeta, Filters
 from rag.text import STOPWORDS, stem, terms, words
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """Whole words of the embedding model's vocabulary: real words are never "corrected"."""
+    from rag.embed import model_dir
+
+    vocab = (model_dir() / "vocab.txt").read_text(encoding="utf-8").split()
+    return frozenset(w for w in vocab if w.isalpha())
+
+
+MIN_RELATIVE_SCORE = 0.1  # matches scoring under 10% of the best one only share common words: not evidence
 
 
 class LexicalIndex:
@@ -48,14 +61,16 @@ class LexicalIndex:
         n = min(n, len(scores))
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top])]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        floor = max(float(scores[top[0]]) * MIN_RELATIVE_SCORE, 1e-9) if len(top) else 0.0
+        return [(int(i), float(scores[i])) for i in top if scores[i] >= floor]
 
     def correct(self, query: str) -> str | None:
         """The query with misspelt words replaced by the closest corpus word, or None if nothing changed."""
         out, changed = [], False
         for token in re.split(r"(\W+)", query):
             low = token.lower()
-            if len(low) >= 5 and low.isalpha() and low not in STOPWORDS and not self._is_word(low):
+            if len(low) >= 5 and low.isalpha() and low not in STOPWORDS and not self._is_word(low) \
+                    and low not in english_words():
                 best = self._closest(low)
                 if best:
                     token, changed = (best.capitalize() if token[0].isupper() else best), True

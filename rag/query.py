@@ -34,6 +34,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(stem(w) for w in group) f
     ("ai", "artificial"),
     ("undernourish", "hunger", "malnourish", "food"),
     ("defector", "escape", "fled", "flee"),
+    ("meet", "met", "meeting", "appear", "appeared", "summit", "talks"),
 ))
 
 ANSWER_TYPES = {
@@ -59,18 +60,21 @@ def _which_head(question: str) -> str | None:
     if not m:
         return None
     nouns: list[str] = []
-    ws = words(m.group("rest"))[:6]
+    ws = re.findall(r"[\w’'\-]+", m.group("rest"))[:6]  # hyphenated words stay whole here
     for i, w in enumerate(ws):
         if w.lower() in _KIND_WORDS and i + 1 < len(ws) and ws[i + 1].lower() == "of":
             continue  # "which model of fighter jet" asks about the jet
         if w.lower() == "of" and not nouns:
             continue
-        if _NP_STOP.match(w) and nouns and w.lower() != "and":
-            break
-        if w.lower() != "and":
+        if _NP_STOP.match(w) and nouns and w.lower() != "and" and not nouns[-1].lower().endswith("ly"):
+            break  # "which news agency reported …" stops at the verb; "domestically produced" does not
+        if w.lower() != "and" and not w.lower().endswith("ly"):
             nouns.append(re.sub(r"[’']s$", "", w))
+        elif w.lower().endswith("ly"):
+            nouns.append(w)  # kept only to let the next word through; dropped below
         if re.search(r"[’']s$", w):
             break
+    nouns = [n for n in nouns if not n.lower().endswith("ly")]
     return nouns or None
 
 

@@ -101,7 +101,7 @@ def normalize(text: str) -> str:
     return normalize_with_map(text)[0].strip()
 
 
-_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
+_WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*")
 
 
 def words(text: str) -> list[str]:
