@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
+from rag.text import sentence_spans
+
 Kind = Literal["money", "count", "percent", "date"]
 Qualifier = Literal["exact", "about", "upper", "lower", "range"]
 
@@ -113,8 +115,6 @@ _DATE = re.compile(rf"\b(?:(?P<m1>{_MON})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\
 _NOT_POINT = re.compile(r"(?:\b(?:since|by|before|after|until|till|through|from|between)|[-–$€£¥]"
                         r"|(?:19|20)\d\d\s*(?:to|-|–))\s*$", re.I)
 _YEAR_RANGE = re.compile(r"\s*(?:-|–|to)\s*(?:19|20)\d\d")
-_SENT = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\bMr\.)(?<!\bDr\.)(?<!\bMs\.)[\"'”’)]?\s+(?=[\"'“‘(]?[A-Z0-9])"
-                   r"|\n+")
 _BREAK = re.compile(r",\s|;|:\s|\s[–—-]\s|[()]|\b(?:but|while|whereas|although|though|however|yet)\b", re.I)
 _COORD = re.compile(r",|\b(?:and|or)\b")
 _RANGE_START = re.compile(r"\b(?P<word>between|from)\s+$", re.I)
@@ -126,10 +126,8 @@ _CITES = re.compile(r"\baccording to (?P<a>[^,.;]{3,60})|^(?P<b>(?:an?|the)\s[^,
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of `text`."""
-    cuts = list(_SENT.finditer(text))
-    spans = zip([0] + [c.end() for c in cuts], [c.start() for c in cuts] + [len(text)])
-    return [(a, b) for a, b in spans if text[a:b].strip()]
+    """(start, end) of each sentence of `text` (the shared splitter)."""
+    return [(sp.start, sp.end) for sp in sentence_spans(text)]
 
 
 # ---- money, counts, percentages --------------------------------------------------

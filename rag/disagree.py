@@ -19,6 +19,7 @@ from typing import Literal
 
 from rag.claims import STOPWORDS, Claim, Kind, Mention, extract_claims
 from rag.models import Conflict, DocMeta, Document, Quote, Source
+from rag.text import stem
 
 Relation = Literal["agree", "differs", "contradiction"]
 
@@ -36,19 +37,12 @@ _IRREGULAR = {"gave": "give", "given": "give", "got": "get", "gotten": "get", "s
               "dies": "die", "dying": "die", "fought": "fight", "rose": "rise", "risen": "rise", "fell": "fall",
               "fallen": "fall", "men": "man", "women": "woman", "children": "child", "defence": "defense",
               "programme": "program", "benefitted": "benefited"}
-_SUFFIXES = [(4, ("ies", "ied"), "y"), (5, ("ing",), ""), (4, ("ed",), ""), (3, ("s",), "")]
 
 
 def _stem(word: str) -> str:
+    """The shared stemmer, after British/irregular spellings are mapped to one form."""
     w = word.lower().replace("’", "'").split("'")[0]
-    w = _IRREGULAR.get(w, w)
-    w = re.sub(r"is(e|ed|es|ing|ation)$", r"iz\1", w) if len(w) > 6 else w
-    for size, ends, repl in _SUFFIXES:
-        if len(w) > size and w.endswith(ends) and not w.endswith(("ss", "us", "is")):
-            w = w[:-len(next(e for e in ends if w.endswith(e)))] + repl
-            break
-    w = w[:-1] if len(w) > 3 and w.endswith("e") else w
-    return w[:-1] if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz" else w
+    return stem(_IRREGULAR.get(w, w))
 
 
 _CANON = {_stem(w): _stem(g.split()[0]) for g in _SYNONYMS for w in g.split()}
