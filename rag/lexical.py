@@ -28,7 +28,8 @@ def english_words() -> frozenset[str]:
     return frozenset(w for w in vocab if w.isalpha())
 
 
-MIN_RELATIVE_SCORE = 0.1  # matches scoring under 10% of the best one only share common words: not evidence
+MIN_RELATIVE_SCORE = 0.1
+EXTRA_WEIGHT = 0.5  # matches scoring under 10% of the best one only share common words: not evidence
 
 
 class LexicalIndex:
@@ -50,12 +51,17 @@ class LexicalIndex:
     def fingerprint(self) -> tuple[int, str]:
         return len(self.records), str(hash(tuple(sorted(self.position))))
 
-    def search(self, query: str, n: int, filters: Filters) -> list[tuple[int, float]]:
-        """Top-n (record position, BM25 score) with a positive score, filters applied."""
+    def search(self, query: str, n: int, filters: Filters, extra: str = "") -> list[tuple[int, float]]:
+        """Top-n (record position, BM25 score), filters applied; `extra` terms (aliases, synonyms) count half."""
         q = [t for t in terms(query) if t in self._vocab]
-        if not q or not self.records:
+        x = [t for t in terms(extra) if t in self._vocab and t not in q]
+        if not (q or x) or not self.records:
             return []
-        scores = np.asarray(self._bm25.get_scores(q), dtype=np.float32)
+        scores = np.zeros(len(self.records), dtype=np.float32)
+        if q:
+            scores += np.asarray(self._bm25.get_scores(q), dtype=np.float32)
+        if x:
+            scores += EXTRA_WEIGHT * np.asarray(self._bm25.get_scores(x), dtype=np.float32)
         if not filters.empty:
             scores = scores * self._filter_mask(filters)
         n = min(n, len(scores))

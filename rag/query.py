@@ -195,6 +195,14 @@ def analyze(question: str) -> QuestionInfo:
     return QuestionInfo(question.strip(), answer_type, concepts, future, nouns, (head or "").lower(), q_stems)
 
 
+def expansions(question: str) -> list[str]:
+    """Aliases and synonyms of the question's words, to widen lexical search ("Russia" → "Moscow")."""
+    extra: list[str] = []
+    for c in analyze(question).concepts:
+        extra.extend(f for f in sorted(c.forms) if f not in extra)
+    return extra
+
+
 def split_question(question: str) -> list[str]:
     """Split 'How much … and when …?' into its parts; a single question stays whole."""
     parts = re.split(r"\s*(?:,\s*)?(?:\band\b|;|\?)\s+(?=(?:what|who|when|where|why|how|which|did|does|is|was)\b)",

@@ -1,11 +1,13 @@
-"""Hybrid retrieval: dense (Chroma) + lexical (BM25), fused by reciprocal rank."""
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25 with aliases/synonyms), fused by reciprocal rank."""
 from __future__ import annotations
 
 from typing import Any
 
 from rag.models import Filters, RetrievedChunk
+from rag.query import expansions
 
 RRF_K = 60
+GUARANTEED = 2  # top hits of each retriever that always make the result list
 
 
 class HybridRetriever:
@@ -23,7 +25,7 @@ class HybridRetriever:
         lex = self.index.lexical
         n = max(self.candidates, 4 * k)
         dense = self.index.store.query(self.index.embedder.embed([query])[0], n, filters)
-        lexical = lex.search(query, n, filters)
+        lexical = lex.search(query, n, filters, extra=" ".join(expansions(query)))
 
         fused: dict[int, dict[str, Any]] = {}
         for rank, (cid, _sim) in enumerate(dense, 1):
@@ -35,21 +37,31 @@ class HybridRetriever:
             fused.setdefault(pos, {"score": 0.0})["score"] += 1.0 / (RRF_K + rank)
             fused[pos]["lexical"] = rank
 
-        results: list[RetrievedChunk] = []
-        per_source: dict[str, int] = {}
-        seen_text: set[str] = set()
-        for pos, f in sorted(fused.items(), key=lambda kv: -kv[1]["score"]):
-            chunk, meta = lex.records[pos]
-            key = " ".join(chunk.text.split())
-            if key in seen_text or per_source.get(chunk.doc_id, 0) >= cap:
-                continue
-            if any(r.chunk.doc_id == chunk.doc_id and _overlap(r.chunk, chunk) > 0.5 for r in results):
-                continue
-            seen_text.add(key)
-            per_source[chunk.doc_id] = per_source.get(chunk.doc_id, 0) + 1
-            results.append(RetrievedChunk(chunk, meta, f["score"], f.get("dense"), f.get("lexical")))
+        ranked = sorted(fused.items(), key=lambda kv: -kv[1]["score"])
+        # Each retriever's own best hits always get in: a strong match one side alone finds
+        # (a rare term BM25 sees, a paraphrase only the embedding sees) is not outvoted.
+        guaranteed = [p for p, f in ranked if f.get("dense", 99) <= GUARANTEED or f.get("lexical", 99) <= GUARANTEED]
+        picked = self._pick([(p, fused[p]) for p in guaranteed], [], k, cap)
+        picked = self._pick(ranked, picked, k, cap)
+        return sorted(picked, key=lambda r: -r.score)
+
+    def _pick(self, candidates, results: list[RetrievedChunk], k: int, cap: int) -> list[RetrievedChunk]:
+        """Add candidates in order, skipping duplicates and overlaps and respecting the per-source cap."""
+        lex = self.index.lexical
+        results = list(results)
+        taken = {r.chunk.id for r in results}
+        for pos, f in candidates:
             if len(results) >= k:
                 break
+            chunk, meta = lex.records[pos]
+            key = " ".join(chunk.text.split())
+            if chunk.id in taken or sum(r.chunk.doc_id == chunk.doc_id for r in results) >= cap:
+                continue
+            if any(" ".join(r.chunk.text.split()) == key or
+                   (r.chunk.doc_id == chunk.doc_id and _overlap(r.chunk, chunk) > 0.5) for r in results):
+                continue
+            taken.add(chunk.id)
+            results.append(RetrievedChunk(chunk, meta, f["score"], f.get("dense"), f.get("lexical")))
         return results
 
     def as_langchain(self):
