@@ -67,6 +67,7 @@ _KINDS: frozenset[Kind] = frozenset({"money", "count", "percent", "date"})
 _ASKS = [(r"\bhow much\b", {"money", "percent"}),
          (r"\b(?:cost|worth|value|price|spen[dt]|paid|pay|budget|fund\w*|money|dollars?|euros?|aid)\b", {"money"}),
          (r"\bhow many\b|\bnumber of\b", {"count"}),
+         (r"\bhow (?:long|tall|high|far|wide|deep|big|large|heavy)\b(?! ago)", {"count"}),
          (r"\bper ?cent|\bpercentage\b|\bshare\b|\bproportion\b|%", {"percent"}),
          (r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", {"date"})]
 _MIN_SHINGLES = 10  # shorter texts are too small to call copies
@@ -256,9 +257,11 @@ def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Docu
     focus = _focus(question, found)
     terms = {w for w in re.findall(r"[a-z]+", question.lower()) if w not in STOPWORDS}
     asked = {concept(w) for w in terms} | {w[:4] for w in terms}  # concepts, and name stems
+    sole = _sole_answers(found, kinds)
     scored, seen = [], set()
     for (i, a), (j, b) in combinations(enumerate(found), 2):
-        if a.voice == b.voice or i not in focus or j not in focus or not comparable(a.claim, b.claim):
+        both_sole = i in sole and j in sole and _same_measure(a.claim, b.claim)
+        if a.voice == b.voice or not (both_sole or i in focus and j in focus and comparable(a.claim, b.claim)):
             continue
         verdict = relate(a.claim, b.claim)
         key = frozenset({(a.voice, a.claim.surface), (b.voice, b.claim.surface)})
@@ -271,6 +274,30 @@ def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Docu
             continue  # not about what was asked
         scored.append((-relevance, verdict.relation != "contradiction", _conflict(a, b, verdict)))
     return [c for *_, c in sorted(scored, key=lambda s: s[:2])]
+
+
+def _sole_answers(found: list[Found], kinds: frozenset[Kind]) -> set[int]:
+    """Claims that are the only figure of the asked kind in their quote, when the question names one kind.
+
+    Each quote was selected as an answer to the question, so its only figure of that kind
+    is that source's answer: two such figures answer the same question.
+    """
+    if len(kinds) != 1:
+        return set()
+    per_quote: dict[int, list[int]] = {}
+    for i, f in enumerate(found):
+        per_quote.setdefault(f.quote.id, []).append(i)
+    return {ids[0] for ids in per_quote.values() if len(ids) == 1}
+
+
+def _same_measure(a: Claim, b: Claim) -> bool:
+    x, y = a.mention, b.mention
+    if x.kind != y.kind or concept(x.unit) != concept(y.unit):
+        return False
+    if a.slot.entities and b.slot.entities and not a.slot.entities & b.slot.entities:
+        return False
+    ca, cb = concepts(a.slot.words), concepts(b.slot.words)
+    return not any((p in ca - cb and q in cb - ca) or (q in ca - cb and p in cb - ca) for p, q in _OPPOSITE)
 
 
 def conflicts_markdown(conflicts: list[Conflict]) -> str:

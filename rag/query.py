@@ -40,7 +40,8 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(stem(w) for w in group) f
 ANSWER_TYPES = {
     "money": re.compile(r"\bhow much\b(?! (?:time|longer|more time))|\b(?:value|cost|price|amount|worth|funding)\b", re.I),
     "percent": re.compile(r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow many percent\b", re.I),
-    "count": re.compile(r"\bhow many\b|\b(?:number|size) of\b|\bhow (?:large|big)\b", re.I),
+    "count": re.compile(r"\bhow many\b|\b(?:number|size) of\b|\bhow (?:big|large)\b", re.I),
+    "measure": re.compile(r"\bhow (?:long|tall|high|far|wide|deep|heavy|old)\b(?! ago)", re.I),
     "date": re.compile(r"^\W*when\b|\bwhat (?:year|date|day|month|time)\b|\bin which (?:year|month)\b|\bhow long ago\b", re.I),
     "person": re.compile(r"^\W*who(?:m|se)?\b|\bwhich (?:person|leader|official)\b", re.I),
     "place": re.compile(r"^\W*where\b|\b(?:in|at) (?:which|what) (?:city|country|place|location|meeting|venue)\b", re.I),
@@ -84,7 +85,8 @@ _PRONOUN = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her|this|that|t
 _QWORDS = {"what", "who", "whom", "whose", "when", "where", "why", "how", "which", "did", "does", "do", "is",
            "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "should", "i", "and",
            "according", "quote", "tell", "in", "percentage", "percent", "number", "amount", "value", "year",
-           "date", "much", "many", "exactly", "total", "on", "of", "the", "a", "an", "to"}
+           "date", "much", "many", "exactly", "total", "long", "tall", "high", "far", "wide", "deep", "big", "large",
+           "heavy", "old", "on", "of", "the", "a", "an", "to"}
 
 
 @dataclass(frozen=True)

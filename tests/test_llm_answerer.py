@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -27,7 +28,8 @@ def stub_llm():
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             prompt = body["messages"][-1]["content"]
             seen.append(prompt)
-            n_real = next(i for i in range(1, 30) if f"[{i}] " in prompt and REAL in prompt.split(f"[{i}] ")[1])
+            passages = re.split(r"\n+\[(\d+)\] ", prompt)  # [intro, "1", text1, "2", text2, ...]
+            n_real = next(int(n) for n, text in zip(passages[1::2], passages[2::2]) if REAL in text)
             claims = [{"statement": "GateOfWise reports North Korea got less than $1.2 billion.", "passage": n_real,
                        "quote": REAL.replace("’", "'")},
                       {"statement": "Russia paid $5 billion.", "passage": 1, "quote": FAKE}]
