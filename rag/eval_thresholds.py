@@ -23,17 +23,19 @@ class Threshold:
 
 
 THRESHOLDS: dict[str, Threshold] = {
+    # Set a little under what the system measured on evals/grounding.jsonl (see README), so a
+    # regression fails CI the day it happens; never lower them to make a change pass.
     "quote_verbatim_rate": Threshold(">=", 1.0),
     "error_rate": Threshold("<=", 0.0),
-    # Provisional: recalibrate from a full `rag eval` run.
-    "citation_precision": Threshold(">=", 0.6),
-    "source_recall": Threshold(">=", 0.6),
-    "fact_recall": Threshold(">=", 0.6),
-    "abstention_precision": Threshold(">=", 0.6),
-    "abstention_recall": Threshold(">=", 0.6),
-    "conflict_precision": Threshold(">=", 0.5),
-    "conflict_recall": Threshold(">=", 0.5),
-    "retrieval_recall_at_k": Threshold(">=", 0.7),
     "wrong_answer_rate": Threshold("<=", 0.0),
+    "pass_rate": Threshold(">=", 0.82),
+    "citation_precision": Threshold(">=", 0.90),
+    "source_recall": Threshold(">=", 0.90),
+    "fact_recall": Threshold(">=", 0.85),
+    "abstention_precision": Threshold(">=", 0.83),
+    "abstention_recall": Threshold(">=", 0.88),
+    "conflict_precision": Threshold(">=", 0.80),
+    "conflict_recall": Threshold(">=", 0.60),
+    "retrieval_recall_at_k": Threshold(">=", 0.95),
     "latency_p95_ms": Threshold("<=", 2000.0),
 }

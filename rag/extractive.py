@@ -58,6 +58,7 @@ class ExtractiveConfig:
     sim_weight: float = 0.5
     min_content: float = 0.4  # share of the question's non-name terms a sentence must contain
     max_quotes: int = 4
+    max_embedded: int = 12
     per_source: int = 2
     near_best: float = 0.12  # other sources' sentences within this of the best are quoted too
 
@@ -111,10 +112,10 @@ class ExtractiveAnswerer:
             entity_ok = all(_hit(c, near) for c in info.entities)
             content_ok = not content_w or sum(c.weight for c in hits if not c.is_entity) / content_w >= self.config.min_content
             rows.append((s, coverage, entity_ok and content_ok and _type_ok(info, s.text)))
-        eligible = [s for s, _, ok in rows if ok]
+        # only the best-covered eligible sentences are embedded: the rest could not win anyway
+        eligible = [s for s, _, ok in sorted(rows, key=lambda r: -r[1]) if ok][:self.config.max_embedded]
         sims = dict(zip((s.key for s in eligible), self._sentence_vectors(eligible) @ self.embedder.embed([question])[0]))
-        return [Scored(s.doc_id, s.start, s.end, s.text,
-                       w * float(sims[s.key]) + (1 - w) * cov if ok else (1 - w) * cov, ok)
+        return [Scored(s.doc_id, s.start, s.end, s.text, w * float(sims.get(s.key, 0.0)) + (1 - w) * cov, ok)
                 for s, cov, ok in rows]
 
     def _select(self, scored: list[Scored]) -> list[Scored]:

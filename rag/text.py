@@ -28,7 +28,7 @@ def _is_false_boundary(text: str, end_of_punct: int, start_of_punct: int) -> boo
     """True when the period belongs to an abbreviation or initial, not a sentence end."""
     if text[start_of_punct] != ".":
         return False
-    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:start_of_punct])
+    word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[max(0, start_of_punct - 40):start_of_punct])
     if word:
         w = word.group(1).lower()
         if w in _ABBREV or len(w.replace(".", "")) == 1 or re.fullmatch(r"(?:[a-z]\.)+[a-z]", w):
