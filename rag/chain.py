@@ -1,136 +1,27 @@
-"""The grounded QA chain: rewrite → retrieve → answer → verify → disagree, as a LangChain Runnable."""
+"""The grounded QA pipeline as a LangChain Runnable (invoke, batch, stream)."""
 from __future__ import annotations
 
-import time
 from typing import Any, Iterator
 
 from langchain_core.runnables import Runnable, RunnableConfig
 
-from rag.answer import Answerer, Composed, compose
 from rag.index import Index
-from rag.models import Answer, ChainInput, Document, Filters, RetrievedChunk, Timings, Turn
-from rag.query import rewrite_followup, split_question
-from rag.retrieve import HybridRetriever
+from rag.models import Answer
+from rag.pipeline import Pipeline, build_pipeline
 from rag.settings import Settings
 
 
-def to_input(value: Any) -> ChainInput:
-    """Accept a question string, a ChainInput, or {"question", "history", "filters", "k"}."""
-    if isinstance(value, ChainInput):
-        return value
-    if isinstance(value, str):
-        return ChainInput(question=value)
-    if isinstance(value, dict) and isinstance(value.get("question"), str):
-        history = [_turn(h) for h in value.get("history") or []]
-        f = value.get("filters") or {}
-        filters = f if isinstance(f, Filters) else Filters(
-            outlets=tuple(f.get("outlets") or ()), published_from=f.get("published_from"),
-            published_to=f.get("published_to"))
-        return ChainInput(question=value["question"], history=history, filters=filters, k=value.get("k"))
-    raise TypeError('chain input must be a question string or {"question": str, "history": [...]}')
+class GroundedQAChain(Pipeline, Runnable[Any, Answer]):
+    """Maps a question (or {"question", "history", "filters", "k"}) to an `Answer` with verified quotes."""
 
-
-def _turn(h: Any) -> Turn:
-    if isinstance(h, Turn):
-        return h
-    if isinstance(h, dict):
-        return Turn(question=str(h.get("question", "")), answer=str(h.get("answer", "")))
-    if isinstance(h, (list, tuple)) and h:
-        return Turn(question=str(h[0]), answer=str(h[1]) if len(h) > 1 else "")
-    raise TypeError(f"cannot read a chat history entry: {h!r}")
-
-
-class GroundedQAChain(Runnable[Any, Answer]):
-    """Maps a question (and chat history) to an `Answer` whose quotes are verified verbatim."""
-
-    def __init__(self, index: Index, retriever: HybridRetriever, answerer: Answerer):
-        self.index, self.retriever, self.answerer = index, retriever, answerer
-        self._docs: dict[str, Document] = {}
-
-    def documents(self, doc_id: str) -> Document | None:
-        if doc_id not in self._docs:
-            doc = self.index.document(doc_id)
-            if doc is None:
-                return None
-            self._docs[doc_id] = doc
-        return self._docs[doc_id]
-
-    # ---- the steps ---------------------------------------------------------
-    def standalone(self, req: ChainInput) -> str | None:
-        return rewrite_followup(req.question, req.history)
-
-    def retrieve(self, req: ChainInput, question: str) -> list[RetrievedChunk]:
-        """Passages for the question, and for each part of a multi-part question."""
-        parts = split_question(question)
-        results = self.retriever.search(question, k=req.k, filters=req.filters)
-        if len(parts) > 1:
-            seen = {r.chunk.id for r in results}
-            for part in parts:
-                extra = [r for r in self.retriever.search(part, k=req.k, filters=req.filters) if r.chunk.id not in seen]
-                seen |= {r.chunk.id for r in extra}
-                results.extend(extra)
-        return results
-
-    def answer(self, req: ChainInput, question: str, retrieved: list[RetrievedChunk]) -> Composed:
-        docs = {d: doc for d in {r.chunk.doc_id for r in retrieved} if (doc := self.documents(d))}
-        draft = self.answerer.draft(req, question, retrieved, docs)
-        return compose(draft, docs)
-
-    def disagree(self, question: str, composed: Composed) -> tuple[list, str]:
-        from rag.disagree import conflicts_markdown, find_conflicts
-
-        docs = {q.source.id: self.documents(q.source.id) for q in composed.quotes}
-        conflicts = [] if composed.abstained else find_conflicts(question, composed.quotes, docs)
-        return conflicts, conflicts_markdown(conflicts)
-
-    # ---- Runnable ----------------------------------------------------------
     def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Answer:
-        final = None
-        for final in self._run(input):
-            pass
-        return final
+        return Pipeline.invoke(self, input)
 
     def stream(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Iterator[Answer]:
         """Partial answers (complete=False) as each step finishes, then the final Answer."""
-        yield from self._run(input, partial=True)
-
-    def _run(self, input: Any, partial: bool = False) -> Iterator[Answer]:
-        t0 = time.perf_counter()
-        req = to_input(input)
-        rewritten = self.standalone(req)
-        corrected = self.index.lexical.correct(rewritten or req.question)  # "nuclar warheds" → "nuclear warheads"
-        rewritten = corrected or rewritten
-        question = rewritten or req.question
-        retrieved = self.retrieve(req, question)
-        t1 = time.perf_counter()
-        base = dict(question=req.question, interpreted_as=rewritten)
-        if partial:
-            yield Answer(**base, answer="", abstained=False, complete=False,
-                         timings_ms=Timings(retrieve=(t1 - t0) * 1000))
-        composed = self.answer(req, question, retrieved)
-        if partial and not composed.abstained:
-            paragraphs = composed.markdown.split("\n\n")
-            for n in range(1, len(paragraphs)):
-                yield Answer(**base, answer="\n\n".join(paragraphs[:n]), abstained=False,
-                             quotes=composed.quotes, complete=False)
-        conflicts, note = self.disagree(question, composed)
-        markdown = composed.markdown + (f"\n\n{note}" if note else "")
-        t2 = time.perf_counter()
-        yield Answer(**base, answer=markdown, abstained=composed.abstained, quotes=composed.quotes,
-                     conflicts=conflicts, timings_ms=Timings(retrieve=round((t1 - t0) * 1000, 2),
-                                                             answer=round((t2 - t1) * 1000, 2),
-                                                             total=round((t2 - t0) * 1000, 2)))
+        yield from Pipeline.stream(self, input)
 
 
 def build_chain(settings: Settings | None = None, index: Index | None = None) -> GroundedQAChain:
     """The chain, wired from settings (env / .env): index, hybrid retriever, answerer."""
-    settings = settings or Settings()
-    index = index or Index(settings)
-    retriever = HybridRetriever(index, k=settings.retrieval_k, per_source_cap=settings.per_source_cap)
-    if settings.answerer == "llm":
-        from rag.llm_answerer import LLMAnswerer
-        answerer: Answerer = LLMAnswerer.from_settings(settings)
-    else:
-        from rag.extractive import ExtractiveAnswerer
-        answerer = ExtractiveAnswerer(index.embedder)
-    return GroundedQAChain(index, retriever, answerer)
+    return build_pipeline(settings, index, cls=GroundedQAChain)

@@ -61,13 +61,13 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from rag.chain import build_chain
+    from rag.pipeline import build_pipeline  # the chain's steps without importing LangChain: a fast cold start
     from rag.render import answer_to_text
 
     settings = settings_from_args(args)
     if _ready_index(settings) is None:
         return 2
-    chain = build_chain(settings)
+    chain = build_pipeline(settings)
     if args.jsonl:
         return _ask_jsonl(chain, args.jsonl)
     if not args.question:
