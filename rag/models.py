@@ -135,5 +135,6 @@ class Answer(BaseModel):
     quotes: list[Quote] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
     timings_ms: Timings = Field(default_factory=Timings)
+    independent_sources: int = 0  # distinct stories quoted (syndicated copies count once)
     interpreted_as: str | None = None  # the standalone question when a follow-up was rewritten
     complete: bool = True  # False on partial answers yielded while streaming

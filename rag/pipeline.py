@@ -74,12 +74,24 @@ class Pipeline:
         draft = self.answerer.draft(req, question, retrieved, docs)
         return compose(draft, docs)
 
-    def disagree(self, question: str, composed: Composed) -> tuple[list, str]:
-        from rag.disagree import conflicts_markdown, find_conflicts
+    def disagree(self, question: str, composed: Composed) -> tuple[list, str, int]:
+        """Disagreement notes, their markdown, and how many independent sources the quotes come from."""
+        from rag.disagree import conflicts_markdown, find_conflicts, independent_groups
 
+        if composed.abstained:
+            return [], "", 0
         docs = {q.source.id: self.documents(q.source.id) for q in composed.quotes}
-        conflicts = [] if composed.abstained else find_conflicts(question, composed.quotes, docs)
-        return conflicts, conflicts_markdown(conflicts)
+        conflicts = find_conflicts(question, composed.quotes, docs)
+        groups = independent_groups([d for d in docs.values() if d is not None])
+        notes = [conflicts_markdown(conflicts)] if conflicts else []
+        label = {q.source.id: q.source.label for q in composed.quotes}
+        for g in (g for g in groups if len(g) > 1):
+            notes.append(f"_{' and '.join(label[i] for i in g)} are copies of the same story: one source, not "
+                         f"{len(g)}._")
+        if len(groups) > 1 and not conflicts:
+            notes.append(f"_Quoted from {len(groups)} independent sources; no disagreement found between "
+                         "their figures._")
+        return conflicts, "\n\n".join(notes), len(groups)
 
     # ---- running -----------------------------------------------------------
     def invoke(self, input: Any) -> Answer:
@@ -111,11 +123,11 @@ class Pipeline:
             for n in range(1, len(paragraphs)):
                 yield Answer(**base, answer="\n\n".join(paragraphs[:n]), abstained=False,
                              quotes=composed.quotes, complete=False)
-        conflicts, note = self.disagree(question, composed)
+        conflicts, note, independent = self.disagree(question, composed)
         markdown = composed.markdown + (f"\n\n{note}" if note else "")
         t2 = time.perf_counter()
         yield Answer(**base, answer=markdown, abstained=composed.abstained, quotes=composed.quotes,
-                     conflicts=conflicts, timings_ms=Timings(retrieve=round((t1 - t0) * 1000, 2),
+                     conflicts=conflicts, independent_sources=independent, timings_ms=Timings(retrieve=round((t1 - t0) * 1000, 2),
                                                              answer=round((t2 - t1) * 1000, 2),
                                                              total=round((t2 - t0) * 1000, 2)))
 

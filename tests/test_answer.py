@@ -114,3 +114,27 @@ def test_question_analysis():
     assert analyze("Which group carried out the attacks?").answer_type == "name"
     assert split_question("How much did Russia pay and when did China sign?") == [
         "How much did Russia pay", "when did China sign?"]
+
+
+def test_syndicated_copy_counts_as_one_source(make_settings):
+    """A copy of a story is one voice: no false corroboration, no disagreement with itself."""
+    from rag.chain import build_chain
+    from rag.index import Index
+
+    s = make_settings()
+    story = ("The council said the new ferry terminal cost 14 million euros. Work on the terminal began in 2021 and "
+             "ended this spring. The mayor called the terminal a gateway for the islands. Critics said the money "
+             "could have gone to schools instead.")
+    (s.corpus_dir / "original.md").write_text(f"---\ntitle: Terminal opens\noutlet: Island Post\n---\n{story}\n",
+                                              encoding="utf-8")
+    (s.corpus_dir / "copy.md").write_text(f"---\ntitle: Ferry terminal opens\noutlet: Coast Wire\n---\n"
+                                          f"By staff. {story}\n", encoding="utf-8")
+    (s.corpus_dir / "other.md").write_text("---\ntitle: Budget\noutlet: City Daily\n---\nThe finance office put "
+                                           "the ferry terminal cost at 14 million euros in its annual report.\n",
+                                           encoding="utf-8")
+    Index(s).ingest()
+    a = build_chain(s).invoke("How much did the ferry terminal cost?")
+    assert not a.abstained and not a.conflicts
+    assert {q.source.path for q in a.quotes} == {"original.md", "copy.md", "other.md"}
+    assert "Island Post and Coast Wire are copies of the same story" in a.answer
+    assert a.independent_sources == 2
