@@ -9,10 +9,11 @@ from rag.models import Answer
 
 def answer_to_text(answer: Answer) -> str:
     md = re.sub(r"\*\*(.+?)\*\*", r"\1", answer.answer)
+    md = re.sub(r"(?<!\w)_(.+?)_(?!\w)", r"\1", md)
     out = []
     if answer.interpreted_as:
         out.append(f"Interpreted as: {answer.interpreted_as}\n")
-    out.extend(textwrap.fill(p, 100) for p in md.split("\n\n"))
+    out.append("\n\n".join(textwrap.fill(p, 100) for p in md.split("\n\n")))
     if answer.quotes:
         out.append("\nSources:")
         for q in answer.quotes:
