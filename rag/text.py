@@ -15,6 +15,7 @@ _ABBREV = {
     "sen", "rep", "pres", "inc", "ltd", "co", "corp", "vs", "etc", "no", "jan", "feb", "mar", "apr",
     "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx", "est", "fig", "e.g", "i.e",
 }
+_LINE = re.compile(r"(?:[^\n]|(?<![.!?:;\"”’)\n])\n(?=[ \t]*[a-z0-9$€£(]))+")
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
 
 
@@ -40,12 +41,13 @@ def _is_false_boundary(text: str, end_of_punct: int, start_of_punct: int) -> boo
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """Split text[start:end] into sentence spans (offsets into `text`), trimmed of whitespace.
 
-    Line breaks always end a sentence (headlines, list items and paragraphs are
-    separate units in scraped articles).
+    A line break ends a sentence (headlines, list items and paragraphs are separate
+    units in scraped articles) unless it is a soft wrap inside one: the line does not
+    end in punctuation and the next one starts in lower case ("3.4 million\neuros").
     """
     end = len(text) if end is None else end
     spans: list[Span] = []
-    for line in re.finditer(r"[^\n]+", text[start:end]):
+    for line in _LINE.finditer(text[start:end]):
         ls, le = start + line.start(), start + line.end()
         cur = ls
         for m in _BOUNDARY.finditer(text, ls, le):

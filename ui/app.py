@@ -6,12 +6,10 @@
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
-import re
+import sys
 import threading
-from datetime import date
 from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -25,7 +23,8 @@ from rag.index import Index  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 from ui import render  # noqa: E402
 from ui.corpus import TABLE_HEADERS, UPLOAD_SUFFIXES, Library, Outcome  # noqa: E402
-from ui.render import Turn, esc  # noqa: E402
+from ui.inputs import DATE_HINT, check_dates, parse_history  # noqa: E402
+from ui.render import ChatTurn, esc  # noqa: E402
 from ui.theme import CSS, HEAD, theme  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -35,7 +34,6 @@ EXAMPLES = [
     "How many reservists does North Korea have?",
     "When did Kim and Putin sign their defence pact?",
 ]
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class Chains:
@@ -68,51 +66,9 @@ class Chains:
         return self.get().documents(doc_id)
 
 
-# ---- request helpers -------------------------------------------------------
-def check_day(text: str | None, label: str) -> tuple[str | None, str | None]:
-    """(YYYY-MM-DD or None, error or None) for a date box."""
-    text = (text or "").strip()
-    if not text:
-        return None, None
-    try:
-        if not _DAY.match(text):
-            raise ValueError
-        date.fromisoformat(text)
-    except ValueError:
-        return None, f"{label}: “{text}” is not a date. Use YYYY-MM-DD, for example 2025-09-19."
-    return text, None
-
-
-def check_dates(date_from: str | None, date_to: str | None) -> tuple[str | None, str | None, str]:
-    """Validated (from, to, error HTML); the error is '' when both are fine."""
-    d_from, e1 = check_day(date_from, "From")
-    d_to, e2 = check_day(date_to, "To")
-    errors = [e for e in (e1, e2) if e]
-    if not errors and d_from and d_to and d_from > d_to:
-        errors.append(f"The range is empty: “from” ({d_from}) is after “to” ({d_to}).")
-    return d_from, d_to, render.status_html("error", " ".join(errors)) if errors else ""
-
-
-def parse_history(history_json: str | None) -> list[dict[str, str]]:
-    """The /ask history argument: a JSON list of {"question", "answer"} objects or [q, a] pairs."""
-    try:
-        raw = json.loads(history_json or "[]")
-    except ValueError as e:
-        raise gr.Error(f"history_json is not valid JSON: {e}") from None
-    if not isinstance(raw, list):
-        raise gr.Error('history_json must be a JSON list of {"question": ..., "answer": ...} objects')
-    out = []
-    for h in raw:
-        if isinstance(h, dict) and isinstance(h.get("question"), str):
-            out.append({"question": h["question"], "answer": str(h.get("answer") or "")})
-        elif isinstance(h, (list, tuple)) and h and isinstance(h[0], str):
-            out.append({"question": h[0], "answer": str(h[1]) if len(h) > 1 else ""})
-        else:
-            raise gr.Error(f"history_json entry not understood: {h!r}")
-    return out
-
-
-def chat_messages(turns: list[Turn]) -> list[dict[str, str]]:
+# ---- chat helpers ------------------------------------------------------------
+def chat_messages(turns: list[ChatTurn]) -> list[dict[str, str]]:
+    """The whole conversation for the Chatbot, rebuilt from the session's turns (never read back from it)."""
     out = []
     for t in turns:
         out.append({"role": "user", "content": esc(t.question)})
@@ -120,9 +76,10 @@ def chat_messages(turns: list[Turn]) -> list[dict[str, str]]:
     return out
 
 
-def history_of(turns: list[Turn]) -> list[dict[str, str]]:
+def history_of(turns: list[ChatTurn]) -> list[dict[str, str]]:
+    """Earlier finished exchanges, as the chain takes them for rewriting follow-up questions."""
     return [{"question": t.question, "answer": t.answer.answer} for t in turns
-            if t.answer is not None and t.answer.complete and not t.answer.abstained]
+            if t.answer is not None and t.answer.complete]
 
 
 # ---- the app ---------------------------------------------------------------
@@ -136,16 +93,17 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     def respond(question, turns, k, outlets, date_from, date_to, answerer):
         question = (question or "").strip()
         turns = list(turns or [])
-        d_from, d_to, date_error = check_dates(date_from, date_to)
+        d_from, d_to, date_note = check_dates(date_from, date_to)
+        date_error = date_note != DATE_HINT
         if not question or date_error:
             if date_error:
-                gr.Warning("Fix the date range in Search settings first.")
-            yield (gr.skip(), turns, gr.skip(), gr.skip(), date_error, gr.Accordion(open=bool(date_error)))
+                gr.Warning("Fix the date range in Search settings first.", duration=4)
+            yield (gr.skip(), turns, gr.skip(), gr.skip(), date_note, gr.Accordion(open=True) if date_error else gr.skip())
             return
-        turn = Turn(number=(turns[-1].number + 1 if turns else 1), question=question)
+        turn = ChatTurn(number=(turns[-1].number + 1 if turns else 1), question=question)
         history = history_of(turns)
         turns.append(turn)
-        yield chat_messages(turns), turns, render.sources_panel(turns, lookup), "", "", gr.skip()
+        yield chat_messages(turns), turns, render.sources_panel(turns, lookup), "", date_note, gr.skip()
         payload: dict[str, Any] = {"question": question, "history": history, "k": int(k) if k else None,
                                    "filters": {"outlets": list(outlets or []), "published_from": d_from,
                                                "published_to": d_to}}
@@ -186,8 +144,6 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 gr.Dropdown(choices=library.outlets()), header_text())
 
     def show(outcome: Outcome):
-        if outcome.kind == "error":
-            gr.Warning(outcome.message)
         return render.status_html(outcome.kind, outcome.message, outcome.details)
 
     def add_files(files, progress=gr.Progress(track_tqdm=True)):
@@ -204,6 +160,10 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         outcome = library.remove(doc_id, bool(delete_file))
         return (show(outcome), render.document_view(None), *corpus_views())
 
+    def pick_row(evt: gr.SelectData):
+        row = evt.index[0] if isinstance(evt.index, (list, tuple)) else evt.index
+        return library.id_at(int(row)) if row is not None else gr.skip()
+
     def header_text():
         n = len(library.documents())
         return (f"# Ask the news\nAnswers are built only from **verbatim quotes** of the {n} indexed "
@@ -219,14 +179,14 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     with gr.Column(scale=6, min_width=380):
                         chatbot = gr.Chatbot(
                             show_label=False, height="60vh", min_height=360, elem_id="chat", latex_delimiters=[],
-                            feedback_options=None, buttons=[], autoscroll=True,
+                            feedback_options=None, buttons=[], autoscroll=False,
                             placeholder="Ask a question about the articles. Every claim in the answer is a "
                                         "word-for-word quote; click a [n] marker to see it in its source.")
-                        with gr.Row(equal_height=True):
+                        with gr.Row(equal_height=True, elem_id="ask-row"):
                             question = gr.Textbox(show_label=False, placeholder="Ask about the articles…", scale=8,
                                                   autofocus=True, elem_id="question", lines=1, max_lines=4)
                             ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask")
-                            clear_btn = gr.Button("New chat", variant="secondary", scale=1, min_width=100)
+                            clear_btn = gr.Button("New chat", variant="secondary", scale=1, min_width=110)
                         with gr.Row(elem_id="examples-row"):
                             example_btns = [gr.Button(q, size="sm", variant="secondary", scale=0) for q in EXAMPLES]
                         with gr.Accordion("Search settings", open=False, elem_id="search-settings") as settings_box:
@@ -238,39 +198,39 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                             with gr.Row():
                                 date_from = gr.Textbox(label="Published from", placeholder="YYYY-MM-DD", max_lines=1)
                                 date_to = gr.Textbox(label="Published to", placeholder="YYYY-MM-DD", max_lines=1)
-                            date_error = gr.HTML("", elem_id="date-error")
-                            gr.Markdown("Articles without a date are left out when a date range is set.",
-                                        elem_classes="hint")
+                            date_error = gr.HTML(DATE_HINT, elem_id="date-error", js_on_load=None)
                             labels = {"extractive": "Extractive (quotes only, offline)",
                                       "llm": f"LLM ({settings.llm_model})"}
                             answerer = gr.Radio([(labels[a], a) for a in chains.allowed()], value=chains.default(),
                                                 label="Answerer")
                             if not settings.llm_configured:
-                                gr.Markdown("An LLM answerer appears here when `RAG_LLM_MODEL` is set in `.env`.",
-                                            elem_classes="hint")
+                                gr.HTML('<p class="hint">An LLM answerer appears here when <code>RAG_LLM_MODEL'
+                                        '</code> is set in <code>.env</code>.</p>', js_on_load=None)
                     with gr.Column(scale=5, min_width=340, elem_id="sources-col"):
                         gr.Markdown("### Sources")
-                        sources = gr.HTML(render.sources_panel([], lookup), elem_id="sources-box")
+                        sources = gr.HTML(render.sources_panel([], lookup), elem_id="sources-box", js_on_load=None)
             with gr.Tab("Corpus", id="corpus"):
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=1, min_width=320):
                         files = gr.File(label=f"Add articles ({' '.join(s for s in UPLOAD_SUFFIXES)})",
-                                        file_count="multiple", file_types=list(UPLOAD_SUFFIXES), elem_id="upload")
-                        with gr.Row(equal_height=True):
+                                        file_count="multiple", file_types=list(UPLOAD_SUFFIXES), elem_id="upload",
+                                        height=170)
+                        with gr.Row(equal_height=False, elem_id="url-row"):
                             url = gr.Textbox(label="Or add a web page", placeholder="https://…", scale=4,
                                              max_lines=1, elem_id="url")
                             url_btn = gr.Button("Fetch and index", scale=1, min_width=120)
-                        corpus_status = gr.HTML("", elem_id="corpus-status")
+                        corpus_status = gr.HTML("", elem_id="corpus-status", js_on_load=None)
                     with gr.Column(scale=1, min_width=320):
                         doc_pick = gr.Dropdown(choices=library.choices(), value=None, label="Document",
-                                               info="Choose one to read it or remove it.", elem_id="doc-pick")
-                        with gr.Row(equal_height=True):
+                                               info="Choose one (or click its row below) to read it or remove it.",
+                                               elem_id="doc-pick")
+                        with gr.Row(equal_height=False, elem_id="remove-row"):
                             delete_file = gr.Checkbox(label="Also delete the file from the corpus folder", value=False)
-                            remove_btn = gr.Button("Remove from index", variant="stop", min_width=140)
+                            remove_btn = gr.Button("Remove from index", variant="stop", size="md", min_width=180, scale=0)
                 table = gr.Dataframe(value=library.table(), headers=TABLE_HEADERS, interactive=False, wrap=True,
                                      label="Indexed documents", elem_id="docs-table",
                                      column_widths=["34%", "11%", "10%", "9%", "28%", "8%"])
-                preview = gr.HTML(render.document_view(None), elem_id="doc-preview")
+                preview = gr.HTML(render.document_view(None), elem_id="doc-preview", js_on_load=None)
 
         ask_inputs = [question, turns_state, k, outlets, date_from, date_to, answerer]
         ask_outputs = [chatbot, turns_state, sources, question, date_error, settings_box]
@@ -280,6 +240,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         for btn, text in zip(example_btns, EXAMPLES):
             btn.click(lambda t=text: t, None, question, **private).then(respond, ask_inputs, ask_outputs, **private)
         clear_btn.click(clear, None, [chatbot, turns_state, sources, question], **private)
+        chatbot.clear(clear, None, [chatbot, turns_state, sources, question], **private)
         for box in (date_from, date_to):
             box.blur(validate_dates, [date_from, date_to], date_error, **private)
             box.submit(validate_dates, [date_from, date_to], date_error, **private)
@@ -290,6 +251,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         url.submit(add_url, url, [corpus_status, url, *views], **private)
         remove_btn.click(remove, [doc_pick, delete_file], [corpus_status, preview, *views], **private)
         doc_pick.change(lambda i: render.document_view(lookup(i) if i else None), doc_pick, preview, **private)
+        table.select(pick_row, None, doc_pick, **private)
         app.load(corpus_views, None, views, **private)
 
         gr.api(ask, api_name="ask")
@@ -297,17 +259,25 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     return app
 
 
-LAUNCH_OPTIONS = dict(css=CSS, head=HEAD, ssr_mode=False, show_error=True, footer_links=["api", "settings"],
-                      max_file_size="20mb")
+def launch_options(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> dict[str, Any]:
+    """Keyword arguments for `Blocks.launch`: loopback by default, password when configured, no CDN."""
+    return dict(server_name=host, server_port=port,
+                auth=(settings.ui_user, settings.ui_password) if settings.ui_password else None,
+                auth_message="Sign in to ask the news." if settings.ui_password else None,
+                theme=theme(), css=CSS, head=HEAD, ssr_mode=False, show_error=True,
+                footer_links=["api", "settings"], max_file_size="20mb")
 
 
 def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int = 7860) -> int:
     """Build the app and serve it until interrupted (blocking); returns the exit code."""
     settings = settings or Settings()
     app = build_app(settings)
-    chain = app.rag_chains.get()
-    chain.retriever.search("warm up")  # load the embedder and the lexical index before the first question
-    auth = (settings.ui_user, settings.ui_password) if settings.ui_password else None
+    app.rag_chains.get().retriever.search("warm up")  # load the embedder and BM25 before the first question
     app.queue(default_concurrency_limit=4)
-    app.launch(server_name=host, server_port=port, auth=auth, theme=theme(), **LAUNCH_OPTIONS)
+    try:
+        app.launch(**launch_options(settings, host, port))
+    except OSError as e:  # e.g. the port is taken
+        print(f"error: cannot start the web chat on {host}:{port} ({str(e).split('.')[0]}); "
+              f"try another port: rag serve --port {port + 1}", file=sys.stderr)
+        return 1
     return 0

@@ -79,8 +79,13 @@ class Library:
 
     def table(self) -> list[list]:
         counts = Counter(c.doc_id for c, _ in self.index.lexical.records)
-        return [[m.title or "", m.outlet or "", m.published or "", m.place or "", m.path, counts.get(i, 0)]
+        return [[m.title or "(no title)", m.outlet or "", m.published or "", m.place or "", m.path, counts.get(i, 0)]
                 for i, m in self.documents()]
+
+    def id_at(self, row: int) -> str | None:
+        """The id of the document on a row of `table()`."""
+        docs = self.documents()
+        return docs[row][0] if 0 <= row < len(docs) else None
 
     def choices(self) -> list[tuple[str, str]]:
         """(label, doc id) pairs for a dropdown."""

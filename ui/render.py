@@ -24,7 +24,7 @@ DocLookup = Callable[[str], "Document | None"]
 
 
 @dataclass
-class Turn:
+class ChatTurn:
     """One question of the session and the (possibly partial) answer shown for it."""
 
     number: int
@@ -99,8 +99,9 @@ def short_path(path: str, limit: int = 48) -> str:
 
 def source_meta_html(src: Source) -> str:
     """'Outlet · 2025-09-19 · path' with the title on its own line when the label isn't it."""
-    label = src.label
-    title = src.title if src.title and src.title != label else None
+    # An outlet names the source and the title follows; without one, the (whole) title is the name.
+    label = src.outlet or src.title or src.label
+    title = src.title if src.outlet and src.title else None
     date = (f'<span class="src-date">{esc(src.published)}</span>' if src.published
             else '<span class="src-date src-missing">no date given</span>')
     where = (f'<a class="src-path" href="{esc(src.url)}" target="_blank" rel="noopener noreferrer" '
@@ -156,8 +157,8 @@ def quote_card(turn: int, quote: Quote, doc: Document | None) -> str:
     src = quote.source
     if doc is not None and doc.text[quote.start:quote.end] == quote.text:
         passage = passage_in_context(doc, quote.start, quote.end)
-        whole = (f'<a class="open-doc" href="#{doc_anchor(turn, src.id)}" '
-                 f'data-target="{doc_anchor(turn, src.id)}">Read the whole article ↓</a>')
+        whole = (f'<a class="open-doc" href="#{doc_anchor(turn, src.id)}" data-target="{doc_anchor(turn, src.id)}" '
+                 f'data-quote="{quote.id}">Read the whole article ↓</a>')
     else:  # removed from the index since, or offsets out of step: show the quote alone
         passage = f"<mark>{esc(quote.text)}</mark>"
         whole = '<span class="src-missing">This article is no longer in the index.</span>'
@@ -190,7 +191,7 @@ def full_documents(turn: int, quotes: list[Quote], lookup: DocLookup) -> str:
     return '<div class="full-docs"><h4>Whole articles</h4>' + "".join(parts) + "</div>"
 
 
-def turn_sources(turn: Turn, lookup: DocLookup) -> str:
+def turn_sources(turn: ChatTurn, lookup: DocLookup) -> str:
     ans = turn.answer
     if ans is None or not ans.quotes:
         note = ("Searching…" if ans is None or not ans.complete else
@@ -202,7 +203,7 @@ def turn_sources(turn: Turn, lookup: DocLookup) -> str:
     return intro + cards + full_documents(turn.number, ans.quotes, lookup)
 
 
-def sources_panel(turns: list[Turn], lookup: DocLookup, keep: int = 8) -> str:
+def sources_panel(turns: list[ChatTurn], lookup: DocLookup, keep: int = 8) -> str:
     """The latest answer's sources, with earlier questions' sources collapsed below."""
     if not turns:
         return ('<div class="sources-panel"><p class="src-empty">Ask a question: the passages the answer '
@@ -280,9 +281,14 @@ def _drop_lead(body: str) -> str:
 def _footer(ans: Answer) -> str:
     n_src = len({q.source.id for q in ans.quotes})
     bits = []
-    if ans.quotes:
+    if ans.quotes and ans.abstained:
+        bits.append(f"{len(ans.quotes)} closest passage{'s' if len(ans.quotes) != 1 else ''} shown")
+    elif ans.quotes:
         bits.append(f"{len(ans.quotes)} quote{'s' if len(ans.quotes) != 1 else ''} from "
                     f"{n_src} source{'s' if n_src != 1 else ''}")
+        independent = getattr(ans, "independent_sources", 0) or 0
+        if 0 < independent < n_src:  # syndicated copies of one story count once
+            bits[-1] += f" ({independent} independent)"
     if ans.timings_ms.total:
         bits.append(f"{ans.timings_ms.total:.0f} ms")
     return f'<div class="answer-foot">{" · ".join(bits)}</div>' if bits else ""

@@ -28,7 +28,7 @@ CSS = r"""
   --rag-card: #1e293b; --rag-card-border: #334155; --rag-muted: #94a3b8;
   --rag-quote-bg: #0f172a;
   --rag-conflict-bg: #431407; --rag-conflict-border: #fb923c; --rag-conflict-text: #ffedd5;
-  --rag-contradiction: #f87171; --rag-differs: #fbbf24;
+  --rag-contradiction: #dc2626; --rag-differs: #b45309;
   --rag-abstain-bg: #1e293b; --rag-abstain-border: #64748b; --rag-abstain-text: #cbd5e1;
   --rag-flash: #1e3a8a; --rag-link: #93c5fd;
 }
@@ -55,6 +55,7 @@ a.cite:hover, a.cite:focus { background: var(--rag-flash); }
 .dots::after { content: "…"; animation: rag-blink 1.2s infinite; }
 @keyframes rag-blink { 50% { opacity: 0.2; } }
 .ui-error { color: var(--rag-contradiction); font-weight: 600; }
+.dark .ui-error { color: #fca5a5; }
 
 /* disagreement callout */
 .conflict-callout { margin-top: 0.8em; border: 1px solid var(--rag-conflict-border); border-left-width: 5px;
@@ -73,8 +74,10 @@ a.cite:hover, a.cite:focus { background: var(--rag-flash); }
 
 /* sources panel */
 #sources-col { position: sticky; top: 0.5rem; align-self: flex-start; }
-#sources-box { max-height: calc(100vh - 7rem); overflow-y: auto; padding-right: 4px; }
-.sources-panel { display: flex; flex-direction: column; gap: 0.7rem; }
+.sources-panel { display: flex; flex-direction: column; gap: 0.7rem; max-height: calc(100vh - 6.5rem);
+  overflow-y: auto; padding: 2px 6px 2px 2px; scroll-behavior: smooth; }
+#chat .prose { font-size: 15px; }
+#chat .prose .answer-foot { font-size: 12px; }
 .src-for { font-size: 0.9em; color: var(--rag-muted); }
 .src-for q { color: var(--body-text-color); font-weight: 600; }
 .src-empty { color: var(--rag-muted); font-style: italic; }
@@ -85,7 +88,7 @@ a.cite:hover, a.cite:focus { background: var(--rag-flash); }
 .src-card.flash, details.flash { border-color: var(--rag-link); box-shadow: 0 0 0 3px var(--rag-flash); }
 .src-head { display: flex; gap: 0.65rem; align-items: flex-start; }
 .src-num { flex: none; display: inline-flex; align-items: center; justify-content: center; min-width: 1.7rem; height: 1.7rem;
-  border-radius: 999px; background: var(--rag-link); color: #fff; font-weight: 700; font-size: 0.85rem; }
+  border-radius: 999px; background: #1d4ed8; color: #fff; font-weight: 700; font-size: 0.85rem; }
 .src-who { min-width: 0; }
 .src-label { font-weight: 700; line-height: 1.3; }
 .src-title { font-size: 0.88em; line-height: 1.35; margin-top: 0.1em; }
@@ -114,7 +117,7 @@ details.full-doc > summary, details.earlier-turn > summary { cursor: pointer; pa
 details.earlier-turn > .src-card, details.earlier-turn > .full-docs, details.earlier-turn > p { margin: 0.5rem; }
 
 /* settings + corpus */
-#date-error:empty, #corpus-status:empty { display: none; }
+#corpus-status:empty { display: none; }
 .status { border-radius: 8px; padding: 0.55rem 0.8rem; font-size: 0.92em; }
 .status ul { margin: 0.3em 0 0 1.2em; }
 .status-ok { background: #ecfdf5; color: #065f46; border: 1px solid #6ee7b7; }
@@ -125,8 +128,13 @@ details.earlier-turn > .src-card, details.earlier-turn > .full-docs, details.ear
 .dark .status-error { background: #450a0a; color: #fee2e2; }
 .doc-view .full-doc-text { max-height: 32rem; border: 1px solid var(--rag-card-border); border-radius: 8px; margin-top: 0.5rem; }
 #examples-row { gap: 0.4rem; flex-wrap: wrap; }
+#examples-row::before { content: "Try:"; align-self: center; color: var(--rag-muted); font-size: 0.85em; }
+#url-row, #remove-row { align-items: flex-end; }
+#url-row > button, #remove-row > button { margin-bottom: 2px; }
+#ask-row button, #url-row button, #remove-row button { white-space: nowrap; }
+#docs-table { --font-mono: var(--font); }
 #examples-row button { flex: 0 1 auto !important; min-width: 0 !important; font-weight: 500; }
-.hint { color: var(--rag-muted); font-size: 0.85em; }
+.hint { color: var(--rag-muted) !important; font-size: 0.85em; margin: 0.2rem 0 0 !important; }
 """
 
 # Clicking a [n] marker (or "read the whole article") scrolls its target into view, opening any
@@ -134,20 +142,58 @@ details.earlier-turn > .src-card, details.earlier-turn > .full-docs, details.ear
 HEAD = r"""
 <script>
 (function () {
-  function reveal(id) {
+  function reveal(id, quote) {
     var el = document.getElementById(id);
     if (!el) return false;
     for (var p = el; p; p = p.parentElement) { if (p.tagName === 'DETAILS') p.open = true; }
+    var mark = quote && el.querySelector('mark[data-quote="' + quote + '"]');
+    var text = mark && mark.closest('.full-doc-text');
+    if (text) {  // a whole article: bring the quoted span to the top of its own scroll box
+      text.scrollTop += mark.getBoundingClientRect().top - text.getBoundingClientRect().top - 24;
+    }
     el.scrollIntoView({behavior: 'smooth', block: 'start'});
     el.classList.add('flash');
     setTimeout(function () { el.classList.remove('flash'); }, 1600);
     return true;
   }
+  // A new answer is shown from its start (the question just above it) rather than from its end, so
+  // "Interpreted as" and the first claims are what the reader sees; it stays pinned there while it
+  // streams in, until the reader scrolls the chat themselves.
+  var seen = 0, pinned = false;
+  function scrollParent(el) {
+    for (var p = el.parentElement; p; p = p.parentElement) {
+      var oy = getComputedStyle(p).overflowY;
+      if (oy === 'auto' || oy === 'scroll') return p;
+    }
+    return null;
+  }
+  function onChatChange() {
+    var answers = document.querySelectorAll('#chat .answer');
+    if (answers.length < seen) seen = answers.length;  // cleared
+    if (answers.length > seen) { seen = answers.length; pinned = true; }
+    if (!pinned || !answers.length) return;
+    var el = answers[answers.length - 1], box = scrollParent(el);
+    if (!box) return;
+    var offset = el.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    box.scrollTop += offset - 80;
+  }
+  function unpin() { pinned = false; }
+  var watching = null;
+  setInterval(function () {  // the chat element is created after this script runs
+    var chat = document.getElementById('chat');
+    if (chat && chat !== watching) {
+      watching = chat;
+      new MutationObserver(onChatChange).observe(chat, {childList: true, subtree: true});
+      ['wheel', 'touchmove', 'keydown', 'mousedown'].forEach(function (t) {
+        chat.addEventListener(t, unpin, {passive: true});
+      });
+    }
+  }, 500);
   document.addEventListener('click', function (ev) {
     var a = ev.target.closest && ev.target.closest('a.cite, a.open-doc');
     if (!a) return;
     var id = a.getAttribute('data-target') || (a.getAttribute('href') || '').replace(/^#/, '');
-    if (id && reveal(id)) { ev.preventDefault(); ev.stopPropagation(); }
+    if (id && reveal(id, a.getAttribute('data-quote'))) { ev.preventDefault(); ev.stopPropagation(); }
   }, true);
 })();
 </script>

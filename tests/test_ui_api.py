@@ -1,0 +1,211 @@
+"""The web chat: HTML rendering and corpus handling (fast), and the `/ask` API of a running `rag serve`."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+try:
+    from tests.ui_server import ui_server  # noqa: F401  (a fixture, found by name)
+except ImportError:  # tests/ itself on sys.path
+    from ui_server import ui_server  # noqa: F401
+
+from rag.models import Answer, Conflict, DocMeta, Document, Quote, Source
+
+REPO = Path(__file__).resolve().parent.parent
+RUSSIA_Q = "How much did Russia give North Korea?"
+BOTH = {"gateofwise-kim-ai-drones-top-defense-priority.md", "kim-ai-top-priority-strongest-position.md"}
+CONTRACT_KEYS = {"question", "answer", "abstained", "quotes", "conflicts", "timings_ms"}
+
+
+# ---- rendering (no server) ---------------------------------------------------
+def _doc(text: str, **meta) -> Document:
+    return Document(id="d1", text=text, meta=DocMeta(path=meta.pop("path", "a/b.md"), **meta))
+
+
+def _quote(doc: Document, text: str, qid: int = 1) -> Quote:
+    start = doc.text.index(text)
+    return Quote(id=qid, text=text, source=Source.from_meta(doc.id, doc.meta), start=start, end=start + len(text))
+
+
+def test_passage_in_context_marks_exactly_the_quote_and_escapes():
+    from ui import render
+
+    doc = _doc("Intro <script>alert(1)</script> & more. " + "x " * 300 + "The cost was $5bn. " + "y " * 300)
+    q = _quote(doc, "The cost was $5bn.")
+    html = render.passage_in_context(doc, q.start, q.end)
+    assert "<mark>The cost was $5bn.</mark>" in html
+    assert html.startswith('<span class="ellipsis">…</span>') and html.endswith('<span class="ellipsis">…</span>')
+    card = render.quote_card(3, q, doc)
+    assert 'id="src-3-1"' in card and "b.md" in card
+    whole = render.full_documents(3, [q], lambda _id: doc)
+    assert "<script>" not in whole and "&lt;script&gt;" in whole
+    assert '<mark data-quote="1">The cost was $5bn.<sup>1</sup></mark>' in whole
+
+
+def test_answer_message_links_markers_and_shows_disagreement_callout():
+    from ui import render
+
+    doc = _doc("A said less than $1.2 billion. B said $457m to $1.19bn.", outlet="A <b>Times</b>")
+    q1, q2 = _quote(doc, "A said less than $1.2 billion.", 1), _quote(doc, "B said $457m to $1.19bn.", 2)
+    ans = Answer(question="q", answer="**A**: “A said less than $1.2 billion.” [1]\n\n**B**: “B said…” [2]\n\n"
+                 "**Sources disagree.** A says less [1]; B gives a range [2].", abstained=False, quotes=[q1, q2],
+                 conflicts=[Conflict(topic="aid", kind="differs", note="A says less [1]; B gives a range [2].",
+                                     quote_ids=[1, 2])], interpreted_as="How much aid?")
+    html = render.answer_message(4, ans)
+    assert html.count('href="#src-4-1"') >= 2 and 'href="#src-4-2"' in html
+    assert 'class="conflict-callout"' in html and "badge-differs" in html
+    assert html.count("Sources disagree") == 0  # the paragraph is replaced by the callout
+    assert "Interpreted as" in html and "How much aid?" in html
+    assert "<b>Times</b>" not in html and "&lt;b&gt;Times&lt;/b&gt;" in html
+    assert render.link_markers("see [7]", 1, [1]) == "see [7]"  # no card, no link
+
+
+def test_abstention_has_its_own_style():
+    from ui import render
+
+    ans = Answer(question="q", answer="**The sources don't say.** None of the indexed articles answers this question.",
+                 abstained=True)
+    html = render.answer_message(1, ans)
+    assert 'class="abstained"' in html and "The sources don’t say" in html
+    assert "**" not in html
+
+
+def test_date_checks():
+    from ui.inputs import DATE_HINT, check_dates
+
+    assert check_dates("", "") == (None, None, DATE_HINT)
+    assert check_dates("2025-01-01", "2025-12-31")[:2] == ("2025-01-01", "2025-12-31")
+    for bad in ("2025-13-01", "yesterday", "2025-1-1"):
+        assert "not a date" in check_dates(bad, "")[2]
+    assert "after" in check_dates("2025-12-31", "2025-01-01")[2]
+
+
+def test_history_json():
+    import gradio as gr
+
+    from ui.inputs import parse_history
+
+    assert parse_history("[]") == []
+    assert parse_history('[{"question": "q", "answer": "a"}, ["q2", "a2"]]') == [
+        {"question": "q", "answer": "a"}, {"question": "q2", "answer": "a2"}]
+    for bad in ("{", '{"question": "q"}', "[1]"):
+        with pytest.raises(gr.Error):
+            parse_history(bad)
+
+
+def test_launch_options_bind_loopback_and_use_password_only_when_set(make_settings):
+    from ui.app import launch_options
+
+    opts = launch_options(make_settings())
+    assert opts["server_name"] == "127.0.0.1" and opts["auth"] is None and opts["ssr_mode"] is False
+    assert launch_options(make_settings(RAG_UI_PASSWORD="s3cret"))["auth"] == ("rag", "s3cret")
+    assert "fonts.googleapis" not in json.dumps(opts["theme"].to_dict())
+
+
+# ---- corpus handling (fake embedder, no server) --------------------------------
+def test_upload_never_overwrites_and_failures_leave_nothing(make_settings, fake_embedder, tmp_path):
+    from rag.index import Index
+    from ui.corpus import Library, unique_destination
+
+    settings = make_settings()
+    (settings.corpus_dir / "story.md").write_text("---\ntitle: Old\n---\nAn old story about a bridge.\n")
+    new = tmp_path / "upload" / "story.md"
+    new.parent.mkdir()
+    new.write_text("---\ntitle: New\n---\nA new story: the harbour cost 2 million euros.\n")
+    assert unique_destination(settings.corpus_dir, "story.md", new) == (settings.corpus_dir / "story-2.md", False)
+
+    lib = Library(Index(settings, embedder=fake_embedder))
+    out = lib.add_files([str(new)])
+    assert out.kind == "ok", out
+    assert (settings.corpus_dir / "story.md").read_text().startswith("---\ntitle: Old")
+    assert [m.path for _, m in lib.documents()] == ["story-2.md"]
+    assert lib.add_files([str(new)]).details == ["story-2.md: already indexed, unchanged"]
+
+    empty = tmp_path / "upload" / "empty.md"
+    empty.write_text("---\ntitle: Empty\n---\n\n")
+    bad = lib.add_files([str(empty)])
+    assert bad.kind == "error" and "empty.md" in bad.details[0]
+    assert not (settings.corpus_dir / "empty.md").exists()
+    assert [m.path for _, m in lib.documents()] == ["story-2.md"]
+
+    doc_id = lib.documents()[0][0]
+    assert "still in the corpus folder" in lib.remove(doc_id).message
+    assert lib.documents() == [] and (settings.corpus_dir / "story-2.md").exists()
+    lib.add_files([str(settings.corpus_dir / "story-2.md")])
+    lib.remove(lib.documents()[0][0], delete_file=True)
+    assert not (settings.corpus_dir / "story-2.md").exists()
+
+
+# ---- the running server's /ask API -------------------------------------------
+@pytest.fixture(scope="module")
+def client(ui_server):
+    from gradio_client import Client
+
+    # download_files=False: gradio_client 2.x treats every dict with a "path" key in a result as a file to
+    # download (its sse_v3 code path uses the legacy check); quote sources have a "path", so keep the JSON as is.
+    return Client(ui_server.url, verbose=False, download_files=False)
+
+
+def _ask(client, question: str, history: list | None = None) -> dict:
+    return client.predict(question, json.dumps(history or []), api_name="/ask")
+
+
+def _norm(s: str) -> str:
+    s = re.sub(r"[‘’]", "'", re.sub(r"[“”]", '"', s))
+    return " ".join(s.split())
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_ask_quotes_both_sources_verbatim(client, ui_server):
+    ans = _ask(client, RUSSIA_Q)
+    assert not ans["abstained"]
+    assert BOTH <= {q["source"]["path"] for q in ans["quotes"]}
+    for q in ans["quotes"]:
+        assert re.search(rf"\[{q['id']}\]", ans["answer"])
+        assert _norm(q["text"]) in _norm((ui_server.corpus_dir / q["source"]["path"]).read_text(encoding="utf-8"))
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_answer_json_shape(client):
+    ans = _ask(client, RUSSIA_Q)
+    assert CONTRACT_KEYS <= set(ans)
+    assert isinstance(ans["answer"], str) and isinstance(ans["abstained"], bool)
+    for q in ans["quotes"]:
+        assert {"id", "text", "source", "start", "end"} <= set(q)
+        assert {"id", "path", "title", "outlet", "published", "url"} <= set(q["source"])
+        assert q["end"] - q["start"] == len(q["text"])
+    for c in ans["conflicts"]:
+        assert {"topic", "kind", "note", "quote_ids"} <= set(c) and c["kind"] in ("contradiction", "differs")
+    assert {"retrieve", "answer", "total"} <= set(ans["timings_ms"])
+    assert Answer.model_validate(ans).question == RUSSIA_Q
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_follow_up_uses_history(client):
+    first = _ask(client, RUSSIA_Q)
+    follow = _ask(client, "and what did it get in return?", [{"question": RUSSIA_Q, "answer": first["answer"]}])
+    assert follow["interpreted_as"], follow
+    assert follow["interpreted_as"] != "and what did it get in return?"
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_unanswerable_question_abstains(client):
+    ans = _ask(client, "What is the capital of France?")
+    assert ans["abstained"] is True
+    assert "don't say" in ans["answer"] or "don’t say" in ans["answer"]
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_bad_history_is_a_clear_error(client):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="history_json"):
+        client.predict(RUSSIA_Q, "{not json", api_name="/ask")
