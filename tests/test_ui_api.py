@@ -144,13 +144,11 @@ def test_upload_never_overwrites_and_failures_leave_nothing(make_settings, fake_
 def client(ui_server):
     from gradio_client import Client
 
-    # download_files=False: gradio_client 2.x treats every dict with a "path" key in a result as a file to
-    # download (its sse_v3 code path uses the legacy check); quote sources have a "path", so keep the JSON as is.
-    return Client(ui_server.url, verbose=False, download_files=False)
+    return Client(ui_server.url, verbose=False)  # exactly as a user would call it
 
 
 def _ask(client, question: str, history: list | None = None) -> dict:
-    return client.predict(question, json.dumps(history or []), api_name="/ask")
+    return json.loads(client.predict(question, json.dumps(history or []), api_name="/ask"))
 
 
 def _norm(s: str) -> str:

@@ -125,18 +125,21 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     def clear():
         return [], [], render.sources_panel([], lookup), ""
 
-    def ask(question: str, history_json: str = "[]") -> dict:
+    def ask(question: str, history_json: str = "[]") -> str:
         """Answer a question from the indexed articles.
 
         Args:
             question: the question.
             history_json: earlier turns as a JSON list of {"question": ..., "answer": ...} objects ("[]" for none).
         Returns:
-            The Answer JSON: answer markdown with [n] markers, verbatim quotes with sources, conflicts, abstained.
+            The Answer JSON as a string (json.loads it): answer markdown with [n] markers, verbatim quotes with
+            sources, conflicts, abstained. A string, because gradio_client would take the quotes' "path" keys
+            for files to download.
         """
         if not isinstance(question, str) or not question.strip():
             raise gr.Error("question must be a non-empty string")
-        return chains.get().invoke({"question": question.strip(), "history": parse_history(history_json)}).model_dump()
+        answer = chains.get().invoke({"question": question.strip(), "history": parse_history(history_json)})
+        return answer.model_dump_json()
 
     # ---- corpus tab ----
     def corpus_views():
