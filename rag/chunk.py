@@ -50,7 +50,7 @@ def _split_long(text: str, span: Span, count_tokens: Callable[[str], int], budge
     WordPiece splits on whitespace first, so a piece's token count is the sum of its words'.
     """
     pieces: list[tuple[Span, int]] = []
-    start, total = span.start, 0
+    start, total, pieces_end = span.start, 0, span.start
     for m in re.finditer(r"\S+", text[span.start:span.end]):
         w_start, w_end = span.start + m.start(), span.start + m.end()
         n = count_tokens(m.group())

@@ -17,7 +17,6 @@ Deterministic metrics (regexes and string checks, no LLM); None = nothing to mea
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import subprocess
 import sys
@@ -27,106 +26,15 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, computed_field
 
 from rag import eval_report
+from rag.eval_data import KINDS, Case, Expect, load_dataset, norm, write_corpus
 from rag.eval_thresholds import THRESHOLDS
-from rag.models import Answer, Conflict, Document, Quote, Turn
+from rag.models import Answer, Conflict, Document, Quote
 from rag.settings import Settings
-
-_QUOTE_MARKS = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
-_KINDS = ("differs", "contradiction")
-
-
-def norm(text: str) -> str:
-    """Straight quote marks and single spaces: the form facts and gold are matched in."""
-    return re.sub(r"\s+", " ", text.translate(_QUOTE_MARKS)).strip()
-
-
-def literal_pattern(text: str) -> str:
-    """A regex matching `text` as whole words, with any whitespace between them."""
-    return r"(?<!\w)" + r"\s+".join(re.escape(w) for w in norm(text).split()) + r"(?!\w)"
-
-
-class Expect(BaseModel):
-    abstain: bool | None = False  # None: either is acceptable
-    facts: list[str] = []  # regexes, case-insensitive, over the verbatim quotes
-    sources: list[str] = []  # corpus-relative paths that must be cited
-    conflict: Literal["differs", "contradiction", "none", "any"] | None = None
-    gold: list[str] = []  # passages retrieval should return
-    forbid: list[str] = []  # regexes no answer quote may match
-
-
-class Case(BaseModel):
-    id: str
-    category: str
-    question: str
-    history: list[Turn] = []  # earlier turns of a chat, for follow-ups
-    expect: Expect
-
-
-class ExternalDoc(BaseModel):
-    id: str
-    title: str | None = None
-    text: str
-
-
-class ExternalCase(BaseModel):
-    """Public multi-document QA format: the case carries its own documents."""
-
-    id: str
-    question: str
-    documents: list[ExternalDoc]
-    answers: list[str]
-    wrong_answers: list[str] = []
-    expect_conflict: bool | None = None
-
-    def to_case(self) -> Case:
-        texts = [norm(d.text) for d in self.documents]
-        conflict = None if self.expect_conflict is None else ("any" if self.expect_conflict else "none")
-        return Case(id=self.id, category="external", question=self.question, expect=Expect(
-            abstain=not self.answers, conflict=conflict,
-            facts=["|".join(literal_pattern(a) for a in self.answers)] if self.answers else [],
-            forbid=[literal_pattern(w) for w in self.wrong_answers],
-            gold=[a for a in self.answers if any(norm(a) in t for t in texts)]))
-
-
-def load_dataset(path: Path) -> tuple[list[Case], list[ExternalDoc]]:
-    """Read JSONL grounding cases and/or external cases (rows with `documents`)."""
-    cases: list[Case] = []
-    docs: list[ExternalDoc] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        try:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            if "documents" in row:
-                ext = ExternalCase.model_validate(row)
-                docs += ext.documents
-                cases.append(ext.to_case())
-            else:
-                cases.append(Case.model_validate(row))
-        except ValueError as e:
-            raise ValueError(f"{path}:{n}: {e}") from None
-    return cases, docs
-
-
-def write_corpus(docs: list[ExternalDoc], folder: Path) -> list[Path]:
-    """Write each distinct document as a Markdown file with a title front matter."""
-    folder.mkdir(parents=True, exist_ok=True)
-    texts: dict[str, str] = {}
-    for doc in docs:
-        if texts.setdefault(doc.id, doc.text) != doc.text:
-            raise ValueError(f"document id {doc.id!r} is used for two different texts")
-    paths = []
-    for doc in {d.id: d for d in docs}.values():
-        path = folder / f"{len(paths):04d}-{re.sub(r'[^A-Za-z0-9_-]+', '-', doc.id)[:60]}.md"
-        path.write_text(f"---\ntitle: {json.dumps(doc.title)}\n---\n{doc.text}\n", encoding="utf-8")
-        paths.append(path)
-    return paths
-
 
 class EvalChain(Protocol):
     """What the runner needs from `build_chain(settings)` (a fake in tests)."""
@@ -213,7 +121,7 @@ def score_case(case: Case, answer: Answer, documents: Callable[[str], Document |
         why.append(f"unexpected conflict note ({', '.join(kinds)})")
     elif e.conflict == "any" and not kinds:
         why.append("no conflict note")
-    elif e.conflict in _KINDS and e.conflict not in kinds:
+    elif e.conflict in KINDS and e.conflict not in kinds:
         why.append(f"no '{e.conflict}' conflict note (got: {', '.join(kinds) or 'none'})")
     why += [f"gold passage not retrieved: {g[:60]!r}" for g, ok in zip(e.gold, r.gold_found) if not ok]
     r.reasons = why
@@ -258,7 +166,7 @@ def compute_metrics(results: list[CaseResult]) -> dict[str, float | None]:
     m["conflict_precision"] = _ratio(hits, sum(bool(r.conflicts) for r in judged))
     m["conflict_recall"] = _ratio(hits, sum(r.expect.conflict != "none" for r in judged))
     typed = [r for r in judged if r.expect.conflict != "any"]
-    for kind in _KINDS:
+    for kind in KINDS:
         flagged = [r.expect.conflict == kind for r in typed if kind in {c.kind for c in r.conflicts}]
         m[f"conflict_precision_{kind}"] = _ratio(sum(flagged), len(flagged))
         m[f"conflict_recall_{kind}"] = _ratio(sum(flagged), sum(r.expect.conflict == kind for r in typed))

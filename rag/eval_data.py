@@ -1,0 +1,102 @@
+"""Eval datasets: the case format (own corpus, or cases carrying their own documents) and its loading."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from rag.models import Turn
+
+_QUOTE_MARKS = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
+KINDS = ("differs", "contradiction")
+
+
+def norm(text: str) -> str:
+    """Straight quote marks and single spaces: the form facts and gold are matched in."""
+    return re.sub(r"\s+", " ", text.translate(_QUOTE_MARKS)).strip()
+
+
+def literal_pattern(text: str) -> str:
+    """A regex matching `text` as whole words, with any whitespace between them."""
+    return r"(?<!\w)" + r"\s+".join(re.escape(w) for w in norm(text).split()) + r"(?!\w)"
+
+
+class Expect(BaseModel):
+    abstain: bool | None = False  # None: either is acceptable
+    facts: list[str] = []  # regexes, case-insensitive, over the verbatim quotes
+    sources: list[str] = []  # corpus-relative paths that must be cited
+    conflict: Literal["differs", "contradiction", "none", "any"] | None = None
+    gold: list[str] = []  # passages retrieval should return
+    forbid: list[str] = []  # regexes no answer quote may match
+
+
+class Case(BaseModel):
+    id: str
+    category: str
+    question: str
+    history: list[Turn] = []  # earlier turns of a chat, for follow-ups
+    expect: Expect
+
+
+class ExternalDoc(BaseModel):
+    id: str
+    title: str | None = None
+    text: str
+
+
+class ExternalCase(BaseModel):
+    """Public multi-document QA format: the case carries its own documents."""
+
+    id: str
+    question: str
+    documents: list[ExternalDoc]
+    answers: list[str]
+    wrong_answers: list[str] = []
+    expect_conflict: bool | None = None
+
+    def to_case(self) -> Case:
+        texts = [norm(d.text) for d in self.documents]
+        conflict = None if self.expect_conflict is None else ("any" if self.expect_conflict else "none")
+        return Case(id=self.id, category="external", question=self.question, expect=Expect(
+            abstain=not self.answers, conflict=conflict,
+            facts=["|".join(literal_pattern(a) for a in self.answers)] if self.answers else [],
+            forbid=[literal_pattern(w) for w in self.wrong_answers],
+            gold=[a for a in self.answers if any(norm(a) in t for t in texts)]))
+
+
+def load_dataset(path: Path) -> tuple[list[Case], list[ExternalDoc]]:
+    """Read JSONL grounding cases and/or external cases (rows with `documents`)."""
+    cases: list[Case] = []
+    docs: list[ExternalDoc] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if "documents" in row:
+                ext = ExternalCase.model_validate(row)
+                docs += ext.documents
+                cases.append(ext.to_case())
+            else:
+                cases.append(Case.model_validate(row))
+        except ValueError as e:
+            raise ValueError(f"{path}:{n}: {e}") from None
+    return cases, docs
+
+
+def write_corpus(docs: list[ExternalDoc], folder: Path) -> list[Path]:
+    """Write each distinct document as a Markdown file with a title front matter."""
+    folder.mkdir(parents=True, exist_ok=True)
+    texts: dict[str, str] = {}
+    for doc in docs:
+        if texts.setdefault(doc.id, doc.text) != doc.text:
+            raise ValueError(f"document id {doc.id!r} is used for two different texts")
+    paths = []
+    for doc in {d.id: d for d in docs}.values():
+        path = folder / f"{len(paths):04d}-{re.sub(r'[^A-Za-z0-9_-]+', '-', doc.id)[:60]}.md"
+        path.write_text(f"---\ntitle: {json.dumps(doc.title)}\n---\n{doc.text}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
