@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from rag import eval_data
 from rag import evaluate as ev
 from rag.ingest import load_path
 from rag.models import Answer, Chunk, Conflict, DocMeta, Document, Quote, RetrievedChunk, Source
@@ -61,14 +62,14 @@ def test_external_example_converts():
 
 
 def test_write_corpus_dedupes_and_rejects_clashes(tmp_path):
-    one = ev.ExternalDoc(id="x/1", title="T: one", text="Alpha.")
-    docs = [one, one, ev.ExternalDoc(id="y", text="Beta.")]
+    one = eval_data.ExternalDoc(id="x/1", title="T: one", text="Alpha.")
+    docs = [one, one, eval_data.ExternalDoc(id="y", text="Beta.")]
     paths = ev.write_corpus(docs, tmp_path)
     assert [p.name for p in paths] == ["0000-x-1.md", "0001-y.md"]
     doc = load_path(paths[0], tmp_path)
     assert doc.meta.title == "T: one" and doc.text == "Alpha."
     with pytest.raises(ValueError, match="two different texts"):
-        ev.write_corpus([*docs, ev.ExternalDoc(id="y", text="Gamma.")], tmp_path / "again")
+        ev.write_corpus([*docs, eval_data.ExternalDoc(id="y", text="Gamma.")], tmp_path / "again")
 
 
 # ---- scoring on a fake chain ------------------------------------------------------
