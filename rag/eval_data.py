@@ -100,3 +100,11 @@ def write_corpus(docs: list[ExternalDoc], folder: Path) -> list[Path]:
         path.write_text(f"---\ntitle: {json.dumps(doc.title)}\n---\n{doc.text}\n", encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def load_pairs(path: Path) -> list:
+    """Labelled passage pairs for the disagreement detector (see evals/disagree_pairs.jsonl)."""
+    from rag.disagree import PassagePair
+
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [PassagePair(**{k: v for k, v in row.items() if k not in ("id", "compared")}) for row in rows]

@@ -37,5 +37,10 @@ THRESHOLDS: dict[str, Threshold] = {
     "conflict_precision": Threshold(">=", 0.80),
     "conflict_recall": Threshold(">=", 0.60),
     "retrieval_recall_at_k": Threshold(">=", 0.95),
+    # the disagreement detector on evals/disagree_pairs.jsonl (32 labelled synthetic passage pairs)
+    "pairs_differs_precision": Threshold(">=", 1.0),
+    "pairs_contradiction_precision": Threshold(">=", 1.0),
+    "pairs_differs_recall": Threshold(">=", 0.85),
+    "pairs_contradiction_recall": Threshold(">=", 0.85),
     "latency_p95_ms": Threshold("<=", 2000.0),
 }

@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, computed_field
 
 from rag import eval_report
-from rag.eval_data import KINDS, Case, Expect, load_dataset, norm, write_corpus
+from rag.eval_data import KINDS, Case, Expect, load_dataset, load_pairs, norm, write_corpus
 from rag.eval_thresholds import THRESHOLDS
 from rag.models import Answer, Conflict, Document, Quote
 from rag.settings import Settings
@@ -253,6 +253,8 @@ def register(subparsers) -> None:
     p.add_argument("--history", nargs="+", default=[], metavar="REPORT.json", help="older reports to chart in --html")
     p.add_argument("--html", metavar="PATH", help="also write a self-contained HTML report")
     p.add_argument("--k", type=int, help="passages retrieved for recall@k (default: RAG_RETRIEVAL_K)")
+    p.add_argument("--pairs", metavar="FILE", help="labelled passage pairs for the disagreement detector "
+                   "(default: evals/disagree_pairs.jsonl with the default dataset; 'none' to skip)")
     p.set_defaults(func=run)
 
 
@@ -271,6 +273,15 @@ def run(args: argparse.Namespace) -> int:
         sources = write_corpus(docs, settings.corpus_dir) if docs else None
         report = evaluate(cases, _build_chain(settings, sources), k=args.k or settings.retrieval_k,
                           dataset=args.dataset)
+    pairs = args.pairs or ("evals/disagree_pairs.jsonl" if args.dataset == "evals/grounding.jsonl" else "none")
+    if pairs != "none" and not Path(pairs).is_file():
+        print(f"rag eval: no pairs file {pairs}: disagreement pairs not scored", file=sys.stderr)
+    elif pairs != "none":  # the disagreement detector on labelled passage pairs
+        from rag.disagree import evaluate_pairs
+
+        for rel, m in evaluate_pairs(load_pairs(Path(pairs))).items():
+            report.metrics[f"pairs_{rel}_precision"], report.metrics[f"pairs_{rel}_recall"] = m["precision"], m["recall"]
+        report.missed = [n for n, t in THRESHOLDS.items() if not t.met(report.metrics.get(n))]
     out = Path(args.report)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report.model_dump_json(indent=2), encoding="utf-8")

@@ -15,7 +15,7 @@ from rag.disagree import (PassagePair, asked_kinds, comparable, conflicts_markdo
 from rag.models import DocMeta, Document, Quote, Source
 
 REPO = Path(__file__).resolve().parent.parent
-PAIRS = [json.loads(line) for line in (REPO / "tests/data/disagree_pairs.jsonl").read_text().splitlines() if line]
+PAIRS = [json.loads(line) for line in (REPO / "evals/disagree_pairs.jsonl").read_text().splitlines() if line]
 GATE = "gateofwise-kim-ai-drones-top-defense-priority.md"
 THINK_TANK = "kim-ai-top-priority-strongest-position.md"
 
