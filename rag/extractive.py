@@ -15,7 +15,7 @@ import numpy as np
 
 from rag.answer import Draft, DraftClaim
 from rag.models import ChainInput, Document, RetrievedChunk
-from rag.query import Concept, QuestionInfo, analyze, split_question
+from rag.query import ALIAS_WORDS, Concept, QuestionInfo, analyze, split_question
 from rag.text import sentence_spans, stem, words
 from rag.verify import QuoteClaim
 
@@ -33,8 +33,10 @@ TYPE_PATTERNS = {
                        r"October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|"
                        r"\b(?:last|this|next|earlier this|later this) (?:year|month|week)\b|\byesterday\b|\btoday\b",
                        re.I),
-    "person": re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b|\b(?:leader|president|minister|official|"
-                         r"spokesperson|defector|analyst|agency|group|think tank)\b"),
+    "person": re.compile(r"\b(?:leader|president|minister|official|spokes(?:person|man|woman)|defector|analyst|"
+                         r"agency|group|think tank|expert|researcher|general|chairman|secretary|ambassador|chief|"
+                         r"founder|director|professor|teacher|schoolteacher|engineer|scientist|mayor|governor)s?\b",
+                         re.I),
     "place": re.compile(r"\b(?:in|at|to|from|near|inside)\s+(?:the\s+)?[A-Z][\w’'\-]+|\b(?:at|during|in)\s+(?:a|an|the)\s+"
                         r"[\w’'\- ]{0,40}?\b(?:meeting|session|complex|summit|conference|headquarters|site|facility)\b"),
 }
@@ -223,6 +225,8 @@ def _type_ok(info: QuestionInfo, text: str) -> bool:
     toks = Tokens.of(text)
     if info.answer_type == "name":
         return _new_name_near(info, toks)
+    if info.answer_type == "person" and _new_person_name(info, text):
+        return True
     if not TYPE_PATTERNS[info.answer_type].search(text):
         return False
     if info.answer_type == "count" and info.head_nouns:
@@ -230,6 +234,21 @@ def _type_ok(info: QuestionInfo, text: str) -> bool:
                    any(_NUMBER_TOKEN.match(w) for w in toks.words[max(0, i - 5):i])
                    for i in range(len(toks.stems)))
     return True
+
+
+_NAME_RUN = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b|\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)+\b")
+
+
+def _new_person_name(info: QuestionInfo, text: str) -> bool:
+    """A multi-word proper name the question doesn't contain and that isn't a country or its people."""
+    for m in _NAME_RUN.finditer(text):
+        parts = [stem(w) for w in words(m.group())]
+        if all(p in info.question_stems for p in parts) or " ".join(w.lower() for w in words(m.group())) in ALIAS_WORDS:
+            continue
+        if m.start() == 0 and len(parts) < 2:
+            continue
+        return True
+    return False
 
 
 def _new_name_near(info: QuestionInfo, toks: Tokens, window: int = 3) -> bool:

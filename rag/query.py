@@ -23,7 +23,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "france": ("paris", "french"),
     "israel": ("israeli",),
 }
-_ALIAS_WORDS = {w for canon, alts in ALIASES.items() for w in (canon, *alts)}
+ALIAS_WORDS = {w for canon, alts in ALIASES.items() for w in (canon, *alts)}
 SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(stem(w) for w in group) for group in (
     ("give", "gave", "given", "provide", "provided", "supply", "supplied", "send", "sent", "receive", "received",
      "aid", "paid", "pay", "return", "get", "got", "obtain", "exchange"),
@@ -34,6 +34,7 @@ SYNONYMS: tuple[frozenset[str], ...] = tuple(frozenset(stem(w) for w in group) f
     ("ai", "artificial"),
     ("undernourish", "hunger", "malnourish", "food"),
     ("defector", "escape", "fled", "flee"),
+    ("people", "population", "inhabitant", "resident", "citizen"),
     ("meet", "met", "meeting", "appear", "appeared", "summit", "talks"),
 ))
 
@@ -128,7 +129,7 @@ def entities(text: str) -> list[str]:
                 phrase = " ".join(rest)
         if phrase.lower() in _QWORDS:
             continue
-        if re.fullmatch(r"[A-Z]{2,3}s?", phrase) and phrase.lower() not in _ALIAS_WORDS:
+        if re.fullmatch(r"[A-Z]{2,3}s?", phrase) and phrase.lower() not in ALIAS_WORDS:
             continue  # AI, UAV, ICBM-like acronyms are topics, not names: matched as ordinary terms
         out.append(phrase)
     return out

@@ -42,6 +42,8 @@ ANSWERABLE = [
     ("Which hacking group is blamed for North Korean cyberattacks?", PYO, r"Lazarus"),
     ("In what year did Kim Jong Un assume power?", PYO, r"2011"),
     ("how many resevists does north korea hav?", GOW, r"seven million"),
+    ("How many people live in North Korea?", GOW, r"25\.6 million"),
+    ("Who did Kim meet in Beijing?", GOW, r"Xi Jinping"),
 ]
 
 
@@ -61,6 +63,7 @@ UNANSWERABLE = [
     "Which model of fighter jet did Russia give North Korea?",
     "What did Kim say about Elon Musk?",
     "What did the Moonies leader get arrested for?",  # only in a stripped "Recommended Stories" list
+    "Who leads South Korea?",  # names of countries are not the name of a person
 ]
 
 
