@@ -113,7 +113,7 @@ class ExtractiveAnswerer:
             coverage = sum(c.weight for c in hits) / total_w
             entity_ok = all(_hit(c, near) for c in info.entities)
             content_ok = not content_w or sum(c.weight for c in hits if not c.is_entity) / content_w >= self.config.min_content
-            rows.append((s, coverage, entity_ok and content_ok and _type_ok(info, s.text)))
+            rows.append((s, coverage, entity_ok and content_ok and _type_ok(info, s.text, s.before)))
         # only the best-covered eligible sentences are embedded: the rest could not win anyway
         eligible = [s for s, _, ok in sorted(rows, key=lambda r: -r[1]) if ok][:self.config.max_embedded]
         sims = dict(zip((s.key for s in eligible), self._sentence_vectors(eligible) @ self.embedder.embed([question])[0]))
@@ -216,7 +216,7 @@ _FUTURE = re.compile(r"\b(?:will|next|upcoming|planned|scheduled|plans? to|is to
 _NUMBER_TOKEN = re.compile(rf"^{_NUM}$|^\d[\d,.]*[-–]\d[\d,.]*$|^(?:thousand|million|billion)$", re.I)
 
 
-def _type_ok(info: QuestionInfo, text: str) -> bool:
+def _type_ok(info: QuestionInfo, text: str, before: str = "") -> bool:
     """Does the sentence carry the kind of fact the question asks for?"""
     if info.future and not _FUTURE.search(text):
         return False
@@ -225,6 +225,8 @@ def _type_ok(info: QuestionInfo, text: str) -> bool:
     toks = Tokens.of(text)
     if info.answer_type == "name":
         return _new_name_near(info, toks)
+    if info.answer_type == "statement":
+        return _speaker_says(info, toks, Tokens.of(before))
     if info.answer_type == "person" and _new_person_name(info, text):
         return True
     if not TYPE_PATTERNS[info.answer_type].search(text):
@@ -249,6 +251,26 @@ def _new_person_name(info: QuestionInfo, text: str) -> bool:
             continue
         return True
     return False
+
+
+_SPEECH = frozenset((  # surface forms: stems would confuse "stated" with "(United) States"
+    "said says say stated warned warns called calls described describes urged urges reiterated announced "
+    "announces expressed emphasized emphasised stressed noted added told declared criticized dismissed panned "
+    "hailed lauded welcomed condemned claimed argued insisted responded reacted replied reported reports "
+    "quoted statement pledged vowed accused").split())
+
+
+def _speaker_says(info: QuestionInfo, toks: Tokens, before: Tokens, window: int = 8) -> bool:
+    """The asked-about speaker is the one speaking: "X said/warned/…", "…, said X" or "according to X"
+    ("He said …" counts when the sentence before names X)."""
+    if not info.speaker:
+        return True
+    named_before = any(st in info.speaker for st in before.stems)
+    who = [i for i, st in enumerate(toks.stems) if st in info.speaker or (named_before and st in ("he", "she", "they"))]
+    verbs = [i for i, w in enumerate(toks.words) if w.lower() in _SPEECH]
+    according = [i for i in range(len(toks.stems) - 1) if toks.stems[i] == "accord" and toks.stems[i + 1] == "to"]
+    return any(-3 <= v - w <= window for w in who for v in verbs) or \
+        any(0 < w - a <= 6 for w in who for a in according)
 
 
 def _new_name_near(info: QuestionInfo, toks: Tokens, window: int = 3) -> bool:

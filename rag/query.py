@@ -80,6 +80,10 @@ def _which_head(question: str) -> str | None:
     return nouns or None
 
 
+_SPEAKER = re.compile(  # verbs in lower case only: "the U.S. State Department" is not "… state"
+    r"\b(?i:what|how)\s+(?i:did|does|do|has|have|had)\s+(?P<who>.{2,60}?)\s+(?:say|said|think|believe|claim|state|"
+    r"warn|argue|announce|describe|call|respond|react|reply)\b"
+    r"|\b(?P<who2>[A-Z][\w. ]{1,40}?)['’]s\s+(?:opinion|view|position|reaction|response|stance)\b")
 _LEAD = re.compile(r"^\W*(?:and|also|so|but|ok|okay)\b[\s,]*", re.I)
 _WHAT_ABOUT = re.compile(r"^\W*(?:and\s+)?(?:what|how)\s+about\s+(.+?)\W*$", re.I)
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there)\b", re.I)
@@ -109,6 +113,7 @@ class QuestionInfo:
     head_nouns: frozenset[str] = frozenset()  # "how many X" / "which X": stems of X and synonyms
     head_word: str = ""  # X as asked, for typo-tolerant matching
     question_stems: frozenset[str] = frozenset()  # every word of the question (with aliases), stemmed
+    speaker: frozenset[str] = frozenset()  # "what did X say …": stems of X (with aliases)
 
     @property
     def entities(self) -> list[Concept]:
@@ -195,7 +200,12 @@ def analyze(question: str) -> QuestionInfo:
     nouns = frozenset(stem(h) for h in heads).union(*(g for g in SYNONYMS if head and stem(head) in g))
     q_stems = frozenset(stem(w) for w in words(question)).union(*(c.forms for c in concepts))
     future = bool(re.search(r"\b(?:will|next|upcoming|going to|plan(?:s|ned)? to)\b", question, re.I))
-    return QuestionInfo(question.strip(), answer_type, concepts, future, nouns, (head or "").lower(), q_stems)
+    speaker: frozenset[str] = frozenset()
+    if answer_type in (None, "date") and (m := _SPEAKER.search(question)):
+        answer_type = answer_type or "statement"
+        who = [w for w in words(m.group("who") or m.group("who2")) if w.lower() not in STOPWORDS]
+        speaker = frozenset(stem(w) for w in who).union(*(_alias_forms(w) for w in who))
+    return QuestionInfo(question.strip(), answer_type, concepts, future, nouns, (head or "").lower(), q_stems, speaker)
 
 
 def expansions(question: str) -> list[str]:

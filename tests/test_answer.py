@@ -44,6 +44,8 @@ ANSWERABLE = [
     ("how many resevists does north korea hav?", GOW, r"seven million"),
     ("How many people live in North Korea?", GOW, r"25\.6 million"),
     ("Who did Kim meet in Beijing?", GOW, r"Xi Jinping"),
+    ("What did Park Ji-hoon say?", PYO, r"People hear about these big projects"),
+    ("How did the U.S. State Department respond on September 19?", PYO, r"reiterated its commitment"),
 ]
 
 
@@ -64,6 +66,8 @@ UNANSWERABLE = [
     "What did Kim say about Elon Musk?",
     "What did the Moonies leader get arrested for?",  # only in a stripped "Recommended Stories" list
     "Who leads South Korea?",  # names of countries are not the name of a person
+    "What did China say about the drone program?",  # China is mentioned, but never quoted as saying anything
+    "What is Russia's opinion on the drones?",
 ]
 
 
