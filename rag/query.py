@@ -56,27 +56,25 @@ _KIND_WORDS = {"model", "type", "kind", "name", "brand", "make", "version", "ser
 _NP_STOP = re.compile(rf"^(?:{_AUX}|with|of|in|on|for|to|from|by|about|at|and|or|\w+ed)$", re.I)
 
 
-def _which_head(question: str) -> str | None:
-    """The noun a "which X …" question asks about: "which news agency reported …" → "agency"."""
+def _which_head(question: str) -> list[str] | None:
+    """The noun phrase a "which X …" question asks about: "which news agency reported …" → [news, agency]."""
     m = _WHICH.search(question)
     if not m:
         return None
     nouns: list[str] = []
+    after_adverb = False  # "domestically produced" is part of the phrase, not its verb
     ws = re.findall(r"[\w’'\-]+", m.group("rest"))[:6]  # hyphenated words stay whole here
     for i, w in enumerate(ws):
-        if w.lower() in _KIND_WORDS and i + 1 < len(ws) and ws[i + 1].lower() == "of":
+        low = w.lower()
+        if low in _KIND_WORDS and ws[i + 1:i + 2] == ["of"] or low == "of" and not nouns:
             continue  # "which model of fighter jet" asks about the jet
-        if w.lower() == "of" and not nouns:
-            continue
-        if _NP_STOP.match(w) and nouns and w.lower() != "and" and not nouns[-1].lower().endswith("ly"):
-            break  # "which news agency reported …" stops at the verb; "domestically produced" does not
-        if w.lower() != "and" and not w.lower().endswith("ly"):
+        if _NP_STOP.match(w) and nouns and low != "and" and not after_adverb:
+            break  # "which news agency reported …" stops at the verb
+        after_adverb = low.endswith("ly")
+        if low != "and" and not after_adverb:
             nouns.append(re.sub(r"[’']s$", "", w))
-        elif w.lower().endswith("ly"):
-            nouns.append(w)  # kept only to let the next word through; dropped below
         if re.search(r"[’']s$", w):
-            break
-    nouns = [n for n in nouns if not n.lower().endswith("ly")]
+            break  # "which body's session" asks about the body
     return nouns or None
 
 
