@@ -142,8 +142,10 @@ class Index:
             for p in gone:
                 self.store.delete_documents(by_path[p])
                 report.removed.append(p)
-        if todo or report.removed or self._lexical_stale():
+        if todo or report.removed:
             self._rebuild_lexical()
+        else:
+            self.lexical  # loads it, rebuilding it if it is missing or out of step with Chroma
         return report
 
     def _embed_and_store(self, todo, report: IngestReport, progress: bool) -> None:
@@ -173,7 +175,3 @@ class Index:
             self.store.delete_documents(ids)
             self._rebuild_lexical()
         return ids
-
-    def _lexical_stale(self) -> bool:
-        lex = LexicalIndex.load(self.lexical_dir)
-        return lex is None or len(lex.records) != self.store.count_chunks()

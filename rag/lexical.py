@@ -10,7 +10,7 @@ import json
 import re
 from dataclasses import asdict
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -33,23 +33,33 @@ EXTRA_WEIGHT = 0.5  # matches scoring under 10% of the best one only share commo
 
 
 class LexicalIndex:
-    def __init__(self, records: list[tuple[Chunk, DocMeta]]):
+    def __init__(self, records: list[tuple[Chunk, DocMeta]], bm25=None):
+        """Index `records`, or take `bm25`, an index of them loaded from disk."""
         import bm25s
 
         self.records = records
         self.position = {c.id: i for i, (c, _) in enumerate(records)}
-        self._bm25 = bm25s.BM25()
-        tokens = [terms(c.text) or ["∅"] for c, _ in records]
-        if records:
-            self._bm25.index(tokens, show_progress=False)
-        self._vocab = set(t for ts in tokens for t in ts)
-        self._words: dict[tuple[str, int], list[str]] = {}  # (first letter, length) -> corpus words
-        for w in {w.lower() for c, _ in records for w in words(c.text) if len(w) >= 4 and w.isalpha()}:
-            self._words.setdefault((w[0], len(w)), []).append(w)
+        if bm25 is None:
+            bm25 = bm25s.BM25()
+            if records:
+                bm25.index([terms(c.text) or ["∅"] for c, _ in records], show_progress=False)
+        self._bm25 = bm25
+        self._vocab = set(getattr(bm25, "vocab_dict", None) or ())
 
-    @property
-    def fingerprint(self) -> tuple[int, str]:
-        return len(self.records), str(hash(tuple(sorted(self.position))))
+    @cached_property
+    def _words(self) -> dict[tuple[str, int], list[str]]:
+        """(first letter, length) -> corpus words, for spelling correction (built on first use)."""
+        out: dict[tuple[str, int], list[str]] = {}
+        for w in {w.lower() for c, _ in self.records for w in words(c.text) if len(w) >= 4 and w.isalpha()}:
+            out.setdefault((w[0], len(w)), []).append(w)
+        return out
+
+    @cached_property
+    def _filter_columns(self) -> tuple[np.ndarray, np.ndarray]:
+        """Outlet and published date (YYYYMMDD, 0 when unknown) of every record, for vectorised filters."""
+        outlets = np.array([m.outlet or "" for _, m in self.records], dtype=object)
+        published = np.array([int(m.published.replace("-", "")) if m.published else 0 for _, m in self.records])
+        return outlets, published
 
     def search(self, query: str, n: int, filters: Filters, extra: str = "") -> list[tuple[int, float]]:
         """Top-n (record position, BM25 score), filters applied; `extra` terms (aliases, synonyms) count half."""
@@ -94,19 +104,23 @@ class LexicalIndex:
         return best[1] if best[0] >= 0.8 else None
 
     def _filter_mask(self, filters: Filters) -> np.ndarray:
-        def ok(meta: DocMeta) -> bool:
-            if filters.outlets and meta.outlet not in filters.outlets:
-                return False
-            if filters.published_from and (not meta.published or meta.published < filters.published_from):
-                return False
-            if filters.published_to and (not meta.published or meta.published > filters.published_to):
-                return False
-            return True
-        return np.array([ok(m) for _, m in self.records], dtype=np.float32)
+        outlets, published = self._filter_columns
+        mask = np.ones(len(self.records), dtype=bool)
+        if filters.outlets:
+            mask &= np.isin(outlets, list(filters.outlets))
+        if filters.published_from:
+            mask &= published >= int(filters.published_from.replace("-", ""))
+        if filters.published_to:
+            mask &= (published > 0) & (published <= int(filters.published_to.replace("-", "")))
+        return mask.astype(np.float32)
 
     # ---- persistence -----------------------------------------------------
     def save(self, directory: Path) -> None:
+        """Records and the BM25 matrix; records.json is written last, so a half-saved index is not loaded."""
         directory.mkdir(parents=True, exist_ok=True)
+        (directory / "records.json").unlink(missing_ok=True)
+        if self.records:
+            self._bm25.save(str(directory / "bm25"))
         tmp = directory / "records.json.tmp"
         tmp.write_text(json.dumps([[asdict(c), asdict(m)] for c, m in self.records]), encoding="utf-8")
         tmp.replace(directory / "records.json")
@@ -118,6 +132,11 @@ class LexicalIndex:
             return None
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
-            return cls([(Chunk(**c), DocMeta(**m)) for c, m in raw])
-        except (ValueError, TypeError, KeyError):
+            records = [(Chunk(**c), DocMeta(**m)) for c, m in raw]
+            bm25 = None
+            if records and (directory / "bm25").is_dir():
+                import bm25s
+                bm25 = bm25s.BM25.load(str(directory / "bm25"))
+            return cls(records, bm25)
+        except (ValueError, TypeError, KeyError, OSError):
             return None  # unreadable: the caller rebuilds it from Chroma

@@ -1,6 +1,8 @@
 """Idempotent ingest, update, prune, removal and failure isolation (fake embedder: fast)."""
 from __future__ import annotations
 
+import shutil
+
 from rag.index import Index
 
 ARTICLE = "---\ntitle: {title}\noutlet: Test Post\npublished: 2024-01-02\n---\n{body}\n"
@@ -67,6 +69,5 @@ def test_remove_and_lexical_rebuild(make_settings, fake_embedder):
     assert index.remove("b.md")
     assert [m.path for _, m in index.documents()] == ["a.md"]
     # a deleted lexical file is rebuilt from Chroma, the system of record
-    for f in index.lexical_dir.iterdir():
-        f.unlink()
+    shutil.rmtree(index.lexical_dir)
     assert len(Index(s, embedder=fake_embedder).lexical.records) == index.store.count_chunks()
