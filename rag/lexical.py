@@ -73,7 +73,7 @@ class LexicalIndex:
         if x:
             scores += EXTRA_WEIGHT * np.asarray(self._bm25.get_scores(x), dtype=np.float32)
         if not filters.empty:
-            scores = scores * self._filter_mask(filters)
+            scores = scores * self.filter_mask(filters)
         n = min(n, len(scores))
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top])]
@@ -103,7 +103,8 @@ class LexicalIndex:
         best = max(scored, default=(0.0, None))
         return best[1] if best[0] >= 0.8 else None
 
-    def _filter_mask(self, filters: Filters) -> np.ndarray:
+    def filter_mask(self, filters: Filters) -> np.ndarray:
+        """1.0 for every record that passes the metadata filters, else 0.0."""
         outlets, published = self._filter_columns
         mask = np.ones(len(self.records), dtype=bool)
         if filters.outlets:

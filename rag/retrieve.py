@@ -7,6 +7,7 @@ from rag.models import Filters, RetrievedChunk
 from rag.query import expansions
 
 RRF_K = 60
+OVERFETCH = 5  # unfiltered dense candidates per wanted one, before metadata filters apply
 GUARANTEED = 2  # top hits of each retriever that always make the result list
 
 
@@ -24,7 +25,7 @@ class HybridRetriever:
         filters = filters or Filters()
         lex = self.index.lexical
         n = max(self.candidates, 4 * k)
-        dense = self.index.store.query(self.index.embedder.embed([query])[0], n, filters)
+        dense = self._dense(self.index.embedder.embed([query])[0], n, filters)
         lexical = lex.search(query, n, filters, extra=" ".join(expansions(query)))
 
         fused: dict[int, dict[str, Any]] = {}
@@ -63,6 +64,18 @@ class HybridRetriever:
             taken.add(chunk.id)
             results.append(RetrievedChunk(chunk, meta, f["score"], f.get("dense"), f.get("lexical")))
         return results
+
+    def _dense(self, vector, n: int, filters: Filters) -> list[tuple[str, float]]:
+        """Nearest chunks passing the filters. Chroma's filtered query is slow on large stores, so first
+        over-fetch without filters and filter here; only a selective filter needs Chroma's own."""
+        store = self.index.store
+        if filters.empty:
+            return store.query(vector, n, filters)
+        lex = self.index.lexical
+        mask = lex.filter_mask(filters)
+        kept = [(cid, sim) for cid, sim in store.query(vector, n * OVERFETCH, Filters())
+                if (pos := lex.position.get(cid)) is not None and mask[pos]]
+        return kept[:n] if len(kept) >= n else store.query(vector, n, filters)
 
     def as_langchain(self):
         """The same retriever as a LangChain `BaseRetriever`."""
