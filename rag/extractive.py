@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 import numpy as np
 
 from rag.answer import Draft, DraftClaim
 from rag.models import ChainInput, Document, RetrievedChunk
 from rag.query import ALIAS_WORDS, Concept, QuestionInfo, analyze, split_question
-from rag.text import sentence_spans, stem, words
+from rag.text import TYPO_RATIO, sentence_spans, stem, typo_similarity, words
 from rag.verify import QuoteClaim
 
 _NUM = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
@@ -204,8 +203,7 @@ def _mentions_typo(word: str, toks: Tokens) -> bool:
     """A longer question word found in the sentence up to a typo ("Rusia", "warheds")."""
     if len(word) < 5:
         return False
-    return any(abs(len(g) - len(word)) <= 2 and g[:1] == word[:1] and SequenceMatcher(None, word, g).ratio() >= 0.8
-               for g in {w.lower() for w in toks.words})
+    return any(typo_similarity(word, g) >= TYPO_RATIO for g in {w.lower() for w in toks.words})
 
 
 def _hit(concept: Concept, toks: Tokens) -> bool:

@@ -9,14 +9,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict
-from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from rag.models import Chunk, DocMeta, Filters
-from rag.text import STOPWORDS, stem, terms, words
+from rag.text import STOPWORDS, TYPO_RATIO, stem, terms, typo_similarity, words
 
 
 @lru_cache(maxsize=1)
@@ -98,10 +97,8 @@ class LexicalIndex:
 
     def _closest(self, word: str) -> str | None:
         candidates = [w for n in range(len(word) - 2, len(word) + 3) for w in self._words.get((word[0], n), ())]
-        scored = [(SequenceMatcher(None, word, w).ratio(), w) for w in candidates
-                  if SequenceMatcher(None, word, w).quick_ratio() >= 0.8]
-        best = max(scored, default=(0.0, None))
-        return best[1] if best[0] >= 0.8 else None
+        best = max(((typo_similarity(word, w), w) for w in candidates), default=(0.0, None))
+        return best[1] if best[0] >= TYPO_RATIO else None
 
     def filter_mask(self, filters: Filters) -> np.ndarray:
         """1.0 for every record that passes the metadata filters, else 0.0."""

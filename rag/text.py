@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 import snowballstemmer
@@ -139,3 +140,14 @@ def terms(text: str) -> list[str]:
             continue
         out.append(stem(lw))
     return out
+
+
+TYPO_RATIO = 0.8  # how alike two words must be for one to count as a misspelling of the other
+
+
+def typo_similarity(a: str, b: str) -> float:
+    """Similarity of two words that could be typos of each other (same first letter, lengths within 2), else 0."""
+    if a[:1] != b[:1] or abs(len(a) - len(b)) > 2:
+        return 0.0
+    m = SequenceMatcher(None, a, b)
+    return m.ratio() if m.quick_ratio() >= TYPO_RATIO else 0.0
