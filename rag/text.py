@@ -2,13 +2,21 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
 import snowballstemmer
 
-_STEMMER = snowballstemmer.stemmer("english")
+_LOCAL = threading.local()  # snowballstemmer objects keep state between calls: one per thread
+
+
+def _stemmer():
+    st = getattr(_LOCAL, "stemmer", None)
+    if st is None:
+        st = _LOCAL.stemmer = snowballstemmer.stemmer("english")
+    return st
 
 # Abbreviations after which a period does not end a sentence.
 _ABBREV = {
@@ -128,7 +136,7 @@ def stem(word: str) -> str:
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
-    return _STEMMER.stemWord(w)
+    return _stemmer().stemWord(w)
 
 
 def terms(text: str) -> list[str]:
