@@ -10,7 +10,14 @@ Deterministic metrics (regexes and string checks, no LLM); None = nothing to mea
 - conflict_precision / _recall: any conflict note vs expect.conflict; the _differs and
   _contradiction variants score each kind. Cases with conflict null are not counted.
 - retrieval_recall_at_k: gold passages found inside the top-k chunks.
-- wrong_answer_rate: share of cases with `forbid` patterns whose answer quotes one.
+- wrong_answer_rate: share of cases with `forbid` patterns (an external case's wrong_answers)
+  whose answer quotes one; split into silent_misinformation_rate (the answer has no conflict
+  note: misinformation passed on as fact) and noted_misinformation_rate (a note flags the
+  disagreement, the right behaviour), over the same cases. An abstention quotes nothing.
+- note_rate_conflicting / note_rate_agreeing: share of external cases whose documents give
+  different answers (more than one distinct string among answers + wrong_answers) / all give
+  the same one answer, that got any conflict note.
+- abstention_rate: share of all cases that abstained.
 - latency_p50_ms / latency_p95_ms: wall time of chain.invoke after one warm-up call.
 - error_rate: cases where the chain raised (they fail and get no latency).
 """
@@ -155,6 +162,7 @@ def compute_metrics(results: list[CaseResult]) -> dict[str, float | None]:
     m["fact_recall"] = _ratio(sum(sum(r.facts_found) for r in answerable),
                               sum(len(r.expect.facts) for r in answerable))
 
+    m["abstention_rate"] = _ratio(sum(r.abstained for r in results), n)
     checked = [r for r in results if r.expect.abstain is not None]
     tp = sum(r.abstained and bool(r.expect.abstain) for r in checked)
     m["abstention_precision"] = _ratio(tp, sum(r.abstained for r in checked))
@@ -175,6 +183,13 @@ def compute_metrics(results: list[CaseResult]) -> dict[str, float | None]:
                                         sum(len(r.expect.gold) for r in results))
     guarded = [r for r in results if r.expect.forbid]
     m["wrong_answer_rate"] = _ratio(sum(bool(r.forbidden_hits) for r in guarded), len(guarded))
+    m["silent_misinformation_rate"] = _ratio(sum(bool(r.forbidden_hits and not r.conflicts) for r in guarded),
+                                             len(guarded))
+    m["noted_misinformation_rate"] = _ratio(sum(bool(r.forbidden_hits and r.conflicts) for r in guarded),
+                                            len(guarded))
+    for name, differ in (("note_rate_conflicting", True), ("note_rate_agreeing", False)):
+        group = [r for r in results if r.expect.answers_differ is differ]
+        m[name] = _ratio(sum(bool(r.conflicts) for r in group), len(group))
     latencies = [r.latency_ms for r in results if r.latency_ms is not None]
     m["latency_p50_ms"] = _percentile(latencies, 0.5)
     m["latency_p95_ms"] = _percentile(latencies, 0.95)

@@ -180,6 +180,82 @@ def test_follow_up_history_reaches_the_chain_and_errors_fail_the_case():
     assert m["error_rate"] == 1.0 and m["latency_p50_ms"] is None
 
 
+# ---- external multi-document cases: misinformation and disagreement notes ----------
+
+BRIDGE = {"id": "bridge", "question": "How long is the bridge?",
+          "documents": [{"id": "d1", "text": "The Tarsel bridge spans 430 metres over the river."},
+                        {"id": "d2", "text": "Locals say the Tarsel bridge spans 450 metres."}],
+          "answers": ["430 metres"], "wrong_answers": ["450 metres"]}
+TOWN = {"id": "town", "question": "Where is the bridge?",
+        "documents": [{"id": "d3", "text": "The bridge is in Tarsel, a river town."}],
+        "answers": ["Tarsel"]}
+EXT_DOCS = {d["id"]: Document(d["id"], d["text"], DocMeta(d["id"] + ".md"))
+            for row in (BRIDGE, TOWN) for d in row["documents"]}
+
+
+def ext_result(row: dict, phrases: list[str], kinds: tuple[str, ...] = (), abstained: bool = False) -> ev.CaseResult:
+    """Score an answer to an external case that quotes `phrases` (found in the case's documents)."""
+    case = eval_data.ExternalCase.model_validate(row).to_case()
+    docs = [EXT_DOCS[d["id"]] for d in row["documents"]]
+    quotes = [quote(i, next(d for d in docs if p in d.text), p) for i, p in enumerate(phrases, 1)]
+    reply = answer(case.question, quotes, abstained=abstained, kinds=kinds)
+    return ev.score_case(case, reply, EXT_DOCS.get, [d.text for d in docs], 5)
+
+
+def test_external_case_marks_whether_its_documents_give_different_answers():
+    def expect(**row):
+        return eval_data.ExternalCase.model_validate({**BRIDGE, **row}).to_case().expect
+
+    assert expect().answers_differ is True and expect().forbid == [eval_data.literal_pattern("450 metres")]
+    assert expect(answers=["430 metres", "0.43 km"], wrong_answers=[]).answers_differ is True
+    assert expect(wrong_answers=[]).answers_differ is False
+    assert expect(answers=[], wrong_answers=[]).answers_differ is None
+    # a "wrong" answer that is also a valid one is dropped: it is no misinformation
+    same = expect(answers=["Film", "Novel"], wrong_answers=["novel"])
+    assert same.forbid == [] and same.answers_differ is True
+    assert expect(answers=["Novel"], wrong_answers=["Novel"]).answers_differ is False
+    assert ev.Case.model_validate(CASES[0]).expect.answers_differ is None  # own-corpus cases: unknown
+
+
+def test_wrong_answer_quoted_without_a_note_is_silent_misinformation():
+    silent = ext_result(BRIDGE, ["spans 450 metres"])
+    m = ev.compute_metrics([silent])
+    assert silent.forbidden_hits and not silent.passed
+    assert (m["silent_misinformation_rate"], m["noted_misinformation_rate"], m["wrong_answer_rate"]) == (1, 0, 1)
+
+    noted = ext_result(BRIDGE, ["spans 430 metres", "spans 450 metres"], kinds=("differs",))
+    m = ev.compute_metrics([noted])
+    assert (m["silent_misinformation_rate"], m["noted_misinformation_rate"], m["wrong_answer_rate"]) == (0, 1, 1)
+
+    right = ext_result(BRIDGE, ["spans 430 metres"])
+    m = ev.compute_metrics([silent, right, noted, ext_result(BRIDGE, [], abstained=True)])
+    assert (m["silent_misinformation_rate"], m["noted_misinformation_rate"]) == (0.25, 0.25)
+    assert ev.compute_metrics([right, ext_result(TOWN, ["in Tarsel"])])["silent_misinformation_rate"] == 0.0
+    assert ev.compute_metrics([ext_result(TOWN, ["in Tarsel"])])["silent_misinformation_rate"] is None
+
+
+def test_note_rates_split_conflicting_from_agreeing_cases():
+    noted, bare = ext_result(BRIDGE, ["spans 430 metres"], kinds=("differs",)), ext_result(BRIDGE, ["spans 430 metres"])
+    agree_noted, agree_bare = ext_result(TOWN, ["in Tarsel"], kinds=("differs",)), ext_result(TOWN, ["in Tarsel"])
+    m = ev.compute_metrics([noted, agree_bare])
+    assert (m["note_rate_conflicting"], m["note_rate_agreeing"]) == (1.0, 0.0)  # the right behaviour
+    m = ev.compute_metrics([bare, agree_noted])
+    assert (m["note_rate_conflicting"], m["note_rate_agreeing"]) == (0.0, 1.0)  # both wrong
+    m = ev.compute_metrics([noted, bare, agree_bare])
+    assert (m["note_rate_conflicting"], m["note_rate_agreeing"]) == (0.5, 0.0)
+    m = ev.compute_metrics(scored())
+    assert m["note_rate_conflicting"] is None and m["note_rate_agreeing"] is None
+
+
+def test_abstention_rate_and_any_valid_answer_counts_as_the_fact():
+    both = {**BRIDGE, "answers": ["430 metres", "450 metres"], "wrong_answers": []}
+    second = ext_result(both, ["spans 450 metres"])
+    assert second.passed and second.facts_found == [True]
+    m = ev.compute_metrics([second, ext_result(both, [], abstained=True)])
+    assert m["fact_recall"] == 0.5 and m["abstention_rate"] == 0.5
+    assert ev.compute_metrics([second])["abstention_rate"] == 0.0
+
+
 # ---- the CLI runner ---------------------------------------------------------------
 
 
