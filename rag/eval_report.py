@@ -41,6 +41,10 @@ def format_report(report: Report) -> str:
     lines = [f"Grounding eval: {report.dataset}  ({_label(report)}, k={report.k})", "",
              f"{'metric':34} {'value':>9}  threshold"]
     lines += [f"{name:34} {fmt(v, name):>9}  {_status(report, name)}".rstrip() for name, v in report.metrics.items()]
+    if report.confidence_curve:
+        lines += ["", "abstention score: answered correctly if answers scoring under the threshold abstained",
+                  f"{'threshold':>10} {'precision':>10} {'recall':>10}"]
+        lines += [f"{p.threshold:>10.4f} {fmt(p.precision):>10} {fmt(p.recall):>10}" for p in report.confidence_curve]
     lines += ["", f"{'category':18}" + "".join(f"{h:>10}" for h in CATEGORY_COLUMNS.values())]
     for cat, m in report.by_category.items():
         lines.append(f"{cat:18}" + "".join(f"{fmt(m.get(k), k):>10}" for k in CATEGORY_COLUMNS))
@@ -136,12 +140,17 @@ def render_html(current: Report, older: list[Report]) -> str:
     cats = "".join(f"<tr><td>{escape(cat)}</td>" + "".join(f"<td>{fmt(m.get(k), k)}</td>" for k in CATEGORY_COLUMNS)
                    + "</tr>" for cat, m in current.by_category.items())
     failing = [c for c in current.cases if not c.passed]
+    curve = "".join(f"<tr><td>{p.threshold:.4f}</td><td>{fmt(p.precision)}</td><td>{fmt(p.recall)}</td></tr>"
+                    for p in current.confidence_curve)
+    if curve:
+        curve = ("<h2>Abstention score</h2><p>Answered correctly if answers scoring under the threshold abstained."
+                 f"</p><table><tr><th>threshold</th><th>precision</th><th>recall</th></tr>{curve}</table>")
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Grounding eval</title>'
             f"<style>{_CSS}</style></head><body><h1>Grounding eval</h1>"
             f"<p>{escape(current.dataset)} &middot; commit {escape(current.commit or 'n/a')} &middot; "
             f"{escape(current.timestamp)} &middot; k={current.k}</p>"
             f"<h2>Metrics</h2><table><tr><th>metric</th>{head}<th>threshold</th></tr>{rows}</table>"
-            f'<div class="charts">{"".join(_chart(name, runs) for name in current.metrics)}</div>'
+            f'<div class="charts">{"".join(_chart(name, runs) for name in current.metrics)}</div>{curve}'
             f"<h2>By category</h2><table><tr><th>category</th>"
             + "".join(f"<th>{h}</th>" for h in CATEGORY_COLUMNS.values()) + f"</tr>{cats}</table>"
             f"<h2>Failing cases ({len(failing)} of {len(current.cases)})</h2>"

@@ -20,6 +20,11 @@ Deterministic metrics (regexes and string checks, no LLM); None = nothing to mea
 - abstention_rate: share of all cases that abstained.
 - latency_p50_ms / latency_p95_ms: wall time of chain.invoke after one warm-up call.
 - error_rate: cases where the chain raised (they fail and get no latency).
+
+When answers carry a `confidence` (the answerer's best evidence score), the report also holds
+`confidence_curve`: over cases with expect.abstain known, precision and recall of "answered
+correctly" (answered, an answer was expected, every fact found, nothing forbidden quoted) if
+every answer scoring under a threshold abstained, at evenly spaced thresholds.
 """
 from __future__ import annotations
 
@@ -74,6 +79,7 @@ class CaseResult(BaseModel):
     forbidden_hits: list[str] = []
     gold_found: list[bool] = []
     latency_ms: float | None = None  # None when the chain raised
+    confidence: float | None = None  # the answerer's best evidence score, when it reports one
     reasons: list[str] = []  # why the case failed; empty = passed
 
     @computed_field
@@ -106,7 +112,8 @@ def score_case(case: Case, answer: Answer, documents: Callable[[str], Document |
     quotes = [QuoteResult(id=q.id, text=q.text, path=q.source.path, verbatim=_is_verbatim(documents, q))
               for q in answer.quotes]
     r = CaseResult(id=case.id, category=case.category, question=case.question, expect=e, answer=answer.answer,
-                   abstained=answer.abstained, quotes=quotes, conflicts=answer.conflicts, latency_ms=latency_ms)
+                   abstained=answer.abstained, quotes=quotes, conflicts=answer.conflicts, latency_ms=latency_ms,
+                   confidence=getattr(answer, "confidence", None))
     cited = [(norm(q.text), q.path) for q in r.cited]
     r.facts_found = [bool(re.search(f, "\n".join(t for t, _ in cited), re.I)) for f in e.facts]
     r.sources_cited = [any(_same_path(p, s) for _, p in cited) for s in e.sources]
@@ -196,6 +203,34 @@ def compute_metrics(results: list[CaseResult]) -> dict[str, float | None]:
     return m
 
 
+class CurvePoint(BaseModel):
+    threshold: float
+    precision: float | None  # None: no case scores this high
+    recall: float | None
+
+
+def answered_correctly(r: CaseResult) -> bool:
+    return (not r.abstained and r.expect.abstain is False and all(r.facts_found) and not r.forbidden_hits
+            and r.latency_ms is not None)
+
+
+def confidence_curve(results: list[CaseResult], points: int = 20) -> list[CurvePoint]:
+    """Precision/recall of answering correctly if answers scoring under each threshold abstained
+    (see the module docstring); empty when no answer carries a confidence."""
+    scored = [r for r in results if r.confidence is not None and r.expect.abstain is not None]
+    if not scored:
+        return []
+    lo, hi = min(r.confidence for r in scored), max(r.confidence for r in scored)
+    steps = sorted({lo + (hi - lo) * i / (points - 1) for i in range(points - 1)} | {hi})  # hi exactly
+    positives = sum(answered_correctly(r) for r in scored)
+    curve = []
+    for t in steps:
+        kept = [answered_correctly(r) for r in scored if not r.abstained and r.confidence >= t]
+        curve.append(CurvePoint(threshold=round(t, 4), precision=_ratio(sum(kept), len(kept)),
+                                recall=_ratio(sum(kept), positives)))
+    return curve
+
+
 class Report(BaseModel):
     commit: str | None
     timestamp: str
@@ -206,6 +241,7 @@ class Report(BaseModel):
     thresholds: dict[str, dict[str, str | float]]
     missed: list[str]  # metrics that missed their threshold
     cases: list[CaseResult]
+    confidence_curve: list[CurvePoint] = []  # empty when the answerer reports no confidence
 
 
 def run_case(case: Case, chain: EvalChain, k: int) -> CaseResult:
@@ -230,7 +266,8 @@ def evaluate(cases: list[Case], chain: EvalChain, k: int, dataset: str) -> Repor
     return Report(commit=git_commit(), timestamp=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                   dataset=dataset, k=k, metrics=metrics, by_category=by_category,
                   thresholds={n: {"op": t.op, "value": t.value} for n, t in THRESHOLDS.items()},
-                  missed=[n for n, t in THRESHOLDS.items() if not t.met(metrics.get(n))], cases=results)
+                  missed=[n for n, t in THRESHOLDS.items() if not t.met(metrics.get(n))], cases=results,
+                  confidence_curve=confidence_curve(results))
 
 
 def git_commit() -> str | None:

@@ -193,12 +193,21 @@ EXT_DOCS = {d["id"]: Document(d["id"], d["text"], DocMeta(d["id"] + ".md"))
             for row in (BRIDGE, TOWN) for d in row["documents"]}
 
 
-def ext_result(row: dict, phrases: list[str], kinds: tuple[str, ...] = (), abstained: bool = False) -> ev.CaseResult:
+class ScoredAnswer(Answer):
+    """An Answer with the optional `confidence` the answerer may report (read with getattr)."""
+
+    confidence: float | None = None
+
+
+def ext_result(row: dict, phrases: list[str], kinds: tuple[str, ...] = (), abstained: bool = False,
+               confidence: float | None = None) -> ev.CaseResult:
     """Score an answer to an external case that quotes `phrases` (found in the case's documents)."""
     case = eval_data.ExternalCase.model_validate(row).to_case()
     docs = [EXT_DOCS[d["id"]] for d in row["documents"]]
     quotes = [quote(i, next(d for d in docs if p in d.text), p) for i, p in enumerate(phrases, 1)]
     reply = answer(case.question, quotes, abstained=abstained, kinds=kinds)
+    if confidence is not None:
+        reply = ScoredAnswer(**reply.model_dump(), confidence=confidence)
     return ev.score_case(case, reply, EXT_DOCS.get, [d.text for d in docs], 5)
 
 
@@ -235,7 +244,8 @@ def test_wrong_answer_quoted_without_a_note_is_silent_misinformation():
 
 
 def test_note_rates_split_conflicting_from_agreeing_cases():
-    noted, bare = ext_result(BRIDGE, ["spans 430 metres"], kinds=("differs",)), ext_result(BRIDGE, ["spans 430 metres"])
+    noted = ext_result(BRIDGE, ["spans 430 metres"], kinds=("differs",))
+    bare = ext_result(BRIDGE, ["spans 430 metres"])
     agree_noted, agree_bare = ext_result(TOWN, ["in Tarsel"], kinds=("differs",)), ext_result(TOWN, ["in Tarsel"])
     m = ev.compute_metrics([noted, agree_bare])
     assert (m["note_rate_conflicting"], m["note_rate_agreeing"]) == (1.0, 0.0)  # the right behaviour
@@ -254,6 +264,24 @@ def test_abstention_rate_and_any_valid_answer_counts_as_the_fact():
     m = ev.compute_metrics([second, ext_result(both, [], abstained=True)])
     assert m["fact_recall"] == 0.5 and m["abstention_rate"] == 0.5
     assert ev.compute_metrics([second])["abstention_rate"] == 0.0
+
+
+def test_confidence_curve_sweeps_the_abstention_score():
+    right = ext_result(BRIDGE, ["spans 430 metres"], confidence=0.9)
+    results = [right, ext_result(BRIDGE, ["spans 450 metres"], confidence=0.3),
+               ext_result(TOWN, ["in Tarsel"], confidence=0.5), ext_result(TOWN, [], abstained=True, confidence=0.1),
+               ext_result(TOWN, ["in Tarsel"])]  # unscored
+    assert right.confidence == 0.9 and results[-1].confidence is None
+    curve = [(p.threshold, p.precision, p.recall) for p in ev.confidence_curve(results, points=3)]
+    assert curve == [(0.1, 0.6667, 1.0), (0.5, 1.0, 1.0), (0.9, 1.0, 0.5)]
+    assert len(ev.confidence_curve(results)) == 20
+    # a score that ranks a wrong answer above a right one: precision falls as the threshold rises
+    inverted = [ext_result(BRIDGE, ["spans 450 metres"], confidence=0.9),
+                ext_result(BRIDGE, ["spans 430 metres"], confidence=0.2)]
+    assert [(p.precision, p.recall) for p in ev.confidence_curve(inverted, points=2)] == [(0.5, 1.0), (0.0, 0.0)]
+    assert ev.confidence_curve(scored()) == []  # no scores (the Answer model may lack the field): no curve
+    assert ev.confidence_curve([ext_result(TOWN, ["in Tarsel"], confidence=0.4)]) == [
+        ev.CurvePoint(threshold=0.4, precision=1.0, recall=1.0)]
 
 
 # ---- the CLI runner ---------------------------------------------------------------
@@ -285,10 +313,28 @@ def test_run_writes_reports_compares_and_sets_exit_code(tmp_path, monkeypatch, c
     assert report["thresholds"]["quote_verbatim_rate"] == {"op": ">=", "value": 1.0}
     assert [c["passed"] for c in report["cases"]] == [True, True, False, False, False]
     assert "compared with" in out and "newly failing: none" in out and "drone [single_source]" in out
+    assert report["confidence_curve"] == [] and "abstention score" not in out  # answers carry no confidence
     page = html.read_text()
     assert page.count("<svg") == len(report["metrics"]) and "<script" not in page
     assert not re.search(r"""(src|href)=|url\(|https://""", page)
     assert "drone?" in page and "Kim visited a drone complex." in page and "tanks" in page
+
+
+def test_run_reports_the_confidence_curve_when_answers_carry_scores(tmp_path, monkeypatch, capsys):
+    scored_answers = {q: ScoredAnswer(**a.model_dump(), confidence=c)
+                      for (q, a), c in zip(ANSWERS.items(), [0.8, 0.1, 0.6, 0.3, 0.5])}
+    monkeypatch.setattr(ev, "_build_chain", lambda settings, sources=None: FakeChain(scored_answers))
+    data, out, html = tmp_path / "d.jsonl", tmp_path / "r.json", tmp_path / "r.html"
+    data.write_text("\n".join(json.dumps(c) for c in CASES) + "\n")
+    ev.run(eval_args("--dataset", str(data), "--report", str(out), "--html", str(html)))
+    curve = json.loads(out.read_text())["confidence_curve"]
+    assert len(curve) == 20 and set(curve[0]) == {"threshold", "precision", "recall"}
+    # scored: aid (0.8, right), drone (0.6, answered: a fact missing), near (0.3, should have abstained)
+    assert (curve[0]["threshold"], curve[0]["precision"], curve[0]["recall"]) == (0.1, 0.3333, 1.0)
+    assert (curve[-1]["threshold"], curve[-1]["precision"], curve[-1]["recall"]) == (0.8, 1.0, 1.0)
+    assert "abstention score" in capsys.readouterr().out
+    assert "<h2>Abstention score</h2>" in html.read_text()
+    assert ev.load_report(out).confidence_curve[-1].precision == 1.0
 
 
 def test_run_reports_a_bad_dataset(tmp_path, capsys):
