@@ -44,7 +44,7 @@ from pydantic import BaseModel, computed_field
 
 from rag import eval_report
 from rag.eval_data import KINDS, Case, Expect, load_dataset, load_pairs, norm, write_corpus
-from rag.eval_thresholds import THRESHOLDS
+from rag.eval_thresholds import Threshold, thresholds_for
 from rag.models import Answer, Conflict, Document, Quote
 from rag.settings import Settings
 
@@ -256,17 +256,22 @@ def run_case(case: Case, chain: EvalChain, k: int) -> CaseResult:
     return score_case(case, answer, chain.documents, [h.chunk.text for h in hits], latency)
 
 
+def missed(metrics: dict[str, float | None], thresholds: dict[str, Threshold]) -> list[str]:
+    return [n for n, t in thresholds.items() if not t.met(metrics.get(n))]
+
+
 def evaluate(cases: list[Case], chain: EvalChain, k: int, dataset: str) -> Report:
+    """Run and score every case; thresholds are the dataset's own (see rag.eval_thresholds)."""
     if cases:
         run_case(cases[0], chain, k)  # warm-up (loads models); not scored
     results = [run_case(c, chain, k) for c in cases]
-    metrics = compute_metrics(results)
+    metrics, thresholds = compute_metrics(results), thresholds_for(dataset)
     by_category = {cat: compute_metrics([r for r in results if r.category == cat])
                    for cat in dict.fromkeys(r.category for r in results)}
     return Report(commit=git_commit(), timestamp=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                   dataset=dataset, k=k, metrics=metrics, by_category=by_category,
-                  thresholds={n: {"op": t.op, "value": t.value} for n, t in THRESHOLDS.items()},
-                  missed=[n for n, t in THRESHOLDS.items() if not t.met(metrics.get(n))], cases=results,
+                  thresholds={n: {"op": t.op, "value": t.value} for n, t in thresholds.items()},
+                  missed=missed(metrics, thresholds), cases=results,
                   confidence_curve=confidence_curve(results))
 
 
@@ -333,7 +338,7 @@ def run(args: argparse.Namespace) -> int:
 
         for rel, m in evaluate_pairs(load_pairs(Path(pairs))).items():
             report.metrics[f"pairs_{rel}_precision"], report.metrics[f"pairs_{rel}_recall"] = m["precision"], m["recall"]
-        report.missed = [n for n, t in THRESHOLDS.items() if not t.met(report.metrics.get(n))]
+        report.missed = missed(report.metrics, thresholds_for(report.dataset))
     out = Path(args.report)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report.model_dump_json(indent=2), encoding="utf-8")

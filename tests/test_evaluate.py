@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rag import eval_data
+from rag import eval_data, eval_thresholds
 from rag import evaluate as ev
 from rag.ingest import load_path
 from rag.models import Answer, Chunk, Conflict, DocMeta, Document, Quote, RetrievedChunk, Source
@@ -90,18 +90,19 @@ def answer(q: str, quotes: list[Quote], abstained: bool = False, kinds: tuple[st
 
 
 class FakeRetriever:
+    def __init__(self, docs: dict[str, Document] = DOCS):
+        self.docs = docs
+
     def search(self, question: str, k: int = 8) -> list[RetrievedChunk]:
-        chunks = [Chunk(f"{d.id}-0", d.id, 0, d.text, 0, len(d.text)) for d in DOCS.values()]
-        return [RetrievedChunk(c, DOCS[c.doc_id].meta, 1.0) for c in chunks][:k]
+        chunks = [Chunk(f"{d.id}-0", d.id, 0, d.text, 0, len(d.text)) for d in self.docs.values()]
+        return [RetrievedChunk(c, self.docs[c.doc_id].meta, 1.0) for c in chunks][:k]
 
 
 class FakeChain:
     """invoke/retriever/documents, like the real chain; unknown questions abstain."""
 
-    retriever = FakeRetriever()
-
-    def __init__(self, answers: dict[str, Answer]):
-        self.answers = answers
+    def __init__(self, answers: dict[str, Answer], docs: dict[str, Document] = DOCS):
+        self.answers, self.docs, self.retriever = answers, docs, FakeRetriever(docs)
 
     def invoke(self, payload: dict) -> Answer:
         if payload["question"] == "boom":
@@ -109,7 +110,7 @@ class FakeChain:
         return self.answers.get(payload["question"]) or answer(payload["question"], [], abstained=True)
 
     def documents(self, doc_id: str) -> Document | None:
-        return DOCS.get(doc_id)
+        return self.docs.get(doc_id)
 
 
 CASES = [
@@ -335,6 +336,54 @@ def test_run_reports_the_confidence_curve_when_answers_carry_scores(tmp_path, mo
     assert "abstention score" in capsys.readouterr().out
     assert "<h2>Abstention score</h2>" in html.read_text()
     assert ev.load_report(out).confidence_curve[-1].precision == 1.0
+
+
+def test_a_dataset_with_its_own_thresholds_is_judged_by_them(tmp_path, monkeypatch, capsys):
+    own = eval_thresholds.THRESHOLDS_BY_DATASET["ramdocs-dev.jsonl"]
+    assert eval_thresholds.thresholds_for("evals/ramdocs-dev.jsonl") is own
+    assert eval_thresholds.thresholds_for("evals/grounding.jsonl") is eval_thresholds.THRESHOLDS
+    assert eval_thresholds.thresholds_for("my_evals.jsonl") is eval_thresholds.THRESHOLDS
+    data = tmp_path / "ramdocs-dev.jsonl"
+    data.write_text(json.dumps(BRIDGE) + "\n" + json.dumps(TOWN) + "\n")
+    docs = {d.id: d for d in EXT_DOCS.values()}
+    town = answer("Where is the bridge?", [quote(1, EXT_DOCS["d3"], "in Tarsel")])
+
+    def run_with(bridge: Answer) -> tuple[int, dict, str]:
+        chain = FakeChain({"How long is the bridge?": bridge, "Where is the bridge?": town}, docs)
+        monkeypatch.setattr(ev, "_build_chain", lambda settings, sources=None: chain)
+        code = ev.run(eval_args("--dataset", str(data), "--report", str(tmp_path / "r.json")))
+        return code, json.loads((tmp_path / "r.json").read_text()), capsys.readouterr().out
+
+    noted = answer("How long is the bridge?", [quote(1, EXT_DOCS["d1"], "spans 430 metres")], kinds=("differs",))
+    code, report, out = run_with(noted)
+    assert code == 0 and report["missed"] == [] and report["metrics"]["note_rate_conflicting"] == 1.0
+    assert report["thresholds"] == {n: {"op": t.op, "value": t.value} for n, t in own.items()}
+
+    silent = answer("How long is the bridge?", [quote(1, EXT_DOCS["d2"], "spans 450 metres")])
+    code, report, out = run_with(silent)
+    assert code == 1 and report["metrics"]["silent_misinformation_rate"] == 1.0
+    assert report["missed"] == ["citation_precision", "silent_misinformation_rate", "note_rate_conflicting"]
+    assert "wrong_answer_rate" not in report["thresholds"]  # the entry replaces the seed set's bounds
+    assert re.search(r"silent_misinformation_rate +1\.000 +MISSED <= 0\.43", out)
+
+
+def test_dataset_thresholds_name_real_metrics():
+    known = set(ev.compute_metrics(scored())) | {f"pairs_{k}_{m}" for k in eval_data.KINDS
+                                                 for m in ("precision", "recall")}
+    for name, bounds in {"default": eval_thresholds.THRESHOLDS, **eval_thresholds.THRESHOLDS_BY_DATASET}.items():
+        assert set(bounds) <= known, name
+        assert (ROOT / "evals" / name).is_file() or name == "default", name
+
+
+def test_ramdocs_dev_set_is_bundled_and_converts():
+    cases, docs = ev.load_dataset(ROOT / "evals" / "ramdocs-dev.jsonl")
+    assert len(cases) == 150 and len({c.id for c in cases}) == 150 and len(docs) == 796
+    assert all(c.category == "external" and c.expect.abstain is False and len(c.expect.facts) == 1 for c in cases)
+    differ = [c.expect.answers_differ for c in cases]
+    assert (differ.count(True), differ.count(False), differ.count(None)) == (142, 8, 0)
+    assert sum(bool(c.expect.forbid) for c in cases) == 81  # 4 "wrong" answers that are also valid are dropped
+    notes = (ROOT / "evals" / "README.md").read_text(encoding="utf-8")
+    assert "RAMDocs" in notes and "MIT" in notes and "Han Wang" in notes  # the licence note travels with the copy
 
 
 def test_run_reports_a_bad_dataset(tmp_path, capsys):
