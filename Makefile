@@ -24,16 +24,21 @@ chat: install
 	$(BIN)/rag ingest --prune
 	$(BIN)/rag serve
 
-## Set everything up, run the tests, then the grounding evals (the CI gate)
+# The public multi-document dev set indexes its own ~800 documents in a scratch store (about a minute).
+DEV_EVAL := $(BIN)/rag eval --dataset evals/ramdocs-dev.jsonl --report evals/reports/ramdocs-dev.json
+
+## Set everything up, run the tests, then the grounding evals: seed set and dev set (the CI gate)
 test: install browser-deps
 	$(BIN)/python -m pytest
 	$(BIN)/rag eval
+	$(DEV_EVAL)
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow and not browser and not server"
 
 eval: install
 	$(BIN)/rag eval
+	$(DEV_EVAL)
 
 ## Debian Chromium for the browser tests (best effort: needs root and apt)
 browser-deps:

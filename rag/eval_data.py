@@ -31,6 +31,9 @@ class Expect(BaseModel):
     conflict: Literal["differs", "contradiction", "none", "any"] | None = None
     gold: list[str] = []  # passages retrieval should return
     forbid: list[str] = []  # regexes no answer quote may match
+    # external cases: do the documents give different answers (True), all the same one (False)?
+    # None: not known (own-corpus cases, or no answer at all)
+    answers_differ: bool | None = None
 
 
 class Case(BaseModel):
@@ -60,10 +63,15 @@ class ExternalCase(BaseModel):
     def to_case(self) -> Case:
         texts = [norm(d.text) for d in self.documents]
         conflict = None if self.expect_conflict is None else ("any" if self.expect_conflict else "none")
+        valid = {norm(a).casefold() for a in self.answers}
+        # a "wrong" answer that is also listed as valid (public sets have a few) is not misinformation
+        wrong = [w for w in self.wrong_answers if norm(w).casefold() not in valid]
+        distinct = len(valid | {norm(w).casefold() for w in wrong})
+        differ = True if distinct > 1 else False if len(valid) == 1 and not wrong else None
         return Case(id=self.id, category="external", question=self.question, expect=Expect(
-            abstain=not self.answers, conflict=conflict,
+            abstain=not self.answers, conflict=conflict, answers_differ=differ,
             facts=["|".join(literal_pattern(a) for a in self.answers)] if self.answers else [],
-            forbid=[literal_pattern(w) for w in self.wrong_answers],
+            forbid=[literal_pattern(w) for w in wrong],
             gold=[a for a in self.answers if any(norm(a) in t for t in texts)]))
 
 

@@ -6,7 +6,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rag.eval_thresholds import THRESHOLDS
+from rag.eval_thresholds import Threshold
 
 if TYPE_CHECKING:
     from rag.evaluate import CaseResult, Report
@@ -24,8 +24,14 @@ def fmt(value: float | None, metric: str = "") -> str:
     return f"{value:.1f}" if metric.endswith("_ms") else f"{value:.3f}"
 
 
+def _threshold(report: Report, metric: str) -> Threshold | None:
+    """The bound the report was judged by (each dataset has its own; see rag.eval_thresholds)."""
+    t = report.thresholds.get(metric)
+    return Threshold(t["op"], float(t["value"])) if t else None
+
+
 def _status(report: Report, metric: str) -> str:
-    t = THRESHOLDS.get(metric)
+    t = _threshold(report, metric)
     if t is None:
         return ""
     return ("MISSED " if metric in report.missed else "ok     ") + f"{t.op} {t.value:g}"
@@ -41,6 +47,10 @@ def format_report(report: Report) -> str:
     lines = [f"Grounding eval: {report.dataset}  ({_label(report)}, k={report.k})", "",
              f"{'metric':34} {'value':>9}  threshold"]
     lines += [f"{name:34} {fmt(v, name):>9}  {_status(report, name)}".rstrip() for name, v in report.metrics.items()]
+    if report.confidence_curve:
+        lines += ["", "abstention score: answered correctly if answers scoring under the threshold abstained",
+                  f"{'threshold':>10} {'precision':>10} {'recall':>10}"]
+        lines += [f"{p.threshold:>10.4f} {fmt(p.precision):>10} {fmt(p.recall):>10}" for p in report.confidence_curve]
     lines += ["", f"{'category':18}" + "".join(f"{h:>10}" for h in CATEGORY_COLUMNS.values())]
     for cat, m in report.by_category.items():
         lines.append(f"{cat:18}" + "".join(f"{fmt(m.get(k), k):>10}" for k in CATEGORY_COLUMNS))
@@ -68,11 +78,10 @@ def format_deltas(current: Report, old: Report) -> str:
     return "\n".join(lines)
 
 
-def _chart(metric: str, runs: list[Report]) -> str:
-    """An inline SVG line chart of one metric across runs, with its threshold dashed."""
+def _chart(metric: str, runs: list[Report], t: Threshold | None) -> str:
+    """An inline SVG line chart of one metric across runs, with its threshold `t` dashed."""
     w, h, pad = 260, 110, 22
     values = [r.metrics.get(metric) for r in runs]
-    t = THRESHOLDS.get(metric)
     known = [v for v in values if v is not None]
     top = 1.0 if not (metric.endswith("_ms") or metric == "cases") else max(known + [t.value if t else 0.0, 1.0]) * 1.1
 
@@ -136,12 +145,18 @@ def render_html(current: Report, older: list[Report]) -> str:
     cats = "".join(f"<tr><td>{escape(cat)}</td>" + "".join(f"<td>{fmt(m.get(k), k)}</td>" for k in CATEGORY_COLUMNS)
                    + "</tr>" for cat, m in current.by_category.items())
     failing = [c for c in current.cases if not c.passed]
+    curve = "".join(f"<tr><td>{p.threshold:.4f}</td><td>{fmt(p.precision)}</td><td>{fmt(p.recall)}</td></tr>"
+                    for p in current.confidence_curve)
+    charts = "".join(_chart(name, runs, _threshold(current, name)) for name in current.metrics)
+    if curve:
+        curve = ("<h2>Abstention score</h2><p>Answered correctly if answers scoring under the threshold abstained."
+                 f"</p><table><tr><th>threshold</th><th>precision</th><th>recall</th></tr>{curve}</table>")
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Grounding eval</title>'
             f"<style>{_CSS}</style></head><body><h1>Grounding eval</h1>"
             f"<p>{escape(current.dataset)} &middot; commit {escape(current.commit or 'n/a')} &middot; "
             f"{escape(current.timestamp)} &middot; k={current.k}</p>"
             f"<h2>Metrics</h2><table><tr><th>metric</th>{head}<th>threshold</th></tr>{rows}</table>"
-            f'<div class="charts">{"".join(_chart(name, runs) for name in current.metrics)}</div>'
+            f'<div class="charts">{charts}</div>{curve}'
             f"<h2>By category</h2><table><tr><th>category</th>"
             + "".join(f"<th>{h}</th>" for h in CATEGORY_COLUMNS.values()) + f"</tr>{cats}</table>"
             f"<h2>Failing cases ({len(failing)} of {len(current.cases)})</h2>"

@@ -3,10 +3,15 @@
 `rag eval` exits non-zero when any metric below misses its bound. Values are
 what the system honestly reaches (recalibrate with a fresh report, never by
 editing the dataset); quote_verbatim_rate must stay at 1.0.
+
+`THRESHOLDS` judges the seed set (evals/grounding.jsonl) and any dataset without
+an entry of its own; a dataset listed in `THRESHOLDS_BY_DATASET` (keyed by its
+file name) is judged by that entry alone, which replaces the default set.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 
@@ -44,3 +49,28 @@ THRESHOLDS: dict[str, Threshold] = {
     "pairs_contradiction_recall": Threshold(">=", 0.85),
     "latency_p95_ms": Threshold("<=", 2000.0),
 }
+
+THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
+    # evals/ramdocs-dev.jsonl: 150 public multi-document questions (RAMDocs), each with its own
+    # documents. PLACEHOLDERS a little under what the extractive answerer of 2026-11-29 measured
+    # (in brackets); raise them as the answerer improves. The issue's targets are further out,
+    # e.g. abstention_rate <= 0.05.
+    "ramdocs-dev.jsonl": {
+        "quote_verbatim_rate": Threshold(">=", 1.0),
+        "error_rate": Threshold("<=", 0.0),
+        "pass_rate": Threshold(">=", 0.35),  # (0.387)
+        "fact_recall": Threshold(">=", 0.48),  # (0.520) any valid answer in a verbatim quote
+        "citation_precision": Threshold(">=", 0.60),  # (0.640)
+        "retrieval_recall_at_k": Threshold(">=", 0.93),  # (0.951)
+        "abstention_rate": Threshold("<=", 0.33),  # (0.300) every case has an answer
+        "silent_misinformation_rate": Threshold("<=", 0.43),  # (0.395)
+        "note_rate_conflicting": Threshold(">=", 0.04),  # (0.056)
+        "note_rate_agreeing": Threshold("<=", 0.13),  # (0.000) 8 cases: one false note passes
+        "latency_p95_ms": Threshold("<=", 2000.0),
+    },
+}
+
+
+def thresholds_for(dataset: str | Path) -> dict[str, Threshold]:
+    """The bounds a dataset is judged by: its own entry by file name, else the seed set's."""
+    return THRESHOLDS_BY_DATASET.get(Path(dataset).name, THRESHOLDS)

@@ -10,9 +10,21 @@ Deterministic metrics (regexes and string checks, no LLM); None = nothing to mea
 - conflict_precision / _recall: any conflict note vs expect.conflict; the _differs and
   _contradiction variants score each kind. Cases with conflict null are not counted.
 - retrieval_recall_at_k: gold passages found inside the top-k chunks.
-- wrong_answer_rate: share of cases with `forbid` patterns whose answer quotes one.
+- wrong_answer_rate: share of cases with `forbid` patterns (an external case's wrong_answers)
+  whose answer quotes one; split into silent_misinformation_rate (the answer has no conflict
+  note: misinformation passed on as fact) and noted_misinformation_rate (a note flags the
+  disagreement, the right behaviour), over the same cases. An abstention quotes nothing.
+- note_rate_conflicting / note_rate_agreeing: share of external cases whose documents give
+  different answers (more than one distinct string among answers + wrong_answers) / all give
+  the same one answer, that got any conflict note.
+- abstention_rate: share of all cases that abstained.
 - latency_p50_ms / latency_p95_ms: wall time of chain.invoke after one warm-up call.
 - error_rate: cases where the chain raised (they fail and get no latency).
+
+When answers carry a `confidence` (the answerer's best evidence score), the report also holds
+`confidence_curve`: over cases with expect.abstain known, precision and recall of "answered
+correctly" (answered, an answer was expected, every fact found, nothing forbidden quoted) if
+every answer scoring under a threshold abstained, at evenly spaced thresholds.
 """
 from __future__ import annotations
 
@@ -32,7 +44,7 @@ from pydantic import BaseModel, computed_field
 
 from rag import eval_report
 from rag.eval_data import KINDS, Case, Expect, load_dataset, load_pairs, norm, write_corpus
-from rag.eval_thresholds import THRESHOLDS
+from rag.eval_thresholds import Threshold, thresholds_for
 from rag.models import Answer, Conflict, Document, Quote
 from rag.settings import Settings
 
@@ -67,6 +79,7 @@ class CaseResult(BaseModel):
     forbidden_hits: list[str] = []
     gold_found: list[bool] = []
     latency_ms: float | None = None  # None when the chain raised
+    confidence: float | None = None  # the answerer's best evidence score, when it reports one
     reasons: list[str] = []  # why the case failed; empty = passed
 
     @computed_field
@@ -99,7 +112,8 @@ def score_case(case: Case, answer: Answer, documents: Callable[[str], Document |
     quotes = [QuoteResult(id=q.id, text=q.text, path=q.source.path, verbatim=_is_verbatim(documents, q))
               for q in answer.quotes]
     r = CaseResult(id=case.id, category=case.category, question=case.question, expect=e, answer=answer.answer,
-                   abstained=answer.abstained, quotes=quotes, conflicts=answer.conflicts, latency_ms=latency_ms)
+                   abstained=answer.abstained, quotes=quotes, conflicts=answer.conflicts, latency_ms=latency_ms,
+                   confidence=getattr(answer, "confidence", None))
     cited = [(norm(q.text), q.path) for q in r.cited]
     r.facts_found = [bool(re.search(f, "\n".join(t for t, _ in cited), re.I)) for f in e.facts]
     r.sources_cited = [any(_same_path(p, s) for _, p in cited) for s in e.sources]
@@ -155,6 +169,7 @@ def compute_metrics(results: list[CaseResult]) -> dict[str, float | None]:
     m["fact_recall"] = _ratio(sum(sum(r.facts_found) for r in answerable),
                               sum(len(r.expect.facts) for r in answerable))
 
+    m["abstention_rate"] = _ratio(sum(r.abstained for r in results), n)
     checked = [r for r in results if r.expect.abstain is not None]
     tp = sum(r.abstained and bool(r.expect.abstain) for r in checked)
     m["abstention_precision"] = _ratio(tp, sum(r.abstained for r in checked))
@@ -175,10 +190,45 @@ def compute_metrics(results: list[CaseResult]) -> dict[str, float | None]:
                                         sum(len(r.expect.gold) for r in results))
     guarded = [r for r in results if r.expect.forbid]
     m["wrong_answer_rate"] = _ratio(sum(bool(r.forbidden_hits) for r in guarded), len(guarded))
+    m["silent_misinformation_rate"] = _ratio(sum(bool(r.forbidden_hits and not r.conflicts) for r in guarded),
+                                             len(guarded))
+    m["noted_misinformation_rate"] = _ratio(sum(bool(r.forbidden_hits and r.conflicts) for r in guarded),
+                                            len(guarded))
+    for name, differ in (("note_rate_conflicting", True), ("note_rate_agreeing", False)):
+        group = [r for r in results if r.expect.answers_differ is differ]
+        m[name] = _ratio(sum(bool(r.conflicts) for r in group), len(group))
     latencies = [r.latency_ms for r in results if r.latency_ms is not None]
     m["latency_p50_ms"] = _percentile(latencies, 0.5)
     m["latency_p95_ms"] = _percentile(latencies, 0.95)
     return m
+
+
+class CurvePoint(BaseModel):
+    threshold: float
+    precision: float | None  # None: no case scores this high
+    recall: float | None
+
+
+def answered_correctly(r: CaseResult) -> bool:
+    return (not r.abstained and r.expect.abstain is False and all(r.facts_found) and not r.forbidden_hits
+            and r.latency_ms is not None)
+
+
+def confidence_curve(results: list[CaseResult], points: int = 20) -> list[CurvePoint]:
+    """Precision/recall of answering correctly if answers scoring under each threshold abstained
+    (see the module docstring); empty when no answer carries a confidence."""
+    scored = [r for r in results if r.confidence is not None and r.expect.abstain is not None]
+    if not scored:
+        return []
+    lo, hi = min(r.confidence for r in scored), max(r.confidence for r in scored)
+    steps = sorted({lo + (hi - lo) * i / (points - 1) for i in range(points - 1)} | {hi})  # hi exactly
+    positives = sum(answered_correctly(r) for r in scored)
+    curve = []
+    for t in steps:
+        kept = [answered_correctly(r) for r in scored if not r.abstained and r.confidence >= t]
+        curve.append(CurvePoint(threshold=round(t, 4), precision=_ratio(sum(kept), len(kept)),
+                                recall=_ratio(sum(kept), positives)))
+    return curve
 
 
 class Report(BaseModel):
@@ -191,6 +241,7 @@ class Report(BaseModel):
     thresholds: dict[str, dict[str, str | float]]
     missed: list[str]  # metrics that missed their threshold
     cases: list[CaseResult]
+    confidence_curve: list[CurvePoint] = []  # empty when the answerer reports no confidence
 
 
 def run_case(case: Case, chain: EvalChain, k: int) -> CaseResult:
@@ -205,17 +256,23 @@ def run_case(case: Case, chain: EvalChain, k: int) -> CaseResult:
     return score_case(case, answer, chain.documents, [h.chunk.text for h in hits], latency)
 
 
+def missed(metrics: dict[str, float | None], thresholds: dict[str, Threshold]) -> list[str]:
+    return [n for n, t in thresholds.items() if not t.met(metrics.get(n))]
+
+
 def evaluate(cases: list[Case], chain: EvalChain, k: int, dataset: str) -> Report:
+    """Run and score every case; thresholds are the dataset's own (see rag.eval_thresholds)."""
     if cases:
         run_case(cases[0], chain, k)  # warm-up (loads models); not scored
     results = [run_case(c, chain, k) for c in cases]
-    metrics = compute_metrics(results)
+    metrics, thresholds = compute_metrics(results), thresholds_for(dataset)
     by_category = {cat: compute_metrics([r for r in results if r.category == cat])
                    for cat in dict.fromkeys(r.category for r in results)}
     return Report(commit=git_commit(), timestamp=datetime.now(timezone.utc).isoformat(timespec="seconds"),
                   dataset=dataset, k=k, metrics=metrics, by_category=by_category,
-                  thresholds={n: {"op": t.op, "value": t.value} for n, t in THRESHOLDS.items()},
-                  missed=[n for n, t in THRESHOLDS.items() if not t.met(metrics.get(n))], cases=results)
+                  thresholds={n: {"op": t.op, "value": t.value} for n, t in thresholds.items()},
+                  missed=missed(metrics, thresholds), cases=results,
+                  confidence_curve=confidence_curve(results))
 
 
 def git_commit() -> str | None:
@@ -281,7 +338,7 @@ def run(args: argparse.Namespace) -> int:
 
         for rel, m in evaluate_pairs(load_pairs(Path(pairs))).items():
             report.metrics[f"pairs_{rel}_precision"], report.metrics[f"pairs_{rel}_recall"] = m["precision"], m["recall"]
-        report.missed = [n for n, t in THRESHOLDS.items() if not t.met(report.metrics.get(n))]
+        report.missed = missed(report.metrics, thresholds_for(report.dataset))
     out = Path(args.report)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report.model_dump_json(indent=2), encoding="utf-8")

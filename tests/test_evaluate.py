@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rag import eval_data
+from rag import eval_data, eval_thresholds
 from rag import evaluate as ev
 from rag.ingest import load_path
 from rag.models import Answer, Chunk, Conflict, DocMeta, Document, Quote, RetrievedChunk, Source
@@ -90,18 +90,19 @@ def answer(q: str, quotes: list[Quote], abstained: bool = False, kinds: tuple[st
 
 
 class FakeRetriever:
+    def __init__(self, docs: dict[str, Document] = DOCS):
+        self.docs = docs
+
     def search(self, question: str, k: int = 8) -> list[RetrievedChunk]:
-        chunks = [Chunk(f"{d.id}-0", d.id, 0, d.text, 0, len(d.text)) for d in DOCS.values()]
-        return [RetrievedChunk(c, DOCS[c.doc_id].meta, 1.0) for c in chunks][:k]
+        chunks = [Chunk(f"{d.id}-0", d.id, 0, d.text, 0, len(d.text)) for d in self.docs.values()]
+        return [RetrievedChunk(c, self.docs[c.doc_id].meta, 1.0) for c in chunks][:k]
 
 
 class FakeChain:
     """invoke/retriever/documents, like the real chain; unknown questions abstain."""
 
-    retriever = FakeRetriever()
-
-    def __init__(self, answers: dict[str, Answer]):
-        self.answers = answers
+    def __init__(self, answers: dict[str, Answer], docs: dict[str, Document] = DOCS):
+        self.answers, self.docs, self.retriever = answers, docs, FakeRetriever(docs)
 
     def invoke(self, payload: dict) -> Answer:
         if payload["question"] == "boom":
@@ -109,7 +110,7 @@ class FakeChain:
         return self.answers.get(payload["question"]) or answer(payload["question"], [], abstained=True)
 
     def documents(self, doc_id: str) -> Document | None:
-        return DOCS.get(doc_id)
+        return self.docs.get(doc_id)
 
 
 CASES = [
@@ -180,6 +181,110 @@ def test_follow_up_history_reaches_the_chain_and_errors_fail_the_case():
     assert m["error_rate"] == 1.0 and m["latency_p50_ms"] is None
 
 
+# ---- external multi-document cases: misinformation and disagreement notes ----------
+
+BRIDGE = {"id": "bridge", "question": "How long is the bridge?",
+          "documents": [{"id": "d1", "text": "The Tarsel bridge spans 430 metres over the river."},
+                        {"id": "d2", "text": "Locals say the Tarsel bridge spans 450 metres."}],
+          "answers": ["430 metres"], "wrong_answers": ["450 metres"]}
+TOWN = {"id": "town", "question": "Where is the bridge?",
+        "documents": [{"id": "d3", "text": "The bridge is in Tarsel, a river town."}],
+        "answers": ["Tarsel"]}
+EXT_DOCS = {d["id"]: Document(d["id"], d["text"], DocMeta(d["id"] + ".md"))
+            for row in (BRIDGE, TOWN) for d in row["documents"]}
+
+
+class ScoredAnswer(Answer):
+    """An Answer with the optional `confidence` the answerer may report (read with getattr)."""
+
+    confidence: float | None = None
+
+
+def ext_result(row: dict, phrases: list[str], kinds: tuple[str, ...] = (), abstained: bool = False,
+               confidence: float | None = None) -> ev.CaseResult:
+    """Score an answer to an external case that quotes `phrases` (found in the case's documents)."""
+    case = eval_data.ExternalCase.model_validate(row).to_case()
+    docs = [EXT_DOCS[d["id"]] for d in row["documents"]]
+    quotes = [quote(i, next(d for d in docs if p in d.text), p) for i, p in enumerate(phrases, 1)]
+    reply = answer(case.question, quotes, abstained=abstained, kinds=kinds)
+    if confidence is not None:
+        reply = ScoredAnswer(**reply.model_dump(), confidence=confidence)
+    return ev.score_case(case, reply, EXT_DOCS.get, [d.text for d in docs], 5)
+
+
+def test_external_case_marks_whether_its_documents_give_different_answers():
+    def expect(**row):
+        return eval_data.ExternalCase.model_validate({**BRIDGE, **row}).to_case().expect
+
+    assert expect().answers_differ is True and expect().forbid == [eval_data.literal_pattern("450 metres")]
+    assert expect(answers=["430 metres", "0.43 km"], wrong_answers=[]).answers_differ is True
+    assert expect(wrong_answers=[]).answers_differ is False
+    assert expect(answers=[], wrong_answers=[]).answers_differ is None
+    # a "wrong" answer that is also a valid one is dropped: it is no misinformation
+    same = expect(answers=["Film", "Novel"], wrong_answers=["novel"])
+    assert same.forbid == [] and same.answers_differ is True
+    assert expect(answers=["Novel"], wrong_answers=["Novel"]).answers_differ is False
+    assert ev.Case.model_validate(CASES[0]).expect.answers_differ is None  # own-corpus cases: unknown
+
+
+def test_wrong_answer_quoted_without_a_note_is_silent_misinformation():
+    silent = ext_result(BRIDGE, ["spans 450 metres"])
+    m = ev.compute_metrics([silent])
+    assert silent.forbidden_hits and not silent.passed
+    assert (m["silent_misinformation_rate"], m["noted_misinformation_rate"], m["wrong_answer_rate"]) == (1, 0, 1)
+
+    noted = ext_result(BRIDGE, ["spans 430 metres", "spans 450 metres"], kinds=("differs",))
+    m = ev.compute_metrics([noted])
+    assert (m["silent_misinformation_rate"], m["noted_misinformation_rate"], m["wrong_answer_rate"]) == (0, 1, 1)
+
+    right = ext_result(BRIDGE, ["spans 430 metres"])
+    m = ev.compute_metrics([silent, right, noted, ext_result(BRIDGE, [], abstained=True)])
+    assert (m["silent_misinformation_rate"], m["noted_misinformation_rate"]) == (0.25, 0.25)
+    assert ev.compute_metrics([right, ext_result(TOWN, ["in Tarsel"])])["silent_misinformation_rate"] == 0.0
+    assert ev.compute_metrics([ext_result(TOWN, ["in Tarsel"])])["silent_misinformation_rate"] is None
+
+
+def test_note_rates_split_conflicting_from_agreeing_cases():
+    noted = ext_result(BRIDGE, ["spans 430 metres"], kinds=("differs",))
+    bare = ext_result(BRIDGE, ["spans 430 metres"])
+    agree_noted, agree_bare = ext_result(TOWN, ["in Tarsel"], kinds=("differs",)), ext_result(TOWN, ["in Tarsel"])
+    m = ev.compute_metrics([noted, agree_bare])
+    assert (m["note_rate_conflicting"], m["note_rate_agreeing"]) == (1.0, 0.0)  # the right behaviour
+    m = ev.compute_metrics([bare, agree_noted])
+    assert (m["note_rate_conflicting"], m["note_rate_agreeing"]) == (0.0, 1.0)  # both wrong
+    m = ev.compute_metrics([noted, bare, agree_bare])
+    assert (m["note_rate_conflicting"], m["note_rate_agreeing"]) == (0.5, 0.0)
+    m = ev.compute_metrics(scored())
+    assert m["note_rate_conflicting"] is None and m["note_rate_agreeing"] is None
+
+
+def test_abstention_rate_and_any_valid_answer_counts_as_the_fact():
+    both = {**BRIDGE, "answers": ["430 metres", "450 metres"], "wrong_answers": []}
+    second = ext_result(both, ["spans 450 metres"])
+    assert second.passed and second.facts_found == [True]
+    m = ev.compute_metrics([second, ext_result(both, [], abstained=True)])
+    assert m["fact_recall"] == 0.5 and m["abstention_rate"] == 0.5
+    assert ev.compute_metrics([second])["abstention_rate"] == 0.0
+
+
+def test_confidence_curve_sweeps_the_abstention_score():
+    right = ext_result(BRIDGE, ["spans 430 metres"], confidence=0.9)
+    results = [right, ext_result(BRIDGE, ["spans 450 metres"], confidence=0.3),
+               ext_result(TOWN, ["in Tarsel"], confidence=0.5), ext_result(TOWN, [], abstained=True, confidence=0.1),
+               ext_result(TOWN, ["in Tarsel"])]  # unscored
+    assert right.confidence == 0.9 and results[-1].confidence is None
+    curve = [(p.threshold, p.precision, p.recall) for p in ev.confidence_curve(results, points=3)]
+    assert curve == [(0.1, 0.6667, 1.0), (0.5, 1.0, 1.0), (0.9, 1.0, 0.5)]
+    assert len(ev.confidence_curve(results)) == 20
+    # a score that ranks a wrong answer above a right one: precision falls as the threshold rises
+    inverted = [ext_result(BRIDGE, ["spans 450 metres"], confidence=0.9),
+                ext_result(BRIDGE, ["spans 430 metres"], confidence=0.2)]
+    assert [(p.precision, p.recall) for p in ev.confidence_curve(inverted, points=2)] == [(0.5, 1.0), (0.0, 0.0)]
+    assert ev.confidence_curve(scored()) == []  # no scores (the Answer model may lack the field): no curve
+    assert ev.confidence_curve([ext_result(TOWN, ["in Tarsel"], confidence=0.4)]) == [
+        ev.CurvePoint(threshold=0.4, precision=1.0, recall=1.0)]
+
+
 # ---- the CLI runner ---------------------------------------------------------------
 
 
@@ -209,10 +314,76 @@ def test_run_writes_reports_compares_and_sets_exit_code(tmp_path, monkeypatch, c
     assert report["thresholds"]["quote_verbatim_rate"] == {"op": ">=", "value": 1.0}
     assert [c["passed"] for c in report["cases"]] == [True, True, False, False, False]
     assert "compared with" in out and "newly failing: none" in out and "drone [single_source]" in out
+    assert report["confidence_curve"] == [] and "abstention score" not in out  # answers carry no confidence
     page = html.read_text()
     assert page.count("<svg") == len(report["metrics"]) and "<script" not in page
     assert not re.search(r"""(src|href)=|url\(|https://""", page)
     assert "drone?" in page and "Kim visited a drone complex." in page and "tanks" in page
+
+
+def test_run_reports_the_confidence_curve_when_answers_carry_scores(tmp_path, monkeypatch, capsys):
+    scored_answers = {q: ScoredAnswer(**a.model_dump(), confidence=c)
+                      for (q, a), c in zip(ANSWERS.items(), [0.8, 0.1, 0.6, 0.3, 0.5])}
+    monkeypatch.setattr(ev, "_build_chain", lambda settings, sources=None: FakeChain(scored_answers))
+    data, out, html = tmp_path / "d.jsonl", tmp_path / "r.json", tmp_path / "r.html"
+    data.write_text("\n".join(json.dumps(c) for c in CASES) + "\n")
+    ev.run(eval_args("--dataset", str(data), "--report", str(out), "--html", str(html)))
+    curve = json.loads(out.read_text())["confidence_curve"]
+    assert len(curve) == 20 and set(curve[0]) == {"threshold", "precision", "recall"}
+    # scored: aid (0.8, right), drone (0.6, answered: a fact missing), near (0.3, should have abstained)
+    assert (curve[0]["threshold"], curve[0]["precision"], curve[0]["recall"]) == (0.1, 0.3333, 1.0)
+    assert (curve[-1]["threshold"], curve[-1]["precision"], curve[-1]["recall"]) == (0.8, 1.0, 1.0)
+    assert "abstention score" in capsys.readouterr().out
+    assert "<h2>Abstention score</h2>" in html.read_text()
+    assert ev.load_report(out).confidence_curve[-1].precision == 1.0
+
+
+def test_a_dataset_with_its_own_thresholds_is_judged_by_them(tmp_path, monkeypatch, capsys):
+    own = eval_thresholds.THRESHOLDS_BY_DATASET["ramdocs-dev.jsonl"]
+    assert eval_thresholds.thresholds_for("evals/ramdocs-dev.jsonl") is own
+    assert eval_thresholds.thresholds_for("evals/grounding.jsonl") is eval_thresholds.THRESHOLDS
+    assert eval_thresholds.thresholds_for("my_evals.jsonl") is eval_thresholds.THRESHOLDS
+    data = tmp_path / "ramdocs-dev.jsonl"
+    data.write_text(json.dumps(BRIDGE) + "\n" + json.dumps(TOWN) + "\n")
+    docs = {d.id: d for d in EXT_DOCS.values()}
+    town = answer("Where is the bridge?", [quote(1, EXT_DOCS["d3"], "in Tarsel")])
+
+    def run_with(bridge: Answer) -> tuple[int, dict, str]:
+        chain = FakeChain({"How long is the bridge?": bridge, "Where is the bridge?": town}, docs)
+        monkeypatch.setattr(ev, "_build_chain", lambda settings, sources=None: chain)
+        code = ev.run(eval_args("--dataset", str(data), "--report", str(tmp_path / "r.json")))
+        return code, json.loads((tmp_path / "r.json").read_text()), capsys.readouterr().out
+
+    noted = answer("How long is the bridge?", [quote(1, EXT_DOCS["d1"], "spans 430 metres")], kinds=("differs",))
+    code, report, out = run_with(noted)
+    assert code == 0 and report["missed"] == [] and report["metrics"]["note_rate_conflicting"] == 1.0
+    assert report["thresholds"] == {n: {"op": t.op, "value": t.value} for n, t in own.items()}
+
+    silent = answer("How long is the bridge?", [quote(1, EXT_DOCS["d2"], "spans 450 metres")])
+    code, report, out = run_with(silent)
+    assert code == 1 and report["metrics"]["silent_misinformation_rate"] == 1.0
+    assert report["missed"] == ["citation_precision", "silent_misinformation_rate", "note_rate_conflicting"]
+    assert "wrong_answer_rate" not in report["thresholds"]  # the entry replaces the seed set's bounds
+    assert re.search(r"silent_misinformation_rate +1\.000 +MISSED <= 0\.43", out)
+
+
+def test_dataset_thresholds_name_real_metrics():
+    known = set(ev.compute_metrics(scored())) | {f"pairs_{k}_{m}" for k in eval_data.KINDS
+                                                 for m in ("precision", "recall")}
+    for name, bounds in {"default": eval_thresholds.THRESHOLDS, **eval_thresholds.THRESHOLDS_BY_DATASET}.items():
+        assert set(bounds) <= known, name
+        assert (ROOT / "evals" / name).is_file() or name == "default", name
+
+
+def test_ramdocs_dev_set_is_bundled_and_converts():
+    cases, docs = ev.load_dataset(ROOT / "evals" / "ramdocs-dev.jsonl")
+    assert len(cases) == 150 and len({c.id for c in cases}) == 150 and len(docs) == 796
+    assert all(c.category == "external" and c.expect.abstain is False and len(c.expect.facts) == 1 for c in cases)
+    differ = [c.expect.answers_differ for c in cases]
+    assert (differ.count(True), differ.count(False), differ.count(None)) == (142, 8, 0)
+    assert sum(bool(c.expect.forbid) for c in cases) == 81  # 4 "wrong" answers that are also valid are dropped
+    notes = (ROOT / "evals" / "README.md").read_text(encoding="utf-8")
+    assert "RAMDocs" in notes and "MIT" in notes and "Han Wang" in notes  # the licence note travels with the copy
 
 
 def test_run_reports_a_bad_dataset(tmp_path, capsys):
