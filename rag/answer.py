@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from rag.models import ChainInput, Document, Quote, RetrievedChunk
+from rag.models import AnswerSlot, ChainInput, Document, Quote, RetrievedChunk
 from rag.verify import QuoteClaim, verify
 
 
@@ -16,6 +16,8 @@ class DraftClaim:
     quote: QuoteClaim
     part: int = 0  # index of the sub-question it answers
     statement: str | None = None  # an answerer's own wording (LLM); None = attribute the quote
+    slot: AnswerSlot | None = None  # the short answer inside the quote
+    score: float | None = None  # the answerer's confidence in this claim
 
 
 @dataclass
@@ -24,6 +26,7 @@ class Draft:
     claims: list[DraftClaim] = field(default_factory=list)
     closest: list[QuoteClaim] = field(default_factory=list)  # shown when nothing answers
     dropped: int = 0  # claims refused before verification (malformed)
+    confidence: float | None = None  # best evidence score seen (extractive answerer)
 
 
 class Answerer(Protocol):
@@ -36,6 +39,7 @@ class Composed:
     markdown: str
     quotes: list[Quote]
     abstained: bool
+    confidence: float | None = None
 
 
 _ATTRIBUTION = re.compile(
@@ -68,6 +72,7 @@ def compose(draft: Draft, documents: dict[str, Document]) -> Composed:
             dropped += 1
             continue
         quote.id = len(quotes) + 1
+        quote.answer_slot = claim.slot
         quotes.append(quote)
         answered_parts.add(claim.part)
         lines.append(f"{claim.statement} [{quote.id}]" if claim.statement else _attributed_line(quote))
@@ -83,13 +88,13 @@ def compose(draft: Draft, documents: dict[str, Document]) -> Composed:
             text += f" The closest passages ({refs}) are shown for reference; they do not answer it."
         if dropped:
             text += f" ({dropped} statement(s) were left out: their quotes could not be found verbatim in the sources.)"
-        return Composed(text, quotes, True)
+        return Composed(text, quotes, True, draft.confidence)
     if missing:
         lines.append("**Not answered by the sources:** " + "; ".join(f"“{m.rstrip('?')}?”" for m in missing))
     if dropped:
         lines.append(f"_{dropped} statement(s) were left out because their quotes could not be found verbatim "
                      "in the sources._")
-    return Composed("\n\n".join(lines), quotes, False)
+    return Composed("\n\n".join(lines), quotes, False, draft.confidence)
 
 
 def _attributed_line(q: Quote) -> str:

@@ -27,8 +27,7 @@ def english_words() -> frozenset[str]:
     return frozenset(w for w in vocab if w.isalpha())
 
 
-MIN_RELATIVE_SCORE = 0.1
-EXTRA_WEIGHT = 0.5  # matches scoring under 10% of the best one only share common words: not evidence
+MIN_RELATIVE_SCORE = 0.1  # matches scoring under 10% of the best one only share common words: not evidence
 
 
 class LexicalIndex:
@@ -60,17 +59,22 @@ class LexicalIndex:
         published = np.array([int(m.published.replace("-", "")) if m.published else 0 for _, m in self.records])
         return outlets, published
 
-    def search(self, query: str, n: int, filters: Filters, extra: str = "") -> list[tuple[int, float]]:
-        """Top-n (record position, BM25 score), filters applied; `extra` terms (aliases, synonyms) count half."""
+    def idf(self, term: str) -> float:
+        """Inverse document frequency of a stemmed term over the chunks (a term never seen counts as rarest)."""
+        vocab = getattr(self._bm25, "vocab_dict", None) or {}
+        n = len(self.records)
+        df = 0
+        if term in vocab:
+            indptr = self._bm25.scores["indptr"]
+            df = int(indptr[vocab[term] + 1] - indptr[vocab[term]])
+        return float(np.log((n + 1) / (df + 0.5)))
+
+    def search(self, query: str, n: int, filters: Filters) -> list[tuple[int, float]]:
+        """Top-n (record position, BM25 score), filters applied."""
         q = [t for t in terms(query) if t in self._vocab]
-        x = [t for t in terms(extra) if t in self._vocab and t not in q]
-        if not (q or x) or not self.records:
+        if not q or not self.records:
             return []
-        scores = np.zeros(len(self.records), dtype=np.float32)
-        if q:
-            scores += np.asarray(self._bm25.get_scores(q), dtype=np.float32)
-        if x:
-            scores += EXTRA_WEIGHT * np.asarray(self._bm25.get_scores(x), dtype=np.float32)
+        scores = np.asarray(self._bm25.get_scores(q), dtype=np.float32)
         if not filters.empty:
             scores = scores * self.filter_mask(filters)
         n = min(n, len(scores))

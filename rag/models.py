@@ -107,12 +107,20 @@ class Source(BaseModel):
         return self.path.rsplit("/", 1)[-1]
 
 
+class AnswerSlot(BaseModel):
+    """The short answer a quote gives to the question, with its type."""
+
+    kind: Literal["money", "percent", "count", "measure", "date", "person", "place", "name"]
+    text: str  # as written in the quote
+
+
 class Quote(BaseModel):
     id: int
     text: str
     source: Source
     start: int
     end: int
+    answer_slot: AnswerSlot | None = None  # what this quote answers, when the question asks for a typed value
 
 
 class Conflict(BaseModel):
@@ -138,3 +146,4 @@ class Answer(BaseModel):
     independent_sources: int = 0  # distinct stories quoted (syndicated copies count once)
     interpreted_as: str | None = None  # the standalone question when a follow-up was rewritten
     complete: bool = True  # False on partial answers yielded while streaming
+    confidence: float | None = None  # the answerer's best evidence score (0-1); abstains under its bar

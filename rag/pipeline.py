@@ -75,22 +75,30 @@ class Pipeline:
         return compose(draft, docs)
 
     def disagree(self, question: str, composed: Composed) -> tuple[list, str, int]:
-        """Disagreement notes, their markdown, and how many independent sources the quotes come from."""
+        """Disagreement notes, their markdown, and how many independent sources the quotes come from.
+
+        Figures are compared as typed claims (rag/disagree.py); when they give no note, the answers
+        themselves (rag/slot_conflicts.py). Agreement is stated only when the answers were compared."""
         from rag.disagree import conflicts_markdown, find_conflicts, independent_groups
+        from rag.slot_conflicts import answer_groups, single_valued, slot_conflicts
 
         if composed.abstained:
             return [], "", 0
         docs = {q.source.id: self.documents(q.source.id) for q in composed.quotes}
-        conflicts = find_conflicts(question, composed.quotes, docs)
         groups = independent_groups([d for d in docs.values() if d is not None])
+        voice = {i: g[0] for g in groups for i in g}
+        by_answer = answer_groups(composed.quotes)
+        conflicts = find_conflicts(question, composed.quotes, docs) or slot_conflicts(question, by_answer, voice)
         notes = [conflicts_markdown(conflicts)] if conflicts else []
         label = {q.source.id: q.source.label for q in composed.quotes}
         for g in (g for g in groups if len(g) > 1):
             notes.append(f"_{' and '.join(label[i] for i in g)} are copies of the same story: one source, not "
                          f"{len(g)}._")
         if len(groups) > 1 and not conflicts:
-            notes.append(f"_Quoted from {len(groups)} independent sources; no disagreement found between "
-                         "their figures._")
+            agreed = len(by_answer) == 1 and len(by_answer[0]) == len(composed.quotes) and single_valued(question)
+            notes.append(f"_Quoted from {len(groups)} independent sources"
+                         + (f"; they give the same answer (“{by_answer[0][0].answer_slot.text}”)._" if agreed
+                            else "; their answers were not compared with each other._"))
         return conflicts, "\n\n".join(notes), len(groups)
 
     # ---- running -----------------------------------------------------------
@@ -127,7 +135,7 @@ class Pipeline:
         markdown = composed.markdown + (f"\n\n{note}" if note else "")
         t2 = time.perf_counter()
         yield Answer(**base, answer=markdown, abstained=composed.abstained, quotes=composed.quotes,
-                     conflicts=conflicts, independent_sources=independent, timings_ms=Timings(retrieve=round((t1 - t0) * 1000, 2),
+                     conflicts=conflicts, confidence=composed.confidence, independent_sources=independent, timings_ms=Timings(retrieve=round((t1 - t0) * 1000, 2),
                                                              answer=round((t2 - t1) * 1000, 2),
                                                              total=round((t2 - t0) * 1000, 2)))
 
@@ -141,6 +149,8 @@ def build_pipeline(settings: Settings | None = None, index: Index | None = None,
         from rag.llm_answerer import LLMAnswerer
         answerer: Answerer = LLMAnswerer.from_settings(settings)
     else:
-        from rag.extractive import ExtractiveAnswerer
-        answerer = ExtractiveAnswerer(index.embedder)
+        from rag.extractive import ExtractiveAnswerer, ExtractiveConfig
+        answerer = ExtractiveAnswerer(index.embedder, idf=lambda term: index.lexical.idf(term),
+                                      config=ExtractiveConfig(max_sources=settings.max_sources,
+                                                              threshold=settings.answer_threshold))
     return cls(index, retriever, answerer)

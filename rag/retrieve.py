@@ -1,10 +1,9 @@
-"""Hybrid retrieval: dense (Chroma) + lexical (BM25 with aliases/synonyms), fused by reciprocal rank."""
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25), fused by reciprocal rank."""
 from __future__ import annotations
 
 from typing import Any
 
 from rag.models import Filters, RetrievedChunk
-from rag.query import expansions
 
 RRF_K = 60
 OVERFETCH = 5  # unfiltered dense candidates per wanted one, before metadata filters apply
@@ -26,7 +25,7 @@ class HybridRetriever:
         lex = self.index.lexical
         n = max(self.candidates, 4 * k)
         dense = self._dense(self.index.embedder.embed([query])[0], n, filters)
-        lexical = lex.search(query, n, filters, extra=" ".join(expansions(query)))
+        lexical = lex.search(query, n, filters)
 
         fused: dict[int, dict[str, Any]] = {}
         for rank, (cid, _sim) in enumerate(dense, 1):

@@ -26,6 +26,8 @@ class Settings(BaseSettings):
 
     retrieval_k: int = Field(10, validation_alias="RAG_RETRIEVAL_K")
     per_source_cap: int = Field(4, validation_alias="RAG_PER_SOURCE_CAP")
+    max_sources: int = Field(5, validation_alias="RAG_MAX_SOURCES")
+    answer_threshold: float | None = Field(None, validation_alias="RAG_ANSWER_THRESHOLD")
 
     answerer: Literal["extractive", "llm"] = Field("extractive", validation_alias="RAG_ANSWERER")
     llm_provider: str | None = Field(None, validation_alias="RAG_LLM_PROVIDER")

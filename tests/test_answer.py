@@ -116,7 +116,9 @@ def test_followup_rewriting(question, history, expected):
 
 def test_question_analysis():
     assert analyze("How much did Russia give North Korea?").answer_type == "money"
-    assert analyze("How many reservists are there?").head_nouns >= {"reservist"}
+    assert analyze("How many reservists are there?").answer_type == "count"
+    assert analyze("What was the profession of Henry Moseley?").entity_names == ["Henry Moseley"]
+    assert analyze("When was Stephen O'Mara born?").entity_names == ["Stephen O'Mara"]
     assert analyze("When was the pact signed?").answer_type == "date"
     assert analyze("Which group carried out the attacks?").answer_type == "name"
     assert split_question("How much did Russia pay and when did China sign?") == [

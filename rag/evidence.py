@@ -1,0 +1,158 @@
+"""Candidate answer spans of the retrieved documents and the features the answer scorer reads.
+
+Every sentence of a retrieved chunk is a candidate. Its span is the sentence, or the
+sentence with the one before when only that one names the question's subject. The
+features are general signals (no topic lists): embedding similarity of the question
+to the sentence and to the sentence in context, IDF-weighted term overlap, whether
+the question's names are near, whether the sentence holds a value of the kind asked
+for that the question does not already contain, retrieval rank and position.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.models import Document, RetrievedChunk
+from rag.query import QuestionInfo
+from rag.text import TYPO_RATIO, sentence_spans, stem, typo_similarity, words
+from rag.values import has_value
+
+FEATURES = (
+    "sim_sentence", "sim_context", "sim_gap", "idf_overlap", "idf_overlap_context", "entity_context",
+    "entity_document", "has_entities", "typed_value", "typed_question", "new_name", "new_number",
+    "chunk_rank", "doc_rank", "position", "length", "sim_x_entity", "overlap_x_typed",
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    doc_id: str
+    start: int
+    end: int
+    index: int  # position of the sentence in its document
+    text: str
+    before: str  # the previous sentence of the document ("" for the first)
+    before_start: int
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A span that may answer the question, with its features (in FEATURES order)."""
+
+    sentence: Sentence
+    start: int  # the quoted span: the sentence, or the sentence before and the sentence
+    end: int
+    text: str
+    features: np.ndarray
+
+    @property
+    def doc_id(self) -> str:
+        return self.sentence.doc_id
+
+
+def document_sentences(doc: Document) -> list[Sentence]:
+    """Every sentence of a document with the one before it."""
+    out: list[Sentence] = []
+    prev_text, prev_start = "", -1
+    for i, sp in enumerate(sentence_spans(doc.text)):
+        text = doc.text[sp.start:sp.end]
+        out.append(Sentence(doc.id, sp.start, sp.end, i, text, prev_text, prev_start))
+        prev_text, prev_start = text, sp.start
+    return out
+
+
+def candidate_sentences(retrieved: list[RetrievedChunk], sentences_of: Callable[[str], list[Sentence]]
+                        ) -> list[tuple[Sentence, int, int]]:
+    """(sentence, chunk rank, document rank) for each sentence inside a retrieved chunk, once."""
+    seen: set[tuple[str, int]] = set()
+    doc_rank: dict[str, int] = {}
+    out = []
+    for rank, r in enumerate(retrieved):
+        c = r.chunk
+        d = doc_rank.setdefault(c.doc_id, len(doc_rank))
+        for s in sentences_of(c.doc_id):
+            if s.end <= c.start or s.start >= c.end or (c.doc_id, s.start) in seen or len(words(s.text)) < 4:
+                continue
+            seen.add((c.doc_id, s.start))
+            out.append((s, rank, d))
+    return out
+
+
+def _name_match(entity: str, toks: set[str], lowered: set[str]) -> float:
+    """1 when every word of a name is there, 0.5 for part of a multi-word name (a surname), else 0
+    (a long word may be misspelt)."""
+    parts = [w for w in words(entity) if w.lower() not in ("the", "of")]
+    stems = [stem(w) for w in parts]
+    if stems and all(s in toks for s in stems):
+        return 1.0
+    if any(len(w) >= 4 and s in toks for w, s in zip(parts, stems)):
+        return 0.5
+    if any(len(w) >= 5 and any(typo_similarity(w.lower(), g) >= TYPO_RATIO for g in lowered) for w in parts):
+        return 0.8 if len(parts) == 1 else 0.5
+    return 0.0
+
+
+def _entity_cover(info: QuestionInfo, text: str) -> float:
+    if not info.entity_names:
+        return 1.0
+    ws = words(text)
+    toks, lowered = {stem(w) for w in ws}, {w.lower() for w in ws}
+    return sum(_name_match(e, toks, lowered) for e in info.entity_names) / len(info.entity_names)
+
+
+def _overlap(info: QuestionInfo, idf: Callable[[str], float], text: str) -> float:
+    if not info.terms:
+        return 0.0
+    have = {stem(w) for w in words(text)}
+    weights = [idf(t) for t in info.terms]
+    return sum(w for t, w in zip(info.terms, weights) if t in have) / (sum(weights) or 1.0)
+
+
+_CAP = re.compile(r"(?<!^)(?<![.!?\"“]\s)\b[A-Z][\w’'\-]+")
+_DIGITS = re.compile(r"\d[\d,.]*")
+
+
+def _new_name(info: QuestionInfo, text: str) -> bool:
+    return any(stem(m.group()) not in info.stems for m in _CAP.finditer(text))
+
+
+def _new_number(info: QuestionInfo, text: str) -> bool:
+    return any(m.group().strip(",.") not in info.text for m in _DIGITS.finditer(text))
+
+
+def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, int, int]],
+              vectors: Callable[[list[str]], np.ndarray], idf: Callable[[str], float],
+              documents: dict[str, Document]) -> list[Candidate]:
+    """Candidates with their feature vectors, one per sentence."""
+    if not rows:
+        return []
+    sents = [s for s, _, _ in rows]
+    sv = vectors([s.text for s in sents])
+    bv = vectors([s.before or s.text for s in sents])
+    ctx = sv + 0.5 * bv
+    ctx /= np.linalg.norm(ctx, axis=1, keepdims=True) + 1e-9
+    sim, sim_ctx = sv @ q_vec, ctx @ q_vec
+    best = float(sim.max())
+    doc_cover = {d: _entity_cover(info, (doc.meta.title or "") + " " + doc.text) for d, doc in documents.items()}
+    typed = info.answer_type is not None
+    out = []
+    for i, (s, chunk_rank, doc_rank) in enumerate(rows):
+        context = f"{s.before} {s.text}"
+        ent_s, ent_c = _entity_cover(info, s.text), _entity_cover(info, context)
+        value = typed and has_value(info, s.text)
+        overlap = _overlap(info, idf, s.text)
+        f = np.array([
+            sim[i], sim_ctx[i], sim[i] - best, overlap, _overlap(info, idf, context), ent_c,
+            doc_cover.get(s.doc_id, 0.0), float(bool(info.entity_names)), float(value), float(typed),
+            float(_new_name(info, s.text)), float(_new_number(info, s.text)),
+            1.0 / (1 + chunk_rank), 1.0 / (1 + doc_rank), 1.0 / (1 + s.index), min(len(words(s.text)), 60) / 60,
+            sim[i] * ent_c, overlap * float(value),
+        ], dtype=np.float32)
+        joined = s.before and ent_c > ent_s  # the sentence before names the subject: quote both
+        start = s.before_start if joined else s.start
+        text = documents[s.doc_id].text[start:s.end] if s.doc_id in documents else s.text
+        out.append(Candidate(s, start, s.end, text, f))
+    return out

@@ -1,0 +1,127 @@
+"""Disagreement beyond numbers: sources whose answers to a single-valued question name different things.
+
+Each quote's answer slot (rag/values.py: the date, place, person, name … the question asks
+for) is compared across sources. A quote without a typed slot that is a near-copy of
+another quote with a few words changed ("played rugby league" / "played cricket") takes
+the changed words as its slot. Equal answers in other words agree: a surname and the full
+name, "the U.S." and "United States", "1972" and "October 1972". Different answers are a
+`contradiction`, with the number of independent sources on each side.
+"""
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from rag.models import AnswerSlot, Conflict, Quote
+from rag.text import STOPWORDS, normalize
+
+_MULTI = re.compile(r"^\W*(?:what|which|who|where)\s+(?:\w+\s+){0,3}?(?:are|were|have)\b|\b(?:list|names of|all the)\b",
+                    re.I)
+_MAX_CHANGED_WORDS = 4  # a near-copy "changes the answer" in at most this many words per side
+_MIN_COPY_RATIO = 0.6
+_FIGURES = {"money", "count", "percent", "measure"}
+_MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+
+
+def _tokens(text: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", normalize(text).lower()) if w not in ("the", "a", "an", "of")]
+
+
+def _date_parts(text: str) -> tuple[int | None, int | None, int | None]:
+    low = text.lower()
+    year = re.search(r"\b(\d{4})\b", low)
+    month = next((n for m, n in _MONTHS.items() if re.search(rf"\b{m}[a-z]*\.?\b", low)), None)
+    day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?!\d)", re.sub(r"\b\d{4}\b", "", low))
+    return (int(year.group(1)) if year else None, month, int(day.group(1)) if day and month else None)
+
+
+def _acronym(words: list[str]) -> str:
+    return "".join(w[0] for w in words if w not in STOPWORDS)
+
+
+def same_answer(a: AnswerSlot, b: AnswerSlot) -> bool:
+    """Do two slots give the same answer (up to wording and precision)? Figures are left to the typed
+    claims of rag/disagree.py (intervals, units, relative dates): here they never disagree."""
+    if {a.kind, b.kind} & _FIGURES:
+        return True
+    if a.kind == "date" or b.kind == "date":
+        pa, pb = _date_parts(a.text), _date_parts(b.text)
+        return not (pa[0] and pb[0]) or all(x is None or y is None or x == y for x, y in zip(pa, pb))
+    ta, tb = _tokens(a.text), _tokens(b.text)
+    if not ta or not tb:
+        return True  # nothing to compare: never claim a disagreement
+    sa, sb = set(ta), set(tb)
+    if sa <= sb or sb <= sa:
+        return True  # a surname and the full name, a title with or without a word
+    ca, cb = "".join(ta), "".join(tb)
+    return ca == _acronym(tb) or cb == _acronym(ta) or ca == cb
+
+
+def _changed_words(a: str, b: str) -> tuple[str, str] | None:
+    """The words a near-copy changed: (in a, in b), or None when the texts are not near-copies."""
+    wa, wb = a.split(), b.split()
+    m = SequenceMatcher(None, [w.lower() for w in wa], [w.lower() for w in wb], autojunk=False)
+    if m.ratio() < _MIN_COPY_RATIO:
+        return None
+    changed = [op for op in m.get_opcodes() if op[0] != "equal"]
+    if len(changed) != 1 or changed[0][0] != "replace":
+        return None
+    _, i1, i2, j1, j2 = changed[0]
+    if i2 - i1 > _MAX_CHANGED_WORDS or j2 - j1 > _MAX_CHANGED_WORDS:
+        return None
+    x, y = " ".join(wa[i1:i2]).strip(".,;:"), " ".join(wb[j1:j2]).strip(".,;:")
+    if not _tokens(x) or not _tokens(y) or all(t in STOPWORDS for t in _tokens(x) + _tokens(y)):
+        return None
+    return x, y
+
+
+def _slots(quotes: list[Quote]) -> dict[int, AnswerSlot]:
+    """Each quote's answer slot: its typed one, else the words a near-copy of it changed."""
+    slots = {q.id: q.answer_slot for q in quotes if q.answer_slot}
+    for i, qa in enumerate(quotes):
+        for qb in quotes[i + 1:]:
+            if qa.id in slots and qb.id in slots:
+                continue
+            diff = _changed_words(qa.text, qb.text)
+            if diff:
+                slots.setdefault(qa.id, AnswerSlot(kind="name", text=diff[0]))
+                slots.setdefault(qb.id, AnswerSlot(kind="name", text=diff[1]))
+    return slots
+
+
+def answer_groups(quotes: list[Quote]) -> list[list[Quote]]:
+    """Quotes grouped by the answer they give (quotes without an answer slot are left out)."""
+    slots = _slots(quotes)
+    groups: list[list[Quote]] = []
+    for q in quotes:
+        if q.id not in slots:
+            continue
+        home = next((g for g in groups if same_answer(slots[g[0].id], slots[q.id])), None)
+        if home is None:
+            groups.append([q])
+        else:
+            home.append(q)
+    for g in groups:
+        for q in g:
+            q.answer_slot = q.answer_slot or slots[q.id]
+    return groups
+
+
+def single_valued(question: str) -> bool:
+    """Does the question ask for one thing ("Who designed …") rather than several ("Which countries were …")?"""
+    return not _MULTI.search(question)
+
+
+def slot_conflicts(question: str, groups: list[list[Quote]], voice: dict[str, str]) -> list[Conflict]:
+    """A `contradiction` when sources give different answers (`answer_groups`) to a single-valued question."""
+    if not single_valued(question) or len(groups) < 2:
+        return []
+    groups = sorted(groups, key=lambda g: -len({voice.get(q.source.id, q.source.id) for q in g}))
+    sides = []
+    for g in groups:
+        n = len({voice.get(q.source.id, q.source.id) for q in g})
+        refs = "".join(f"[{q.id}]" for q in g)
+        sides.append(f"{n} source{'s' if n > 1 else ''} {'give' if n > 1 else 'gives'} “{g[0].answer_slot.text}” {refs}")
+    kind = groups[0][0].answer_slot.kind
+    return [Conflict(topic=f"the {kind} asked for", kind="contradiction", note="; ".join(sides) + ".",
+                     quote_ids=sorted(q.id for g in groups for q in g))]

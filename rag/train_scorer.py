@@ -1,0 +1,204 @@
+"""Train the answer scorer on labelled multi-document questions and write rag/answer_scorer.json.
+
+    python -m rag.train_scorer [--data evals/ramdocs-train.jsonl] [--out rag/answer_scorer.json]
+
+Each question's documents are indexed together into a temporary store (as `rag eval --dataset`
+does), and each question is answered by the real retriever. A candidate sentence is a positive
+when its document is labelled `correct` or `misinfo` and the sentence contains that document's
+answer (a misinformation source still states an answer: quoting it is what makes a disagreement
+visible). Sentences of other questions' documents, found when the question is asked of an index
+without its own documents, are negatives too: they teach the model what an off-topic match
+looks like. The model is a logistic regression (numpy, Newton steps, L2). The two bars are set on
+out-of-fold scores (5 folds by question), never on data the fold was trained on:
+- `threshold` (abstain below it): answerable questions use their own documents; the same
+  question asked of an index without its documents must abstain.
+- `source_threshold`: a further source is quoted when its best span clears it.
+Deterministic: the same data gives the same weights.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rag.eval_data import ExternalDoc, norm, write_corpus
+from rag.evidence import FEATURES
+from rag.scorer import WEIGHTS_FILE, AnswerScorer
+
+FOLDS = 5
+L2 = 1.0
+
+
+@dataclass
+class QuestionRows:
+    x: np.ndarray  # candidate features of the question asked of its own documents
+    y: np.ndarray  # 1 = the sentence states its document's answer
+    docs: list[str]  # each candidate's document
+    answer_docs: set[str]  # documents that state an answer somewhere in the candidates
+    foreign: np.ndarray  # features of the question asked without its documents
+
+
+def _answer_pattern(answer: str) -> re.Pattern | None:
+    a = re.sub(r"\s*\(.*?\)", "", norm(answer)).strip(" .\"'")
+    if not a or a.lower() == "unknown":
+        return None
+    return re.compile(r"(?<!\w)" + r"\s+".join(re.escape(w) for w in a.split()) + r"(?!\w)", re.I)
+
+
+def collect(rows: list[dict], progress: bool = True) -> list[QuestionRows]:
+    """Candidate features and labels for every question, through the real index and retriever."""
+    from rag.extractive import ExtractiveAnswerer
+    from rag.index import Index
+    from rag.retrieve import HybridRetriever
+    from rag.settings import Settings
+
+    blank = AnswerScorer(np.zeros(len(FEATURES)), 0.0, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), 0.5, 0.5)
+    labels = {d["id"]: (d.get("type"), _answer_pattern(d.get("answer") or "")) for r in rows for d in r["documents"]}
+    with tempfile.TemporaryDirectory(prefix="rag-train-") as tmp:
+        settings = Settings().model_copy(update={"corpus_dir": Path(tmp) / "corpus", "data_dir": Path(tmp) / "data"})
+        docs = [ExternalDoc(id=d["id"], text=d["text"]) for r in rows for d in r["documents"]]
+        paths = write_corpus(docs, settings.corpus_dir)
+        by_file = {p.name: d.id for p, d in zip(paths, {d.id: d for d in docs}.values())}
+        index = Index(settings)
+        print(index.ingest(paths, progress=progress and sys.stderr.isatty()).summary(), file=sys.stderr)
+        retriever = HybridRetriever(index, k=settings.retrieval_k, per_source_cap=settings.per_source_cap)
+        answerer = ExtractiveAnswerer(index.embedder, idf=lambda t: index.lexical.idf(t), scorer=blank)
+        out = []
+        for n, r in enumerate(rows, 1):
+            own = {d["id"] for d in r["documents"]}
+            hits = retriever.search(r["question"], k=3 * settings.retrieval_k)
+            mine = [h for h in hits if by_file[h.meta.path] in own][:settings.retrieval_k]
+            others = [h for h in hits if by_file[h.meta.path] not in own][:settings.retrieval_k]
+            documents = {h.chunk.doc_id: index.document(h.chunk.doc_id) for h in hits}
+            _, cands = answerer.candidates(r["question"], mine, documents)
+            _, foreign = answerer.candidates(r["question"], others, documents)
+            y, names = [], []
+            for c in cands:
+                name = by_file[documents[c.doc_id].meta.path]
+                kind, pattern = labels[name]
+                y.append(float(kind in ("correct", "misinfo") and pattern is not None
+                               and bool(pattern.search(norm(c.sentence.text)))))
+                names.append(name)
+            out.append(QuestionRows(np.stack([c.features for c in cands]) if cands else np.zeros((0, len(FEATURES))),
+                                    np.array(y), names, {d for d, v in zip(names, y) if v},
+                                    np.stack([c.features for c in foreign]) if foreign else np.zeros((0, len(FEATURES)))))
+            if progress and n % 50 == 0:
+                print(f"  {n}/{len(rows)} questions", file=sys.stderr)
+    return out
+
+
+def training_set(data: list[QuestionRows]) -> tuple[np.ndarray, np.ndarray]:
+    """Own candidates with their labels, and every foreign candidate as a negative."""
+    x = np.vstack([m for q in data for m in (q.x, q.foreign)])
+    y = np.concatenate([v for q in data for v in (q.y, np.zeros(len(q.foreign)))])
+    return x, y
+
+
+def fit(x: np.ndarray, y: np.ndarray, threshold: float = 0.5, source_threshold: float = 0.5) -> AnswerScorer:
+    """L2-regularised logistic regression by Newton's method on standardised features."""
+    mean, scale = x.mean(0), x.std(0) + 1e-6
+    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    reg = np.full(z.shape[1], L2)
+    reg[-1] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(z @ w, -30, 30)))
+        grad = z.T @ (p - y) + reg * w
+        hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(reg + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return AnswerScorer(w[:-1], float(w[-1]), mean, scale, threshold, source_threshold)
+
+
+def _best(scorer: AnswerScorer, x: np.ndarray) -> float:
+    return float(scorer.probability(x).max()) if len(x) else 0.0
+
+
+def out_of_fold(data: list[QuestionRows]) -> list[tuple[np.ndarray, float]]:
+    """For each question: its candidates' probabilities and its foreign best, from a model trained without it."""
+    out: list = [None] * len(data)
+    for fold in range(FOLDS):
+        train = [q for i, q in enumerate(data) if i % FOLDS != fold]
+        model = fit(*training_set(train))
+        for i in range(fold, len(data), FOLDS):
+            q = data[i]
+            out[i] = (model.probability(q.x) if len(q.x) else np.zeros(0), _best(model, q.foreign))
+    return out
+
+
+def calibrate(data: list[QuestionRows], oof: list[tuple[np.ndarray, float]]) -> dict:
+    """Both bars from out-of-fold scores, and the precision/recall curve of answering."""
+    answerable = [(p, q) for (p, _), q in zip(oof, data) if q.answer_docs]
+    own_best = np.array([p.max() if len(p) else 0.0 for p, _ in answerable])
+    correct_top = np.array([bool(q.y[int(p.argmax())]) if len(p) else False for p, q in answerable])
+    foreign_best = np.array([f for _, f in oof])
+    curve = []
+    for t in np.round(np.linspace(0.02, 0.9, 45), 3):
+        answered = own_best >= t
+        false_answers = int((foreign_best >= t).sum())
+        right = int((answered & correct_top).sum())
+        shown = int(answered.sum()) + false_answers
+        curve.append({"threshold": float(t), "precision": round(right / shown, 4) if shown else None,
+                      "recall": round(right / len(answerable), 4),
+                      "abstain_answerable": round(1 - answered.mean(), 4),
+                      "answer_unanswerable": round(false_answers / len(foreign_best), 4)})
+    # the bar: most right answers net of false ones (an answer to an unanswerable question costs double)
+    best = max(curve, key=lambda c: c["recall"] * len(answerable) - 2 * c["answer_unanswerable"] * len(foreign_best))
+    # a further source: F1 of "this document states an answer" over documents with candidates
+    doc_rows = []
+    for (p, _), q in zip(oof, data):
+        for d in set(q.docs):
+            mask = np.array([n == d for n in q.docs])
+            doc_rows.append((float(p[mask].max()), d in q.answer_docs))
+    scores, truth = np.array([s for s, _ in doc_rows]), np.array([t for _, t in doc_rows])
+    f1 = []
+    for t in np.round(np.linspace(0.02, 0.9, 45), 3):
+        tp = int(((scores >= t) & truth).sum())
+        prec, rec = tp / max(1, int((scores >= t).sum())), tp / max(1, int(truth.sum()))
+        f1.append((2 * prec * rec / (prec + rec) if prec + rec else 0.0, float(t), prec, rec))
+    src = max(f1)
+    return {"threshold": best["threshold"], "source_threshold": max(src[1], 0.0), "curve": curve,
+            "source_f1": round(src[0], 4), "source_precision": round(src[2], 4), "source_recall": round(src[3], 4),
+            "top_correct_rate": round(float(correct_top.mean()), 4), "answerable_questions": len(answerable)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m rag.train_scorer", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=Path("evals/ramdocs-train.jsonl"))
+    ap.add_argument("--out", type=Path, default=WEIGHTS_FILE)
+    ap.add_argument("--features-cache", type=Path, help="reuse (or write) the collected features here (a pickle)")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if args.features_cache and args.features_cache.exists():
+        data = pickle.loads(args.features_cache.read_bytes())
+    else:
+        data = collect(rows)
+        if args.features_cache:
+            args.features_cache.write_bytes(pickle.dumps(data))
+    cal = calibrate(data, out_of_fold(data))
+    model = fit(*training_set(data), cal["threshold"], cal["source_threshold"])
+    meta = {"trained_on": args.data.name, "questions": len(rows),
+            "candidates": int(sum(len(q.y) for q in data)), "positives": int(sum(q.y.sum() for q in data)),
+            "calibration": {k: v for k, v in cal.items() if k not in ("threshold", "source_threshold")}}
+    args.out.write_text(model.to_json(meta) + "\n", encoding="utf-8")
+    print(f"wrote {args.out} in {time.perf_counter() - t0:.0f} s: threshold {cal['threshold']}, source threshold "
+          f"{cal['source_threshold']}, top span right on {cal['top_correct_rate']:.1%} of answerable questions, "
+          f"source F1 {cal['source_f1']}", file=sys.stderr)
+    for c in cal["curve"][::4]:
+        print(json.dumps(c), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

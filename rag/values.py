@@ -1,0 +1,86 @@
+"""Typed values in text: the short answer a question asks for (an amount, count, percentage,
+measure, date, person, place or name), found in a span without being one the question already holds.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.query import QuestionInfo
+from rag.text import stem, words
+
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
+_NUM = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+        r"forty|fifty|sixty|hundred|dozens|hundreds|thousands|millions|tens of thousands)")
+_SCALE = r"(?:\s?(?:bn|m|mn|k|billion|million|trillion|thousand))?"
+_ORD = r"(?:st|nd|rd|th)?"
+PATTERNS: dict[str, re.Pattern] = {
+    "money": re.compile(rf"(?:[$€£¥]|\b(?:USD|EUR|GBP|US\$))\s?\d[\d,.]*{_SCALE}\b|\b\d[\d,.]*{_SCALE}\s*"
+                        r"(?:dollars|euros|pounds|yuan|yen|won|rubles|roubles|rupees)\b", re.I),
+    "percent": re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I),
+    "measure": re.compile(rf"\b{_NUM}\s?-?\s?(?:metres?|meters?|m|km|kilomet(?:re|er)s?|miles?|feet|foot|ft|inches|"
+                          r"cm|mm|cc|kg|kilograms?|grams?|tonnes?|tons?|hectares?|acres?|sq\s?(?:km|mi)|square \w+|"
+                          r"cubic \w+|litres?|liters?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|mph|"
+                          r"km/h|knots|horsepower|hp|mw|kw|gw|watts?|volts?|degrees?)\b", re.I),
+    "date": re.compile(rf"\b(?:\d{{1,2}}{_ORD}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}{_ORD},?\s+\d{{4}}|"
+                       rf"{_MONTH}\s+\d{{4}}|(?:early|mid|late)[- ](?:\d{{4}}s?)|\d{{4}}s|(?:1[0-9]|20)\d\d)\b"
+                       rf"|\b(?:last|this|next|earlier this|later this) (?:year|month|week)\b", re.I),
+    "count": re.compile(rf"\b{_NUM}{_SCALE}\b", re.I),
+}
+_YEAR = re.compile(r"^(?:1[0-9]|20)\d\d$")
+_NAME = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|de\s+|von\s+|van\s+)?[A-Z][\w’'\-]*)*")
+_PLACE = re.compile(r"\b(?:in|at|from|near|inside|to)\s+(?:the\s+)?"
+                    r"(?P<v>[A-Z][\w’'\-]*(?:,?\s+(?:of\s+)?[A-Z][\w’'\-]*)*)")
+_LEADING = {"the", "a", "an", "in", "on", "at", "he", "she", "it", "they", "his", "her", "its", "their", "this",
+            "that", "these", "those", "there", "after", "before", "during", "when", "while", "however", "but",
+            "and", "as", "by", "for", "from", "with", "according", "since", "although"}
+
+
+@dataclass(frozen=True)
+class Value:
+    kind: str
+    text: str
+    start: int  # offsets into the searched text
+    end: int
+
+
+def _in_question(info: QuestionInfo, value: str) -> bool:
+    """Every word of the value is already in the question (it cannot be the answer)."""
+    ws = words(value)
+    return bool(ws) and all(stem(w) in info.stems for w in ws)
+
+
+def _names(text: str) -> list[Value]:
+    out = []
+    for m in _NAME.finditer(text):
+        ws = m.group().split()
+        while ws and ws[0].lower() in _LEADING:
+            ws = ws[1:]
+        if not ws:
+            continue
+        value = " ".join(ws)
+        start = m.end() - len(value) if m.group().endswith(value) else m.start()
+        out.append(Value("name", value.rstrip("’'"), start, start + len(value.rstrip("’'"))))
+    return out
+
+
+def values(info: QuestionInfo, text: str) -> list[Value]:
+    """Values of the kind the question asks for, in text order, that the question does not contain."""
+    kind = info.answer_type
+    if kind is None or kind == "statement":
+        return []
+    if kind in PATTERNS:
+        found = [Value(kind, m.group().strip(), m.start(), m.end()) for m in PATTERNS[kind].finditer(text)]
+        if kind == "count":  # a year is a date, not a count
+            found = [v for v in found if not _YEAR.match(v.text)]
+    elif kind == "place":
+        found = [Value(kind, m.group("v"), m.start("v"), m.end("v")) for m in _PLACE.finditer(text)]
+    else:  # person, name
+        found = [v for v in _names(text) if kind != "person" or len(v.text.split()) >= 2 or v.start > 0]
+        found = [Value(kind, v.text, v.start, v.end) for v in found]
+    return [v for v in found if not _in_question(info, v.text)]
+
+
+def has_value(info: QuestionInfo, text: str) -> bool:
+    return bool(values(info, text))

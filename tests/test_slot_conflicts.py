@@ -1,0 +1,74 @@
+"""Disagreement beyond numbers: answer slots compared across sources (no model, no index)."""
+from rag.models import AnswerSlot, Quote, Source
+from rag.query import analyze
+from rag.slot_conflicts import answer_groups, same_answer, slot_conflicts
+from rag.values import values
+
+
+def _quote(i: int, text: str, slot: AnswerSlot | None = None, doc: str | None = None) -> Quote:
+    src = Source(id=doc or f"d{i}", path=f"d{i}.md")
+    return Quote(id=i, text=text, source=src, start=0, end=len(text), answer_slot=slot)
+
+
+def _name(text: str) -> AnswerSlot:
+    return AnswerSlot(kind="name", text=text)
+
+
+def test_same_entity_in_other_words_agrees():
+    assert same_answer(_name("Hollow Pines"), _name("Hollow Pines"))
+    assert same_answer(AnswerSlot(kind="person", text="Mike Oldfield"), AnswerSlot(kind="person", text="Oldfield"))
+    assert same_answer(_name("U.S."), _name("United States"))
+    assert same_answer(_name("The Burgess Company"), _name("Burgess Company"))
+    assert same_answer(AnswerSlot(kind="date", text="1972"), AnswerSlot(kind="date", text="October 1972"))
+
+
+def test_different_entities_and_dates_differ():
+    assert not same_answer(_name("Hollow Pines"), _name("The Ferrymen"))
+    assert not same_answer(AnswerSlot(kind="date", text="5 January 1884"), AnswerSlot(kind="date", text="26 December 1844"))
+    # figures are left to the typed claims of rag/disagree.py
+    assert same_answer(AnswerSlot(kind="money", text="$10 billion"), AnswerSlot(kind="money", text="$10bn"))
+
+
+def test_note_counts_independent_sources_on_each_side():
+    quotes = [_quote(1, "The award went to Hollow Pines.", _name("Hollow Pines")),
+              _quote(2, "Hollow Pines won the award.", _name("Hollow Pines")),
+              _quote(3, "Judges chose Hollow Pines.", _name("Hollow Pines")),
+              _quote(4, "The award went to The Ferrymen.", _name("The Ferrymen"))]
+    voice = {q.source.id: q.source.id for q in quotes}
+    [c] = slot_conflicts("Who won the award?", answer_groups(quotes), voice)
+    assert c.kind == "contradiction" and c.quote_ids == [1, 2, 3, 4]
+    assert c.note.startswith("3 sources give “Hollow Pines” [1][2][3]; 1 source gives “The Ferrymen” [4]")
+
+
+def test_copies_of_one_story_count_once():
+    quotes = [_quote(1, "a", _name("Hollow Pines"), doc="x"), _quote(2, "b", _name("Hollow Pines"), doc="y"),
+              _quote(3, "c", _name("The Ferrymen"), doc="z")]
+    [c] = slot_conflicts("Who won?", answer_groups(quotes), {"x": "x", "y": "x", "z": "z"})
+    assert c.note.startswith("1 source gives “Hollow Pines” [1][2]")
+
+
+def test_near_copy_with_changed_words_is_a_disagreement():
+    a = "In the single season in which Altrincham played semi-professional rugby league, there are few records."
+    b = "In the single season in which Altrincham played semi-professional cricket, there are few records."
+    groups = answer_groups([_quote(1, a), _quote(2, b)])
+    assert [g[0].answer_slot.text for g in groups] == ["rugby league", "cricket"]
+    assert slot_conflicts("What sport is Altrincham associated with?", groups, {})
+
+
+def test_agreement_and_unrelated_sentences_give_no_note():
+    same = [_quote(1, "x", _name("Hollow Pines")), _quote(2, "y", _name("Pines"))]
+    assert slot_conflicts("Who won?", answer_groups(same), {}) == []
+    unrelated = [_quote(1, "The club was founded by local workers in the spring."),
+                 _quote(2, "Its stadium holds six thousand people and was rebuilt later.")]
+    assert answer_groups(unrelated) == []
+    several = [_quote(1, "x", _name("France")), _quote(2, "y", _name("Spain"))]
+    assert slot_conflicts("Which countries were members?", answer_groups(several), {}) == []
+
+
+def test_values_skip_what_the_question_already_holds():
+    info = analyze("When was Stephen O'Mara born?")
+    assert [v.text for v in values(info, "Stephen O'Mara (born 5 January 1884) was an Irish politician.")] == \
+        ["5 January 1884"]
+    who = analyze("Who designed the Gunbus?")
+    assert "Burgess Company" in [v.text for v in values(who, "The Gunbus was designed by the Burgess Company.")]
+    assert values(analyze("How much did it cost?"), "It cost $4.5 million in 2020.")[0].text == "$4.5 million"
