@@ -292,5 +292,5 @@ def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int =
     except OSError as e:  # e.g. the port is taken
         print(f"error: cannot start the web chat on {host}:{port} ({str(e).split('.')[0]}); "
               f"try another port: rag serve --port {port + 1}", file=sys.stderr)
-        return 1
+        return 2  # nothing could be done (the CLI's usage status)
     return 0
