@@ -1,12 +1,20 @@
-"""`rag` command line: ingest, search, ask, serve, eval."""
+"""`rag` command line: ingest, search, ask, serve, eval.
+
+Exit status: 0 all done; 1 partly done (some files or input lines failed, the rest were processed);
+2 usage error or nothing could be done (bad option, missing path, every file failed, no index).
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
+from rag.models import InputError, clean_text
 from rag.settings import Settings
+
+OK, PARTIAL, USAGE = 0, 1, 2
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
@@ -29,12 +37,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     if not args.paths and not settings.corpus_dir.is_dir():
         _err(f"error: corpus folder {settings.corpus_dir} does not exist (use --corpus or RAG_CORPUS_DIR)")
-        return 2
+        return USAGE
     index = Index(settings)
     report = index.ingest(args.paths or None, prune=args.prune, progress=sys.stderr.isatty(),
                           on_error=lambda e: _err(f"failed: {e}"))
     print(report.summary())
-    return 1 if report.failed and not (report.added or report.updated or report.skipped) else 0
+    if not report.failed:
+        return OK
+    return PARTIAL if report.any_ok else USAGE
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -42,21 +52,21 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     index = _ready_index(settings_from_args(args))
     if index is None:
-        return 2
-    results = HybridRetriever(index, k=args.k).search(args.query)
+        return USAGE
+    results = HybridRetriever(index, k=args.k).search(clean_text(args.query))
     if args.json:
         print(json.dumps([{"rank": i, "score": round(r.score, 6), "dense_rank": r.dense_rank,
                            "lexical_rank": r.lexical_rank, "chunk_id": r.chunk.id, "doc_id": r.chunk.doc_id,
                            "path": r.meta.path, "title": r.meta.title, "outlet": r.meta.outlet,
                            "published": r.meta.published, "start": r.chunk.start, "end": r.chunk.end,
                            "text": r.chunk.text} for i, r in enumerate(results, 1)], ensure_ascii=False, indent=2))
-        return 0
+        return OK
     for i, r in enumerate(results, 1):
         label = r.meta.outlet or r.meta.title or r.meta.path
         print(f"{i}. [{r.score:.4f} dense#{r.dense_rank} bm25#{r.lexical_rank}] {label} "
               f"({r.meta.path} {r.chunk.start}-{r.chunk.end})")
         print("   " + " ".join(r.chunk.text.split())[:400])
-    return 0
+    return OK
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -65,41 +75,59 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = settings_from_args(args)
     if _ready_index(settings) is None:
-        return 2
+        return USAGE
     chain = build_pipeline(settings)
     if args.jsonl:
         return _ask_jsonl(chain, args.jsonl)
     if not args.question:
         _err("error: give a question, or --jsonl FILE")
-        return 2
+        return USAGE
     answer = chain.invoke(args.question)
     print(answer.model_dump_json(indent=2) if args.json else answer_to_text(answer))
-    return 0
+    return OK
 
 
 def _ask_jsonl(chain, path: str) -> int:
-    """One Answer JSON per input line, in order, on stdout; problems go to stderr."""
+    """One JSON line per input line, in order, on stdout: its Answer, or {"line", "error"} when it
+    cannot be answered (the error is also logged to stderr); the other lines are still answered."""
+    from rag.llm_answerer import LLMError
+    from rag.store import StoreError
+
     try:
-        lines = (sys.stdin if path == "-" else open(path, encoding="utf-8")).read().splitlines()
+        data = sys.stdin.buffer.read() if path == "-" else Path(path).read_bytes()
     except OSError as e:
         _err(f"error: cannot read {path}: {e.strerror}")
-        return 2
-    status = 0
-    for n, line in enumerate(lines, 1):
-        if not line.strip():
+        return USAGE
+    status = OK
+    for n, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").splitlines(), 1):
+        if not raw.strip():
             continue
         try:
-            row = json.loads(line)
-            question = row["question"]
-            if not isinstance(question, str):
-                raise TypeError("question is not a string")
-        except (ValueError, KeyError, TypeError) as e:
-            _err(f"{path}:{n}: skipped: not a JSON object with a \"question\" string ({e})")
-            status = 1
+            request = _jsonl_request(raw)
+            answer = chain.invoke(request)
+        except (LLMError, StoreError):
+            raise  # the service, not the line: stop
+        except Exception as e:  # noqa: BLE001  (one bad line must not stop the others)
+            error = str(e) if isinstance(e, InputError) else f"cannot answer ({type(e).__name__}: {e})"
+            _err(f"{path}:{n}: skipped: {error}")
+            print(json.dumps({"line": n, "error": error}, ensure_ascii=False), flush=True)
+            status = PARTIAL
             continue
-        answer = chain.invoke({"question": question, "history": row.get("history") or []})
         print(answer.model_dump_json(), flush=True)
     return status
+
+
+def _jsonl_request(raw: bytes) -> dict:
+    """One --jsonl line as the chain's input; InputError saying what is wrong with it."""
+    try:
+        row = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as e:
+        raise InputError(f"not UTF-8 text (undecodable byte at offset {e.start})") from None
+    except ValueError as e:
+        raise InputError(f"not JSON ({e})") from None
+    if not isinstance(row, dict) or not isinstance(row.get("question"), str):
+        raise InputError('not a JSON object with a "question" string')
+    return {"question": row["question"], "history": row.get("history") or []}
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -107,7 +135,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = settings_from_args(args)
     if _ready_index(settings) is None:
-        return 2
+        return USAGE
     return serve(settings, host=args.host, port=args.port)
 
 
@@ -148,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("search", help="show the passages retrieval ranks for a query")
     s.add_argument("query")
-    s.add_argument("--k", type=int, default=8, help="passages to show (default 8)")
+    s.add_argument("--k", type=_positive_int, default=8, help="passages to show (default 8)")
     s.add_argument("--json", action="store_true", help="print JSON")
     s.set_defaults(func=cmd_search)
 
@@ -172,7 +200,19 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
+    if hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")  # a file name with undecodable bytes must not crash
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -182,9 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (LLMError, StoreError) as e:
+    except (LLMError, StoreError, InputError) as e:
         _err(f"error: {e}")
-        return 2
+        return USAGE
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

@@ -26,30 +26,48 @@ class IngestReport:
     skipped: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failed: list[IngestError] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)  # files in a folder that are not a supported type
     chunks_embedded: int = 0
 
-    def summary(self) -> str:
-        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.skipped)} unchanged, "
-                f"{len(self.removed)} removed, {len(self.failed)} failed ({self.chunks_embedded} chunks embedded)")
+    def summary(self, show: int = 10) -> str:
+        line = (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.skipped)} unchanged, "
+              f"{len(self.removed)} removed, {len(self.failed)} failed ({self.chunks_embedded} chunks embedded)")
+        if self.unsupported:
+            more = len(self.unsupported) - show
+            line += ("\nskipped (unsupported type): " + ", ".join(self.unsupported[:show])
+                     + (f" and {more} more" if more > 0 else ""))
+        return line
+
+    @property
+    def any_ok(self) -> bool:
+        """Whether any source was indexed, found unchanged or pruned."""
+        return bool(self.added or self.updated or self.skipped or self.removed)
 
 
-def expand_sources(sources: Iterable[str | Path]) -> tuple[list[str | Path], list[IngestError]]:
-    """Files, folders (recursively, supported types) and URLs -> a flat list of sources."""
+def expand_sources(sources: Iterable[str | Path]) -> tuple[list[str | Path], list[IngestError], list[str]]:
+    """Files, folders (recursively, supported types) and URLs -> (sources, errors, unsupported files in folders)."""
     out: list[str | Path] = []
     errors: list[IngestError] = []
+    unsupported: list[str] = []
     for s in sources:
         if isinstance(s, str) and is_url(s):
             out.append(s)
             continue
         p = Path(s)
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES
-                              and not any(part.startswith(".") for part in f.relative_to(p).parts)))
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if not f.is_file() or any(part.startswith(".") for part in rel.parts):
+                    continue
+                if f.suffix.lower() in SUPPORTED_SUFFIXES:
+                    out.append(f)
+                else:
+                    unsupported.append(rel.as_posix())
         elif p.is_file():
             out.append(p)
         else:
             errors.append(IngestError(str(s), "no such file or folder"))
-    return out, errors
+    return out, errors, unsupported
 
 
 class Index:
@@ -111,8 +129,8 @@ class Index:
                progress: bool = False, on_error: Callable[[IngestError], None] | None = None) -> IngestReport:
         """Load, chunk, embed and store sources (default: the corpus folder)."""
         corpus = self.settings.corpus_dir
-        items, errors = expand_sources([corpus] if sources is None else sources)
-        report = IngestReport(failed=errors)
+        items, errors, unsupported = expand_sources([corpus] if sources is None else sources)
+        report = IngestReport(failed=errors, unsupported=unsupported)
         by_path: dict[str, list[str]] = {}
         for doc_id, meta in self.store.documents():
             by_path.setdefault(meta.path, []).append(doc_id)

@@ -8,16 +8,17 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import re
+import threading
 from datetime import date, datetime
 from pathlib import Path
 
 from rag.clean import clean_article
-from rag.models import DocMeta, Document
+from rag.models import DocMeta, Document, clean_text
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 MAX_BYTES = 20 * 1024 * 1024
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class IngestError(Exception):
@@ -34,7 +35,7 @@ def is_url(s: str) -> bool:
 
 def make_document(text: str, meta: DocMeta) -> Document:
     """Clean the text, fill a published date the text states, and hash it into a Document."""
-    cleaned = clean_article(_CONTROL.sub("", text))
+    cleaned = clean_article(clean_text(text))
     if not cleaned.text.strip():
         raise IngestError(meta.path, "no article text (empty after removing site boilerplate)")
     if meta.published is None and cleaned.published_hint:
@@ -137,16 +138,35 @@ def _load_html(html: str, name: str, url: str | None) -> Document:
     return make_document(text, meta)
 
 
+class _PdfNotes(logging.Handler):
+    """pypdf's log messages ("EOF marker not found"), kept per thread instead of printed to stderr."""
+
+    local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        notes = getattr(self.local, "notes", None)
+        if notes is not None and (msg := record.getMessage()) not in notes:
+            notes.append(msg)
+
+
+logging.getLogger("pypdf").addHandler(_PdfNotes(logging.WARNING))
+logging.getLogger("pypdf").propagate = False
+
+
 def _load_pdf(data: bytes, name: str, url: str | None) -> Document:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    _PdfNotes.local.notes = notes = []
     try:
         reader = PdfReader(io.BytesIO(data))
         pages = [p.extract_text() or "" for p in reader.pages]
         info = reader.metadata
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as e:
-        raise IngestError(name, f"corrupt or unreadable PDF ({e.__class__.__name__}: {e})") from None
+        why = "; ".join([*notes[:2], f"{e.__class__.__name__}: {e}"])
+        raise IngestError(name, f"corrupt or unreadable PDF ({why})") from None
+    finally:
+        _PdfNotes.local.notes = None
     text = "\n".join(pages)
     if not text.strip():
         raise IngestError(name, "PDF has no extractable text (scanned image?)")

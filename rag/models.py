@@ -5,6 +5,7 @@ Answer contract in DESIGN.md) is a pydantic model.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -66,6 +67,23 @@ class Filters:
         return not (self.outlets or self.published_from or self.published_to)
 
 
+# ---- input limits ----------------------------------------------------------
+MAX_QUESTION_CHARS = 2_000
+MAX_HISTORY_TURNS = 50
+MAX_TURN_CHARS = 4_000  # one history turn: question + answer
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+class InputError(ValueError):
+    """A question or chat history the chain does not take; str() says what to change."""
+
+
+def clean_text(text: str) -> str:
+    """Lone surrogates (e.g. undecodable command-line bytes) → U+FFFD; control characters removed."""
+    return _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
+
+
 @dataclass
 class Turn:
     """One earlier exchange of a chat, used to rewrite follow-up questions."""
@@ -73,13 +91,33 @@ class Turn:
     question: str
     answer: str = ""
 
+    def __post_init__(self):
+        self.question, self.answer = clean_text(self.question), clean_text(self.answer)
+
 
 @dataclass
 class ChainInput:
+    """A question with its chat history, cleaned and checked against the limits above (else `InputError`)."""
+
     question: str
     history: list[Turn] = field(default_factory=list)
     filters: Filters = field(default_factory=Filters)
     k: int | None = None
+
+    def __post_init__(self):
+        self.question = clean_text(self.question)
+        if len(self.question) > MAX_QUESTION_CHARS:
+            raise InputError(f"The question is {len(self.question):,} characters long; the limit is "
+                             f"{MAX_QUESTION_CHARS:,}. Ask a shorter question.")
+        if len(self.history) > MAX_HISTORY_TURNS:
+            raise InputError(f"The chat history has {len(self.history):,} turns; the limit is {MAX_HISTORY_TURNS}. "
+                             "Send only the most recent turns.")
+        for i, t in enumerate(self.history):
+            if (n := len(t.question) + len(t.answer)) > MAX_TURN_CHARS:
+                raise InputError(f"History turn {i + 1} is {n:,} characters long (question + answer); the limit "
+                                 f"is {MAX_TURN_CHARS:,}.")
+        if self.k is not None and (not isinstance(self.k, int) or isinstance(self.k, bool) or self.k < 1):
+            raise InputError(f"k must be a whole number of at least 1, not {self.k!r}.")
 
 
 # ---- JSON contract -------------------------------------------------------

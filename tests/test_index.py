@@ -71,3 +71,16 @@ def test_remove_and_lexical_rebuild(make_settings, fake_embedder):
     # a deleted lexical file is rebuilt from Chroma, the system of record
     shutil.rmtree(index.lexical_dir)
     assert len(Index(s, embedder=fake_embedder).lexical.records) == index.store.count_chunks()
+
+
+def test_unsupported_files_in_a_folder_are_listed(make_settings, fake_embedder):
+    s = make_settings()
+    _write(s.corpus_dir, "a.md", "A", "The bridge cost 4 million dollars.")
+    (s.corpus_dir / "setup.exe").write_bytes(b"MZ")
+    (s.corpus_dir / "sub").mkdir()
+    (s.corpus_dir / "sub" / "photos.zip").write_bytes(b"PK")
+    (s.corpus_dir / ".DS_Store").write_bytes(b"\x00")  # hidden files are ignored, not listed
+    r = Index(s, embedder=fake_embedder).ingest()
+    assert r.added == ["a.md"] and not r.failed and r.unsupported == ["setup.exe", "sub/photos.zip"]
+    assert r.summary().splitlines()[1] == "skipped (unsupported type): setup.exe, sub/photos.zip"
+    assert r.summary(show=1).endswith("skipped (unsupported type): setup.exe and 1 more")

@@ -20,6 +20,7 @@ import gradio as gr  # noqa: E402
 
 from rag.chain import GroundedQAChain, build_chain  # noqa: E402
 from rag.index import Index  # noqa: E402
+from rag.models import MAX_HISTORY_TURNS, MAX_TURN_CHARS, InputError, clean_text  # noqa: E402
 from rag.settings import Settings  # noqa: E402
 from ui import render  # noqa: E402
 from ui.corpus import TABLE_HEADERS, UPLOAD_SUFFIXES, Library, Outcome  # noqa: E402
@@ -77,9 +78,11 @@ def chat_messages(turns: list[ChatTurn]) -> list[dict[str, str]]:
 
 
 def history_of(turns: list[ChatTurn]) -> list[dict[str, str]]:
-    """Earlier finished exchanges, as the chain takes them for rewriting follow-up questions."""
-    return [{"question": t.question, "answer": t.answer.answer} for t in turns
-            if t.answer is not None and t.answer.complete]
+    """The latest finished exchanges, within the chain's history limits (long answers are clipped),
+    as the chain takes them for rewriting follow-up questions."""
+    done = [t for t in turns if t.answer is not None and t.answer.complete][-MAX_HISTORY_TURNS:]
+    return [{"question": t.question, "answer": t.answer.answer[:max(0, MAX_TURN_CHARS - len(t.question))]}
+            for t in done]
 
 
 # ---- the app ---------------------------------------------------------------
@@ -91,7 +94,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     lookup = chains.document
 
     def respond(question, turns, k, outlets, date_from, date_to, answerer):
-        question = (question or "").strip()
+        question = clean_text(question or "").strip()  # a lone surrogate would break the page's stream
         turns = list(turns or [])
         d_from, d_to, date_note = check_dates(date_from, date_to)
         date_error = date_note != DATE_HINT
@@ -112,11 +115,14 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 turn.answer = ans
                 yield chat_messages(turns), turns, render.sources_panel(turns, lookup), gr.skip(), gr.skip(), gr.skip()
         except Exception as e:  # show the problem in the page, keep the session usable
-            log.exception("answering failed")
+            if isinstance(e, InputError):
+                problem = str(e)
+            else:
+                log.exception("answering failed")
+                problem = f"Something went wrong while answering: {type(e).__name__}: {e}"
             turns.pop()
             msgs = chat_messages(turns) + [{"role": "user", "content": esc(question)},
-                                           {"role": "assistant", "content": render.error_message(
-                                               f"Something went wrong while answering: {type(e).__name__}: {e}")}]
+                                           {"role": "assistant", "content": render.error_message(problem)}]
             yield msgs, turns, render.sources_panel(turns, lookup), question, gr.skip(), gr.skip()
 
     def validate_dates(date_from, date_to):
@@ -129,8 +135,9 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         """Answer a question from the indexed articles.
 
         Args:
-            question: the question.
-            history_json: earlier turns as a JSON list of {"question": ..., "answer": ...} objects ("[]" for none).
+            question: the question (at most 2,000 characters).
+            history_json: earlier turns as a JSON list of {"question": ..., "answer": ...} objects ("[]" for none);
+                at most 50 turns of at most 4,000 characters (question + answer) each.
         Returns:
             The Answer JSON as a string (json.loads it): answer markdown with [n] markers, verbatim quotes with
             sources, conflicts, abstained. A string, because gradio_client would take the quotes' "path" keys
@@ -138,7 +145,10 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         """
         if not isinstance(question, str) or not question.strip():
             raise gr.Error("question must be a non-empty string")
-        answer = chains.get().invoke({"question": question.strip(), "history": parse_history(history_json)})
+        try:
+            answer = chains.get().invoke({"question": question.strip(), "history": parse_history(history_json)})
+        except InputError as e:
+            raise gr.Error(str(e)) from None
         return answer.model_dump_json()
 
     # ---- corpus tab ----
@@ -282,5 +292,5 @@ def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int =
     except OSError as e:  # e.g. the port is taken
         print(f"error: cannot start the web chat on {host}:{port} ({str(e).split('.')[0]}); "
               f"try another port: rag serve --port {port + 1}", file=sys.stderr)
-        return 1
+        return 2  # nothing could be done (the CLI's usage status)
     return 0

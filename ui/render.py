@@ -12,6 +12,7 @@ from html import escape
 from typing import Callable, Iterable
 
 from rag.models import Answer, Conflict, Document, Quote, Source
+from rag.render import verbatim_segments
 
 CONTEXT_CHARS = 250
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -19,6 +20,7 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)
 _BULLET = re.compile(r"^\s*[-*•]\s+")
 _DISAGREE_LEAD = "**Sources disagree.**"
+_MARKUP_CHARS = str.maketrans({c: f"&#{ord(c)};" for c in "*_`~[]\\"})
 
 DocLookup = Callable[[str], "Document | None"]
 
@@ -59,23 +61,33 @@ def link_markers(html_text: str, turn: int, known: Iterable[int]) -> str:
     return _MARKER.sub(sub, html_text)
 
 
-def inline_markdown(text: str) -> str:
-    """Escape, then the little markdown answers use: **bold** and *italic*."""
-    out = esc(text)
-    out = _BOLD.sub(r"<strong>\1</strong>", out)
-    return _ITALIC.sub(r"<em>\1</em>", out)
+def verbatim(text: str) -> str:
+    """Source text, escaped, with markdown's characters as entities: shown exactly, never as markup or a [n] link."""
+    return esc(text).translate(_MARKUP_CHARS)
 
 
-def markdown_blocks(text: str) -> str:
+def inline_markdown(text: str, quotes: Iterable[Quote] = ()) -> str:
+    """Escape, then the little markdown answers use: **bold** and *italic*; the quotes' text stays verbatim."""
+    out = []
+    for part, is_quote in verbatim_segments(text, quotes):
+        if is_quote:
+            out.append(verbatim(part))
+        else:
+            out.append(_ITALIC.sub(r"<em>\1</em>", _BOLD.sub(r"<strong>\1</strong>", esc(part))))
+    return "".join(out)
+
+
+def markdown_blocks(text: str, quotes: Iterable[Quote] = ()) -> str:
     """Paragraphs and '- ' bullet lists, rendered without a markdown library."""
+    quotes = list(quotes)
     blocks = []
     for para in re.split(r"\n\s*\n", text.strip()):
         lines = [ln for ln in para.splitlines() if ln.strip()]
         if lines and all(_BULLET.match(ln) for ln in lines):
-            items = "".join("<li>" + inline_markdown(_BULLET.sub("", ln)) + "</li>" for ln in lines)
+            items = "".join("<li>" + inline_markdown(_BULLET.sub("", ln), quotes) + "</li>" for ln in lines)
             blocks.append(f"<ul>{items}</ul>")
         elif lines:
-            blocks.append("<p>" + "<br>".join(inline_markdown(ln) for ln in lines) + "</p>")
+            blocks.append("<p>" + "<br>".join(inline_markdown(ln, quotes) for ln in lines) + "</p>")
     return "".join(blocks)
 
 
@@ -235,7 +247,7 @@ def conflict_callout(turn: int, conflicts: list[Conflict], quotes: list[Quote]) 
         badge = "Contradiction" if kind == "contradiction" else "Differs"
         sides = "".join(
             f'<li><a class="cite" href="#{anchor(turn, q.id)}" data-target="{anchor(turn, q.id)}">[{q.id}]</a> '
-            f'<strong>{esc(q.source.label)}</strong>: “{esc(" ".join(q.text.split()))}”</li>'
+            f'<strong>{esc(q.source.label)}</strong>: “{verbatim(" ".join(q.text.split()))}”</li>'
             for q in (by_id.get(i) for i in c.quote_ids) if q is not None)
         items.append(
             f'<div class="conflict conflict-{kind}"><div class="conflict-top">'
@@ -261,9 +273,9 @@ def answer_message(turn: int, ans: Answer | None) -> str:
     elif ans.abstained:
         parts.append(f'<div class="abstained" role="status"><div class="abstain-head">'
                      f'<span aria-hidden="true">∅</span> The sources don’t say</div>'
-                     f'{link_markers(markdown_blocks(_drop_lead(body)), turn, ids)}</div>')
+                     f'{link_markers(markdown_blocks(_drop_lead(body), ans.quotes), turn, ids)}</div>')
     else:
-        parts.append(link_markers(markdown_blocks(body), turn, ids))
+        parts.append(link_markers(markdown_blocks(body, ans.quotes), turn, ids))
     if ans.complete:
         parts.append(conflict_callout(turn, ans.conflicts, ans.quotes))
         parts.append(_footer(ans))
