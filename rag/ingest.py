@@ -11,8 +11,10 @@ import json
 import logging
 import re
 import threading
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rag.clean import clean_article
 from rag.models import DocMeta, Document, clean_text
@@ -30,7 +32,17 @@ class IngestError(Exception):
 
 
 def is_url(s: str) -> bool:
-    return s.startswith(("http://", "https://"))
+    return http_url(s) is not None
+
+
+def http_url(v: object) -> str | None:
+    """`v` if it is an http(s) URL with a host, else None (never a `javascript:` or `data:` link)."""
+    s = v.strip() if isinstance(v, str) else ""
+    try:
+        parts = urlsplit(s)
+    except ValueError:
+        return None
+    return s if parts.scheme.lower() in ("http", "https") and parts.hostname else None
 
 
 def make_document(text: str, meta: DocMeta) -> Document:
@@ -39,7 +51,9 @@ def make_document(text: str, meta: DocMeta) -> Document:
     if not cleaned.text.strip():
         raise IngestError(meta.path, "no article text (empty after removing site boilerplate)")
     if meta.published is None and cleaned.published_hint:
-        meta = DocMeta(**{**meta.__dict__, "published": _iso_date(cleaned.published_hint)})
+        meta = replace(meta, published=_iso_date(cleaned.published_hint))
+    if meta.url != http_url(meta.url):
+        meta = replace(meta, url=http_url(meta.url))  # a link only ever points at a web page
     digest = hashlib.sha256(json.dumps([cleaned.text, meta.__dict__], sort_keys=True).encode()).hexdigest()
     return Document(id=digest[:16], text=cleaned.text, meta=meta)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 
 import pytest
@@ -141,3 +142,15 @@ def test_url_loader(local_site):
 def test_url_errors_are_one_line(local_site):
     with pytest.raises(IngestError, match="download failed"):
         load_url(f"{local_site}/missing.html")
+
+
+@pytest.mark.parametrize("url, kept", [
+    ("javascript:alert(document.cookie)", None), ("JavaScript:alert(1)", None), (" javascript:alert(1)", None),
+    ("data:text/html,<script>alert(1)</script>", None), ("vbscript:msgbox(1)", None), ("//evil.example/x", None),
+    ("https://", None), ("https://news.example/story", "https://news.example/story"),
+    ("http://news.example/a?b=1", "http://news.example/a?b=1"),
+])
+def test_only_web_links_survive_as_url(tmp_path, url, kept):
+    p = tmp_path / "story.md"
+    p.write_text(f"---\ntitle: A story\nurl: {json.dumps(url)}\n---\nThe bridge cost 2 million euros.\n")
+    assert load_path(p, tmp_path).meta.url == kept

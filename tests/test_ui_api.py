@@ -45,6 +45,17 @@ def test_passage_in_context_marks_exactly_the_quote_and_escapes():
     assert '<mark data-quote="1">The cost was $5bn.<sup>1</sup></mark>' in whole
 
 
+@pytest.mark.parametrize("url", ["javascript:alert(document.cookie)", " JavaScript:alert(1)", "data:text/html,"])
+def test_source_links_are_only_ever_web_links(url):
+    from ui import render
+
+    # e.g. a document indexed before load-time sanitising, or one stored by another tool
+    html = render.source_meta_html(Source(id="d1", path="a/b.md", url=url))
+    assert "href" not in html and "script:" not in html.lower() and "data:" not in html and "a/b.md" in html
+    web = render.source_meta_html(Source(id="d1", path="a/b.md", url="https://news.example/story"))
+    assert 'href="https://news.example/story"' in web
+
+
 def test_answer_message_links_markers_and_shows_disagreement_callout():
     from ui import render
 

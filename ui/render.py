@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Callable, Iterable
 
+from rag.ingest import http_url
 from rag.models import Answer, Conflict, Document, Quote, Source
 from rag.render import verbatim_segments
 
@@ -116,8 +117,9 @@ def source_meta_html(src: Source) -> str:
     title = src.title if src.outlet and src.title else None
     date = (f'<span class="src-date">{esc(src.published)}</span>' if src.published
             else '<span class="src-date src-missing">no date given</span>')
-    where = (f'<a class="src-path" href="{esc(src.url)}" target="_blank" rel="noopener noreferrer" '
-             f'title="{esc(src.url)}">{esc(short_path(src.url))}</a>' if src.url else
+    url = http_url(src.url)  # only web links: never `javascript:` from an article's front matter
+    where = (f'<a class="src-path" href="{esc(url)}" target="_blank" rel="noopener noreferrer" '
+             f'title="{esc(url)}">{esc(short_path(url))}</a>' if url else
              f'<code class="src-path" title="{esc(src.path)}">{esc(short_path(src.path))}</code>')
     return (f'<div class="src-label">{esc(label)}</div>'
             + (f'<div class="src-title">{esc(title)}</div>' if title else "")
