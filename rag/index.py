@@ -10,13 +10,16 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from rag.chunk import chunk_document
 from rag.ingest import SUPPORTED_SUFFIXES, IngestError, is_url, load_path, load_url
 from rag.lexical import LexicalIndex
 from rag.models import DocMeta, Document
 from rag.settings import Settings
+
+if TYPE_CHECKING:
+    from rag.fetch import FetchPolicy
 
 
 @dataclass
@@ -126,25 +129,38 @@ class Index:
 
     # ---- writing ---------------------------------------------------------
     def ingest(self, sources: Iterable[str | Path] | None = None, prune: bool = False,
-               progress: bool = False, on_error: Callable[[IngestError], None] | None = None) -> IngestReport:
-        """Load, chunk, embed and store sources (default: the corpus folder)."""
+               progress: bool = False, on_error: Callable[[IngestError], None] | None = None,
+               fetch: FetchPolicy | None = None) -> IngestReport:
+        """Load, chunk, embed and store sources (default: the corpus folder).
+
+        URLs are fetched under `fetch` (default: the settings' policy, which refuses private addresses).
+        """
         corpus = self.settings.corpus_dir
         items, errors, unsupported = expand_sources([corpus] if sources is None else sources)
         report = IngestReport(failed=errors, unsupported=unsupported)
-        by_path: dict[str, list[str]] = {}
-        for doc_id, meta in self.store.documents():
-            by_path.setdefault(meta.path, []).append(doc_id)
-
+        if fetch is None and any(isinstance(i, str) for i in items):
+            from rag.fetch import FetchPolicy
+            fetch = FetchPolicy.from_settings(self.settings)
         docs: list[Document] = []
         for item in items:
             try:
-                docs.append(load_url(item) if isinstance(item, str) else load_path(item, corpus))
+                docs.append(load_url(item, fetch) if isinstance(item, str) else load_path(item, corpus))
             except IngestError as e:
                 report.failed.append(e)
         for e in report.failed:
             if on_error:
                 on_error(e)
+        return self._put_documents(docs, report, progress, prune)
 
+    def add_documents(self, docs: list[Document], progress: bool = False) -> IngestReport:
+        """Store documents loaded elsewhere (e.g. fetched without holding a lock), as `ingest` would."""
+        return self._put_documents(docs, IngestReport(), progress, prune=False)
+
+    def _put_documents(self, docs: list[Document], report: IngestReport, progress: bool, prune: bool) -> IngestReport:
+        """Skip unchanged documents, replace changed ones, add new ones; `prune` drops vanished files."""
+        by_path: dict[str, list[str]] = {}
+        for doc_id, meta in self.store.documents():
+            by_path.setdefault(meta.path, []).append(doc_id)
         todo = []
         for doc in docs:
             old = by_path.get(doc.meta.path, [])
@@ -155,6 +171,7 @@ class Index:
         self._embed_and_store(todo, report, progress)
 
         if prune:
+            corpus = self.settings.corpus_dir
             seen = {d.meta.path for d in docs} | {e.source for e in report.failed}
             gone = [p for p in by_path if p not in seen and not is_url(p) and not (corpus / p).exists()]
             for p in gone:

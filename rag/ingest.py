@@ -14,10 +14,14 @@ import threading
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rag.clean import clean_article
 from rag.models import DocMeta, Document, clean_text
+
+if TYPE_CHECKING:
+    from rag.fetch import FetchPolicy
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
 MAX_BYTES = 20 * 1024 * 1024
@@ -87,19 +91,18 @@ def load_bytes(data: bytes, name: str, suffix: str, url: str | None = None) -> D
     return make_document(text, DocMeta(path=name, title=_first_line_title(text), url=url))
 
 
-def load_url(url: str, timeout: float = 20.0) -> Document:
-    """Fetch a web page or PDF and load it; the URL is its path and url."""
-    import httpx
+def load_url(url: str, policy: FetchPolicy | None = None) -> Document:
+    """Fetch a web page, text or PDF under `policy` (default: public addresses only) and load it.
+
+    The URL is the document's path and url.
+    """
+    from rag.fetch import FetchError, FetchPolicy, fetch
 
     try:
-        r = httpx.get(url, timeout=timeout, follow_redirects=True, headers={"User-Agent": "rag-ingest/0.1"})
-        r.raise_for_status()
-    except httpx.HTTPError as e:
-        raise IngestError(url, f"download failed ({e.__class__.__name__}: {e})") from None
-    ctype = r.headers.get("content-type", "").lower()
-    suffix = ".pdf" if "pdf" in ctype or url.lower().endswith(".pdf") else (
-        ".txt" if ctype.startswith("text/plain") else ".html")
-    return load_bytes(r.content, url, suffix, url=url)
+        page = fetch(url, policy or FetchPolicy(), MAX_BYTES)
+    except FetchError as e:
+        raise IngestError(url, str(e)) from None
+    return load_bytes(page.data, url, page.suffix, url=url)
 
 
 def _decode(data: bytes, name: str) -> str:

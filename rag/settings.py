@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(None, validation_alias="RAG_LLM_BASE_URL")
     llm_api_key: str | None = Field(None, validation_alias="RAG_LLM_API_KEY")
 
+    url_allow: str = Field("", validation_alias="RAG_URL_ALLOW")
+    fetch_timeout: float = Field(30.0, validation_alias="RAG_FETCH_TIMEOUT")
+
     ui_password: str | None = Field(None, validation_alias="RAG_UI_PASSWORD")
     ui_user: str = Field("rag", validation_alias="RAG_UI_USER")
 

@@ -1,15 +1,15 @@
 """Loaders, front matter, boilerplate cleaning and every bad-input case."""
 from __future__ import annotations
 
-import http.server
 import json
-import threading
 
 import pytest
 
 from rag import ingest
+from rag.fetch import FetchPolicy
 from rag.ingest import IngestError, load_path, load_url
 from tests.conftest import CORPUS
+from tests.loopback_site import site  # noqa: F401  (a fixture, found by name)
 
 SEEDS = sorted(CORPUS.glob("*.md"))
 
@@ -114,34 +114,21 @@ def test_hostile_text_is_cleaned_of_control_characters(tmp_path):
     assert "\x1b" not in doc.text and "\x07" not in doc.text and "3 million litres" in doc.text
 
 
-@pytest.fixture
-def local_site(tmp_path):
-    (tmp_path / "story.html").write_text(
-        "<html><head><title>Local story</title></head><body><article><p>The library opened on Friday with "
-        "40,000 books, the council said.</p><p>It cost 3 million pounds to build, according to the council."
-        "</p></article></body></html>", encoding="utf-8")
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *a, **kw):
-            super().__init__(*a, directory=str(tmp_path), **kw)
-
-        def log_message(self, *a):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Quiet)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+LOOPBACK_OK = FetchPolicy(allow=("127.0.0.1",))
 
 
-def test_url_loader(local_site):
-    doc = load_url(f"{local_site}/story.html")
-    assert "40,000 books" in doc.text and doc.meta.url == doc.meta.path == f"{local_site}/story.html"
+@pytest.mark.server
+def test_url_loader(site):
+    doc = load_url(f"{site.url}/story.html", LOOPBACK_OK)
+    assert "40,000 books" in doc.text and doc.meta.url == doc.meta.path == f"{site.url}/story.html"
 
 
-def test_url_errors_are_one_line(local_site):
-    with pytest.raises(IngestError, match="download failed"):
-        load_url(f"{local_site}/missing.html")
+@pytest.mark.server
+def test_url_errors_are_one_line(site):
+    with pytest.raises(IngestError, match=r"missing.html: download failed \(HTTP 404"):
+        load_url(f"{site.url}/missing.html", LOOPBACK_OK)
+    with pytest.raises(IngestError, match=r"story.html: refused: 127.0.0.1 is a loopback address"):
+        load_url(f"{site.url}/story.html")  # the default policy: public addresses only
 
 
 @pytest.mark.parametrize("url, kept", [
