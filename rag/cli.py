@@ -40,11 +40,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return USAGE
     index = Index(settings)
     report = index.ingest(args.paths or None, prune=args.prune, progress=sys.stderr.isatty(),
-                          on_error=lambda e: _err(f"failed: {e}"))
+                          on_error=lambda e: _err(f"failed: {e}"), fetch=operator_fetch_policy(settings, args.paths))
     print(report.summary())
     if not report.failed:
         return OK
     return PARTIAL if report.any_ok else USAGE
+
+
+def operator_fetch_policy(settings: Settings, sources: list[str]):
+    """The settings' fetch policy, plus the hosts of the URLs the operator typed.
+
+    Whoever runs `rag ingest URL` may fetch from their own network, so a private host they name is
+    allowed; where it redirects is not (unless RAG_URL_ALLOW lists it).
+    """
+    from urllib.parse import urlsplit
+
+    from rag.fetch import FetchPolicy
+    from rag.ingest import is_url
+
+    return FetchPolicy.from_settings(settings).allowing(urlsplit(s).hostname for s in sources if is_url(s))
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -10,12 +10,13 @@ import sys
 import pytest
 
 from tests.conftest import CORPUS, REPO
+from tests.loopback_site import site  # noqa: F401  (a fixture, found by name)
 
 pytestmark = pytest.mark.slow
 
 
-def rag(*args, data_dir, corpus=CORPUS, stdin=None):
-    env = {**os.environ, "RAG_DATA_DIR": str(data_dir), "RAG_CORPUS_DIR": str(corpus)}
+def rag(*args, data_dir, corpus=CORPUS, stdin=None, env=None):
+    env = {**os.environ, "RAG_DATA_DIR": str(data_dir), "RAG_CORPUS_DIR": str(corpus), **(env or {})}
     return subprocess.run([sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True, env=env,
                           input=stdin, cwd=REPO, timeout=300)
 
@@ -127,6 +128,15 @@ def test_ingest_exit_status_tells_the_truth(tmp_path):
 def test_search_k_below_one_is_a_usage_error(seed_data_dir):
     r = rag("search", "--k", "0", "reservists", data_dir=seed_data_dir)
     assert r.returncode == 2 and not r.stdout and "--k: must be a whole number of at least 1" in r.stderr
+
+
+@pytest.mark.server
+def test_ingest_url_trusts_the_typed_host_but_not_its_redirects(tmp_path, site):
+    r = rag("ingest", f"{site.url}/story.html", f"{site.url}/redirect?to=http://127.0.0.2:{site.port}/story.html",
+            data_dir=tmp_path / "d", corpus=tmp_path, env={"RAG_URL_ALLOW": ""})
+    assert "1 added" in r.stdout and "1 failed" in r.stdout and r.returncode == 1, r.stderr  # partial
+    assert "refused: 127.0.0.2 is a loopback address" in r.stderr
+    assert site.hits == ["/story.html", f"/redirect?to=http://127.0.0.2:{site.port}/story.html"]
 
 
 def test_missing_corpus_says_what_to_run(tmp_path):

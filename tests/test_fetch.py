@@ -101,6 +101,16 @@ def test_redirects_are_capped(site):
     assert len(site.hits) == 6
 
 
+def test_cli_policy_trusts_the_typed_host_only(site, make_settings):
+    from rag.cli import operator_fetch_policy
+
+    typed = f"{site.url}/story.html"
+    policy = operator_fetch_policy(make_settings(RAG_URL_ALLOW=""), [typed, "corpus/story.md"])
+    assert policy.allow == ("127.0.0.1",) and fetch(typed, policy, MB).data == PAGE
+    with pytest.raises(Refused, match=r"^refused: 127\.0\.0\.2 is a loopback address"):
+        fetch(f"{site.url}/redirect?to=http://127.0.0.2:{site.port}/story.html", policy, MB)
+
+
 # ---- limits --------------------------------------------------------------------
 @pytest.mark.parametrize("path", ["/drip", "/drip-headers"])
 def test_a_slow_drip_is_cut_at_the_deadline(site, path):

@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 try:
-    from tests.ui_server import ui_server  # noqa: F401  (a fixture, found by name)
+    from tests.loopback_site import site  # noqa: F401  (fixtures, found by name)
+    from tests.ui_server import ui_server  # noqa: F401
 except ImportError:  # tests/ itself on sys.path
+    from loopback_site import site  # noqa: F401
     from ui_server import ui_server  # noqa: F401
 
 from rag.models import Answer, Conflict, DocMeta, Document, Quote, Source
@@ -176,6 +180,45 @@ def test_chat_handler_cleans_bad_text_and_refuses_long_questions(seed_settings):
     assert last[1] == [] and last[3] == long_q  # nothing kept in the session; the question is back in the box
 
 
+@pytest.mark.server
+def test_web_pages_from_private_addresses_are_refused_unless_allowed(make_settings, fake_embedder, site):
+    from rag.index import Index
+    from ui.corpus import Library
+
+    lib = Library(Index(make_settings(RAG_URL_ALLOW=""), embedder=fake_embedder))
+    out = lib.add_url(f"{site.url}/story.html")
+    assert out.kind == "error" and out.details == [f"{site.url}/story.html: refused: 127.0.0.1 is a loopback "
+                                                   "address (add it to RAG_URL_ALLOW to allow it)"]
+    assert site.hits == [] and lib.documents() == []
+
+    allowed = Library(Index(make_settings(RAG_URL_ALLOW="10.0.0.0/8, 127.0.0.1"), embedder=fake_embedder))
+    assert allowed.add_url(f"{site.url}/story.html").kind == "ok"
+    assert [m.path for _, m in allowed.documents()] == [f"{site.url}/story.html"]
+    bounce = allowed.add_url(f"{site.url}/redirect?to=http://127.0.0.2:{site.port}/story.html")
+    assert bounce.kind == "error" and "refused: 127.0.0.2 is a loopback address" in bounce.details[0]
+
+
+@pytest.mark.server
+def test_a_slow_download_holds_up_no_other_upload(make_settings, fake_embedder, site, tmp_path):
+    from rag.index import Index
+    from ui.corpus import Library
+
+    lib = Library(Index(make_settings(RAG_URL_ALLOW="127.0.0.1", RAG_FETCH_TIMEOUT=3), embedder=fake_embedder))
+    lib.documents()  # open the store now, not during the race
+    result = {}
+    slow = threading.Thread(target=lambda: result.update(out=lib.add_url(f"{site.url}/drip")))
+    slow.start()
+    while "/drip" not in site.hits:
+        time.sleep(0.01)
+    story = tmp_path / "harbour.md"
+    story.write_text("---\ntitle: Harbour\n---\nThe harbour cost 2 million euros.\n")
+    assert lib.add_files([str(story)]).kind == "ok"
+    assert slow.is_alive(), "the upload waited for the download to finish"
+    slow.join(10)
+    assert result["out"].kind == "error" and result["out"].details == [f"{site.url}/drip: timed out after 3 s"]
+    assert [m.path for _, m in lib.documents()] == ["harbour.md"]
+
+
 # ---- the running server's /ask API -------------------------------------------
 @pytest.fixture(scope="module")
 def client(ui_server):
@@ -273,3 +316,24 @@ def test_oversized_question_and_history_are_clear_errors(client):
         _ask(client, RUSSIA_Q, [{"question": "q", "answer": "a"}] * 51)
     with pytest.raises(AppError, match="History turn 1 is 4,001 characters long"):
         _ask(client, RUSSIA_Q, [{"question": "q", "answer": "a" * 4000}])
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_private_add_url_handler_refuses_loopback_through_the_queue(ui_server, site):
+    """The handler is not in the API, but the queue runs it for anyone: it must refuse by itself."""
+    import httpx
+
+    config = httpx.get(f"{ui_server.url}/config").json()
+    url_box = next(c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "url")
+    dep = next(d for d in config["dependencies"] if d["inputs"] == [url_box] and d["targets"][0][1] == "submit")
+    join = {"data": [f"{site.url}/story.html"], "fn_index": dep["id"], "trigger_id": url_box,
+            "session_hash": "ssrf-test", "event_data": None}
+    assert httpx.post(f"{ui_server.url}/gradio_api/queue/join", json=join).status_code == 200
+    with httpx.stream("GET", f"{ui_server.url}/gradio_api/queue/data", params={"session_hash": "ssrf-test"},
+                      timeout=60) as events:
+        done = next(json.loads(line[5:]) for line in events.iter_lines()
+                    if line.startswith("data:") and '"process_completed"' in line)
+    assert done["success"], done
+    assert "refused: 127.0.0.1 is a loopback address" in done["output"]["data"][0]
+    assert site.hits == []

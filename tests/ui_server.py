@@ -65,8 +65,9 @@ def start(tmp: Path, env_extra: dict[str, str] | None = None) -> UIServer:
     env = {**os.environ, "RAG_DATA_DIR": str(data), "RAG_CORPUS_DIR": str(corpus), "HF_HUB_OFFLINE": "1",
            "GRADIO_ANALYTICS_ENABLED": "False", "ANONYMIZED_TELEMETRY": "False", "PYTHONUNBUFFERED": "1",
            **(env_extra or {})}
-    if not (env_extra or {}).get("RAG_UI_PASSWORD"):
-        env.pop("RAG_UI_PASSWORD", None)  # the tests drive an open server unless they ask otherwise
+    for key in ("RAG_UI_PASSWORD", "RAG_URL_ALLOW"):  # an open server with the default fetch policy,
+        if not (env_extra or {}).get(key):              # unless the tests ask otherwise
+            env.pop(key, None)
     log = tmp / "server.log"
     with open(log, "wb") as out:
         # cwd=tmp: no .env of the repository leaks into the server's settings

@@ -2,7 +2,9 @@
 
 One `Library` is shared by every browser session of a server. Writes are
 serialised by a lock; an upload that fails to index is deleted again, so the
-corpus folder and the index stay in step.
+corpus folder and the index stay in step. A web page is downloaded before the
+lock is taken (under the settings' fetch policy: public addresses only, with
+time and size limits), so a slow server holds up nobody else.
 """
 from __future__ import annotations
 
@@ -15,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from rag.fetch import FetchPolicy
 from rag.index import Index, IngestReport
-from rag.ingest import SUPPORTED_SUFFIXES, is_url
-from rag.models import DocMeta
+from rag.ingest import SUPPORTED_SUFFIXES, IngestError, is_url, load_url
+from rag.models import DocMeta, Document
 
 UPLOAD_SUFFIXES = tuple(s for s in SUPPORTED_SUFFIXES)
 TABLE_HEADERS = ["Title", "Outlet", "Published", "Place", "Path", "Passages"]
@@ -69,6 +72,7 @@ class Library:
         self.corpus = Path(index.settings.corpus_dir)
         self.on_change = on_change
         self.lock = threading.Lock()
+        self.fetch_policy = FetchPolicy.from_settings(index.settings)
 
     # ---- reading ---------------------------------------------------------
     def documents(self) -> list[tuple[str, DocMeta]]:
@@ -131,8 +135,12 @@ class Library:
         url = (url or "").strip()
         if not is_url(url):
             return Outcome("error", "Enter a web address starting with http:// or https://")
+        try:
+            doc = load_url(url, self.fetch_policy)  # without the lock: a slow download blocks no one else
+        except IngestError as e:
+            return Outcome("error", "Could not add the page.", [str(e)])
         with self.lock:
-            report, error = self._ingest(url)
+            report, error = self._ingest(doc)
         self.on_change()
         if error:
             return Outcome("error", "Could not add the page.", [error])
@@ -159,11 +167,14 @@ class Library:
         return Outcome("ok", f"Removed {meta.title or meta.path} from the index{note}.")
 
     # ---- internals -------------------------------------------------------
-    def _ingest(self, source: Path | str) -> tuple[IngestReport | None, str | None]:
-        """Ingest one source; (report, None) or (None, a one-line reason). Never half-done."""
-        rel = source.relative_to(self.corpus).as_posix() if isinstance(source, Path) else source
+    def _ingest(self, source: Path | Document) -> tuple[IngestReport | None, str | None]:
+        """Ingest a file or a loaded page; (report, None) or (None, a one-line reason). Never half-done."""
+        if isinstance(source, Document):
+            rel, run = source.meta.path, lambda: self.index.add_documents([source], progress=True)
+        else:
+            rel, run = source.relative_to(self.corpus).as_posix(), lambda: self.index.ingest([source], progress=True)
         try:
-            report = self.index.ingest([source], progress=True)
+            report = run()
         except Exception as e:  # an unexpected failure mid-way: undo what may have been stored
             try:
                 self.index.remove(rel)
