@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install chat test test-fast eval browser-deps bench clean
+.PHONY: install chat test test-fast eval train browser-deps bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test-fast: install
 eval: install
 	$(BIN)/rag eval
 	$(DEV_EVAL)
+
+## Retrain the answer scorer (rag/answer_scorer.json) from evals/ramdocs-train.jsonl and evals/news-train.jsonl
+train: install
+	$(BIN)/python -m rag.train_scorer
 
 ## Debian Chromium for the browser tests (best effort: needs root and apt)
 browser-deps:

@@ -113,7 +113,7 @@ def score_case(case: Case, answer: Answer, documents: Callable[[str], Document |
               for q in answer.quotes]
     r = CaseResult(id=case.id, category=case.category, question=case.question, expect=e, answer=answer.answer,
                    abstained=answer.abstained, quotes=quotes, conflicts=answer.conflicts, latency_ms=latency_ms,
-                   confidence=getattr(answer, "confidence", None))
+                   confidence=answer.confidence)
     cited = [(norm(q.text), q.path) for q in r.cited]
     r.facts_found = [bool(re.search(f, "\n".join(t for t, _ in cited), re.I)) for f in e.facts]
     r.sources_cited = [any(_same_path(p, s) for _, p in cited) for s in e.sources]

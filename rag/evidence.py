@@ -5,7 +5,9 @@ sentence with the one before when only that one names the question's subject. Th
 features are general signals (no topic lists): embedding similarity of the question
 to the sentence and to the sentence in context, IDF-weighted term overlap, whether
 the question's names are near, whether the sentence holds a value of the kind asked
-for that the question does not already contain, retrieval rank and position.
+for that the question does not already contain, and retrieval rank. (A sentence's position in
+its document and its length were tried and dropped: they describe the training articles'
+format, not whether a sentence answers.)
 """
 from __future__ import annotations
 
@@ -23,7 +25,7 @@ from rag.values import has_value
 FEATURES = (
     "sim_sentence", "sim_context", "sim_gap", "idf_overlap", "idf_overlap_context", "entity_context",
     "entity_document", "has_entities", "typed_value", "typed_question", "new_name", "new_number",
-    "chunk_rank", "doc_rank", "position", "length", "sim_x_entity", "overlap_x_typed",
+    "chunk_rank", "doc_rank", "sim_x_entity", "overlap_x_typed",
 )
 
 
@@ -47,6 +49,7 @@ class Candidate:
     end: int
     text: str
     features: np.ndarray
+    names_ok: bool  # its document mentions every name of the question (at least in part)
 
     @property
     def doc_id(self) -> str:
@@ -95,12 +98,25 @@ def _name_match(entity: str, toks: set[str], lowered: set[str]) -> float:
     return 0.0
 
 
-def _entity_cover(info: QuestionInfo, text: str) -> float:
-    if not info.entity_names:
-        return 1.0
+_CAP_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|and\s+)?[A-Z][\w’'\-]*)+")
+
+
+def _acronyms(text: str) -> set[str]:
+    """Initials of the text's multi-word names: "Yangchenphug Higher Secondary School" → "yhss"."""
+    return {"".join(w[0] for w in m.group().split() if w[0].isupper()).lower() for m in _CAP_RUN.finditer(text)}
+
+
+def _name_matches(info: QuestionInfo, text: str) -> list[float]:
+    """How well the text mentions each of the question's names (a surname or an acronym's spelt-out name counts)."""
     ws = words(text)
     toks, lowered = {stem(w) for w in ws}, {w.lower() for w in ws}
-    return sum(_name_match(e, toks, lowered) for e in info.entity_names) / len(info.entity_names)
+    acronyms = _acronyms(text) if any(e.isupper() for e in info.entity_names) else set()
+    return [1.0 if e.isupper() and e.lower() in acronyms else _name_match(e, toks, lowered) for e in info.entity_names]
+
+
+def _entity_cover(info: QuestionInfo, text: str) -> float:
+    """Share of the question's names the text mentions."""
+    return sum(_name_matches(info, text)) / len(info.entity_names) if info.entity_names else 1.0
 
 
 def _overlap(info: QuestionInfo, idf: Callable[[str], float], text: str) -> float:
@@ -136,7 +152,8 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     ctx /= np.linalg.norm(ctx, axis=1, keepdims=True) + 1e-9
     sim, sim_ctx = sv @ q_vec, ctx @ q_vec
     best = float(sim.max())
-    doc_cover = {d: _entity_cover(info, (doc.meta.title or "") + " " + doc.text) for d, doc in documents.items()}
+    doc_names = {d: _name_matches(info, (doc.meta.title or "") + " " + doc.text) for d, doc in documents.items()}
+    doc_cover = {d: sum(m) / len(m) if m else 1.0 for d, m in doc_names.items()}
     typed = info.answer_type is not None
     out = []
     for i, (s, chunk_rank, doc_rank) in enumerate(rows):
@@ -148,11 +165,11 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
             sim[i], sim_ctx[i], sim[i] - best, overlap, _overlap(info, idf, context), ent_c,
             doc_cover.get(s.doc_id, 0.0), float(bool(info.entity_names)), float(value), float(typed),
             float(_new_name(info, s.text)), float(_new_number(info, s.text)),
-            1.0 / (1 + chunk_rank), 1.0 / (1 + doc_rank), 1.0 / (1 + s.index), min(len(words(s.text)), 60) / 60,
+            1.0 / (1 + chunk_rank), 1.0 / (1 + doc_rank),
             sim[i] * ent_c, overlap * float(value),
         ], dtype=np.float32)
         joined = s.before and ent_c > ent_s  # the sentence before names the subject: quote both
         start = s.before_start if joined else s.start
         text = documents[s.doc_id].text[start:s.end] if s.doc_id in documents else s.text
-        out.append(Candidate(s, start, s.end, text, f))
+        out.append(Candidate(s, start, s.end, text, f, all(m >= 0.5 for m in doc_names.get(s.doc_id, [0.0]))))
     return out

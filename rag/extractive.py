@@ -2,9 +2,10 @@
 
 Every sentence of the retrieved documents is a candidate (rag/evidence.py); a learned scorer
 (rag/scorer.py, trained by rag/train_scorer.py) gives each the probability that it answers
-the question. Each source's best span is quoted when it clears the calibrated bar, best
-first, up to `max_sources` different passages. When no span clears the bar the answer
-abstains and shows the closest passages.
+the question. Only documents that name what the question names (a surname, an acronym's
+spelt-out name or a misspelling counts) are evidence. Each source's best span is quoted when
+it clears the calibrated bar, best first, up to `max_sources` different passages. When no
+span clears the bar the answer abstains and shows the closest passages.
 """
 from __future__ import annotations
 
@@ -116,6 +117,7 @@ class ExtractiveAnswerer:
     def select(self, ranked: list[Scored]) -> list[Scored]:
         """The best span of each source that clears the bar, up to `max_sources` different passages
         (a passage that syndicated copies share is quoted from each copy but counts once)."""
+        ranked = [s for s in ranked if s.candidate.names_ok]  # a source that never names the subject is no evidence
         if not ranked or ranked[0].p < self.threshold:
             return []
         chosen: list[Scored] = []

@@ -27,6 +27,11 @@ _SPEAKER = re.compile(  # verbs in lower case only: "the U.S. State Department" 
 _LEAD = re.compile(r"^\W*(?:and|also|so|but|ok|okay)\b[\s,]*", re.I)
 _WHAT_ABOUT = re.compile(r"^\W*(?:and\s+)?(?:what|how)\s+about\s+(.+?)\W*$", re.I)
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there)\b", re.I)
+_THING_PRONOUNS = {"it", "its", "this", "that", "they", "them", "their", "these", "those"}
+_ASKED_THING = re.compile(r"^\W*(?:what|which)\s+(?P<thing>(?!(?:is|are|was|were|did|does|do|has|have|had|kind|type)\b)"
+                          r"[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?:is|are|was|were|did|does|do|has|have|had|will)\b",
+                          re.I)
+_ASKS_FOR_OBJECT = re.compile(r"^\W*what\s+(?:did|does|do|has|have|had|will)\b", re.I)
 _QWORDS = {"what", "who", "whom", "whose", "when", "where", "why", "how", "which", "did", "does", "do", "is",
            "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "should", "i", "and",
            "according", "quote", "tell", "in", "percentage", "percent", "number", "amount", "value", "year",
@@ -122,9 +127,22 @@ def rewrite_followup(question: str, history: list[Turn]) -> str | None:
         return None
     body = _LEAD.sub("", q)
     body = body[0].upper() + body[1:] if body else body
+    word = pron.group(1).lower() if pron else ""
+    asked = _ASKED_THING.match(prev_standalone)
+    if pron and asked and word in _THING_PRONOUNS:
+        # "What agreement did Kim sign with Putin?" → "When was it signed?" asks about the agreement
+        thing = f"the {asked.group('thing')}" + (f" ({', '.join(prev_entities)})" if prev_entities else "")
+        start, end = pron.start() - (len(q) - len(body)), pron.end() - (len(q) - len(body))
+        return body[:start] + thing + ("’s" if word in ("its", "their") else "") + body[end:]
+    if pron and word in ("it", "they", "them") and _ASKS_FOR_OBJECT.match(prev_standalone) \
+            and not _ASKS_FOR_OBJECT.match(body) and not re.match(r"^\W*who\b", body, re.I):
+        # "What did A give B?" → "How much was it worth?": "it" is that question's answer (but in
+        # "What did it get in return?" it is the one acting: A or B, below)
+        return f"{body.rstrip('?').rstrip()} ({prev_standalone.strip().rstrip('?')})?"
     if pron and prev_entities:
-        target = prev_entities[-1]
-        word = pron.group(1).lower()
+        # after "did/has/is", the pronoun is the one acting: the previous question's subject
+        subject = re.search(r"\b(?:did|does|do|has|have|had|is|was|will)\s+$", q[:pron.start()], re.I)
+        target = prev_entities[0] if subject else prev_entities[-1]
         replacement = target + ("’s" if word in ("its", "their", "his", "her") else "")
         return body[:pron.start() - (len(q) - len(body))] + replacement + body[pron.end() - (len(q) - len(body)):]
     if prev_entities:

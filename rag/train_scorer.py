@@ -1,6 +1,6 @@
 """Train the answer scorer on labelled multi-document questions and write rag/answer_scorer.json.
 
-    python -m rag.train_scorer [--data evals/ramdocs-train.jsonl] [--out rag/answer_scorer.json]
+    python -m rag.train_scorer [--data evals/ramdocs-train.jsonl evals/news-train.jsonl] [--out rag/answer_scorer.json]
 
 Each question's documents are indexed together into a temporary store (as `rag eval --dataset`
 does), and each question is answered by the real retriever. A candidate sentence is a positive
@@ -10,14 +10,17 @@ visible). Sentences of other questions' documents, found when the question is as
 without its own documents, are negatives too: they teach the model what an off-topic match
 looks like. The model is a logistic regression (numpy, Newton steps, L2). The two bars are set on
 out-of-fold scores (5 folds by question), never on data the fold was trained on:
-- `threshold` (abstain below it): answerable questions use their own documents; the same
-  question asked of an index without its documents must abstain.
+- `threshold` (abstain below it): the highest bar that abstains on at most 5% of the answerable
+  questions; the report gives, for every bar, how often the same questions asked of an index
+  without their documents were answered anyway (the precision/recall curve).
 - `source_threshold`: a further source is quoted when its best span clears it.
+Each data file weighs the same (news articles and encyclopaedia snippets differ in style).
 Deterministic: the same data gives the same weights.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import pickle
 import re
@@ -35,15 +38,20 @@ from rag.scorer import WEIGHTS_FILE, AnswerScorer
 
 FOLDS = 5
 L2 = 1.0
+ABSTAIN_BUDGET = 0.05  # share of answerable held-out questions the bar may abstain on
 
 
 @dataclass
 class QuestionRows:
+    weight: float  # each data file weighs the same in training, whatever its number of questions
     x: np.ndarray  # candidate features of the question asked of its own documents
     y: np.ndarray  # 1 = the sentence states its document's answer
     docs: list[str]  # each candidate's document
     answer_docs: set[str]  # documents that state an answer somewhere in the candidates
     foreign: np.ndarray  # features of the question asked without its documents
+    foreign_docs: list[str]  # each foreign candidate's document
+    ok: np.ndarray  # candidates whose document names the question's names (others are never quoted)
+    foreign_ok: np.ndarray
 
 
 def _answer_pattern(answer: str) -> re.Pattern | None:
@@ -61,12 +69,13 @@ def collect(rows: list[dict], progress: bool = True) -> list[QuestionRows]:
     from rag.settings import Settings
 
     blank = AnswerScorer(np.zeros(len(FEATURES)), 0.0, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), 0.5, 0.5)
-    labels = {d["id"]: (d.get("type"), _answer_pattern(d.get("answer") or "")) for r in rows for d in r["documents"]}
+    labels = {(r["id"], d["id"]): (d.get("type"), _answer_pattern(d.get("answer") or ""))
+              for r in rows for d in r["documents"]}
     with tempfile.TemporaryDirectory(prefix="rag-train-") as tmp:
         settings = Settings().model_copy(update={"corpus_dir": Path(tmp) / "corpus", "data_dir": Path(tmp) / "data"})
-        docs = [ExternalDoc(id=d["id"], text=d["text"]) for r in rows for d in r["documents"]]
+        docs = list({d["id"]: ExternalDoc(id=d["id"], text=d["text"]) for r in rows for d in r["documents"]}.values())
         paths = write_corpus(docs, settings.corpus_dir)
-        by_file = {p.name: d.id for p, d in zip(paths, {d.id: d for d in docs}.values())}
+        by_file = {p.name: d.id for p, d in zip(paths, docs)}
         index = Index(settings)
         print(index.ingest(paths, progress=progress and sys.stderr.isatty()).summary(), file=sys.stderr)
         retriever = HybridRetriever(index, k=settings.retrieval_k, per_source_cap=settings.per_source_cap)
@@ -83,27 +92,31 @@ def collect(rows: list[dict], progress: bool = True) -> list[QuestionRows]:
             y, names = [], []
             for c in cands:
                 name = by_file[documents[c.doc_id].meta.path]
-                kind, pattern = labels[name]
+                kind, pattern = labels[(r["id"], name)]
                 y.append(float(kind in ("correct", "misinfo") and pattern is not None
                                and bool(pattern.search(norm(c.sentence.text)))))
                 names.append(name)
-            out.append(QuestionRows(np.stack([c.features for c in cands]) if cands else np.zeros((0, len(FEATURES))),
+            out.append(QuestionRows(r.get("weight", 1.0), np.stack([c.features for c in cands]) if cands else np.zeros((0, len(FEATURES))),
                                     np.array(y), names, {d for d, v in zip(names, y) if v},
-                                    np.stack([c.features for c in foreign]) if foreign else np.zeros((0, len(FEATURES)))))
+                                    np.stack([c.features for c in foreign]) if foreign else np.zeros((0, len(FEATURES))),
+                                    [c.doc_id for c in foreign], np.array([c.names_ok for c in cands], dtype=bool),
+                                    np.array([c.names_ok for c in foreign], dtype=bool)))
             if progress and n % 50 == 0:
                 print(f"  {n}/{len(rows)} questions", file=sys.stderr)
     return out
 
 
-def training_set(data: list[QuestionRows]) -> tuple[np.ndarray, np.ndarray]:
-    """Own candidates with their labels, and every foreign candidate as a negative."""
+def training_set(data: list[QuestionRows]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Own candidates with their labels, and every foreign candidate as a negative; with sample weights."""
     x = np.vstack([m for q in data for m in (q.x, q.foreign)])
     y = np.concatenate([v for q in data for v in (q.y, np.zeros(len(q.foreign)))])
-    return x, y
+    w = np.concatenate([np.full(len(q.y) + len(q.foreign), q.weight) for q in data])
+    return x, y, w
 
 
-def fit(x: np.ndarray, y: np.ndarray, threshold: float = 0.5, source_threshold: float = 0.5) -> AnswerScorer:
-    """L2-regularised logistic regression by Newton's method on standardised features."""
+def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray, threshold: float = 0.5,
+        source_threshold: float = 0.5) -> AnswerScorer:
+    """L2-regularised, sample-weighted logistic regression by Newton's method on standardised features."""
     mean, scale = x.mean(0), x.std(0) + 1e-6
     z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
     w = np.zeros(z.shape[1])
@@ -111,8 +124,8 @@ def fit(x: np.ndarray, y: np.ndarray, threshold: float = 0.5, source_threshold: 
     reg[-1] = 0.0
     for _ in range(50):
         p = 1 / (1 + np.exp(-np.clip(z @ w, -30, 30)))
-        grad = z.T @ (p - y) + reg * w
-        hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(reg + 1e-9)
+        grad = z.T @ (weight * (p - y)) + reg * w
+        hess = (z * (weight * p * (1 - p))[:, None]).T @ z + np.diag(reg + 1e-9)
         step = np.linalg.solve(hess, grad)
         w -= step
         if np.abs(step).max() < 1e-8:
@@ -120,28 +133,30 @@ def fit(x: np.ndarray, y: np.ndarray, threshold: float = 0.5, source_threshold: 
     return AnswerScorer(w[:-1], float(w[-1]), mean, scale, threshold, source_threshold)
 
 
-def _best(scorer: AnswerScorer, x: np.ndarray) -> float:
-    return float(scorer.probability(x).max()) if len(x) else 0.0
-
-
-def out_of_fold(data: list[QuestionRows]) -> list[tuple[np.ndarray, float]]:
-    """For each question: its candidates' probabilities and its foreign best, from a model trained without it."""
+def out_of_fold(data: list[QuestionRows]) -> list[tuple[np.ndarray, float, np.ndarray]]:
+    """For each question, from a model trained without it: its candidates' probabilities, the best
+    probability when asked without its documents, and those foreign candidates' probabilities."""
     out: list = [None] * len(data)
     for fold in range(FOLDS):
         train = [q for i, q in enumerate(data) if i % FOLDS != fold]
         model = fit(*training_set(train))
         for i in range(fold, len(data), FOLDS):
             q = data[i]
-            out[i] = (model.probability(q.x) if len(q.x) else np.zeros(0), _best(model, q.foreign))
+            # as the answerer sees them: a candidate whose document doesn't name the subject scores nothing
+            p = model.probability(q.x) * q.ok if len(q.x) else np.zeros(0)
+            pf = model.probability(q.foreign) * q.foreign_ok if len(q.foreign) else np.zeros(0)
+            out[i] = (p, float(pf.max()) if len(pf) else 0.0, pf)
     return out
 
 
-def calibrate(data: list[QuestionRows], oof: list[tuple[np.ndarray, float]]) -> dict:
+def calibrate(data: list[QuestionRows], oof: list[tuple[np.ndarray, float, np.ndarray]]) -> dict:
     """Both bars from out-of-fold scores, and the precision/recall curve of answering."""
-    answerable = [(p, q) for (p, _), q in zip(oof, data) if q.answer_docs]
+    answerable = [(p, q) for (p, _, _), q in zip(oof, data) if q.answer_docs]
     own_best = np.array([p.max() if len(p) else 0.0 for p, _ in answerable])
     correct_top = np.array([bool(q.y[int(p.argmax())]) if len(p) else False for p, q in answerable])
-    foreign_best = np.array([f for _, f in oof])
+    # unanswerable: each question asked without its documents, and questions whose documents don't answer
+    foreign_best = np.array([f for _, f, _ in oof] + [float(p.max()) if len(p) else 0.0
+                                                      for (p, _, _), q in zip(oof, data) if not q.answer_docs])
     curve = []
     for t in np.round(np.linspace(0.02, 0.9, 45), 3):
         answered = own_best >= t
@@ -152,14 +167,16 @@ def calibrate(data: list[QuestionRows], oof: list[tuple[np.ndarray, float]]) -> 
                       "recall": round(right / len(answerable), 4),
                       "abstain_answerable": round(1 - answered.mean(), 4),
                       "answer_unanswerable": round(false_answers / len(foreign_best), 4)})
-    # the bar: most right answers net of false ones (an answer to an unanswerable question costs double)
-    best = max(curve, key=lambda c: c["recall"] * len(answerable) - 2 * c["answer_unanswerable"] * len(foreign_best))
-    # a further source: F1 of "this document states an answer" over documents with candidates
+    # the bar: the highest one that abstains on at most ABSTAIN_BUDGET of the answerable questions
+    best = max((c for c in curve if c["abstain_answerable"] <= ABSTAIN_BUDGET), key=lambda c: c["threshold"])
+    # a further source: F1 of "this document states an answer" over the documents of each question
+    # and those retrieved for it from other questions (never an answer)
     doc_rows = []
-    for (p, _), q in zip(oof, data):
-        for d in set(q.docs):
-            mask = np.array([n == d for n in q.docs])
-            doc_rows.append((float(p[mask].max()), d in q.answer_docs))
+    for (p, _, pf), q in zip(oof, data):
+        for names, probs, own in ((q.docs, p, True), (q.foreign_docs, pf, False)):
+            for d in set(names):
+                mask = np.array([n == d for n in names])
+                doc_rows.append((float(probs[mask].max()), own and d in q.answer_docs))
     scores, truth = np.array([s for s, _ in doc_rows]), np.array([t for _, t in doc_rows])
     f1 = []
     for t in np.round(np.linspace(0.02, 0.9, 45), 3):
@@ -172,14 +189,23 @@ def calibrate(data: list[QuestionRows], oof: list[tuple[np.ndarray, float]]) -> 
             "top_correct_rate": round(float(correct_top.mean()), 4), "answerable_questions": len(answerable)}
 
 
+def data_digest(path: Path) -> str:
+    """SHA-256 of a training file: the shipped weights name the exact data they were trained on."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m rag.train_scorer", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", type=Path, default=Path("evals/ramdocs-train.jsonl"))
+    ap.add_argument("--data", type=Path, nargs="+",
+                    default=[Path("evals/ramdocs-train.jsonl"), Path("evals/news-train.jsonl")])
     ap.add_argument("--out", type=Path, default=WEIGHTS_FILE)
     ap.add_argument("--features-cache", type=Path, help="reuse (or write) the collected features here (a pickle)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
-    rows = [json.loads(line) for line in args.data.read_text(encoding="utf-8").splitlines() if line.strip()]
+    parts = [[json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+             for path in args.data]
+    total = sum(map(len, parts))
+    rows = [{**r, "weight": total / (len(parts) * len(part))} for part in parts for r in part]
     if args.features_cache and args.features_cache.exists():
         data = pickle.loads(args.features_cache.read_bytes())
     else:
@@ -188,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
             args.features_cache.write_bytes(pickle.dumps(data))
     cal = calibrate(data, out_of_fold(data))
     model = fit(*training_set(data), cal["threshold"], cal["source_threshold"])
-    meta = {"trained_on": args.data.name, "questions": len(rows),
+    meta = {"trained_on": {p.name: data_digest(p) for p in args.data}, "questions": len(rows),
             "candidates": int(sum(len(q.y) for q in data)), "positives": int(sum(q.y.sum() for q in data)),
             "calibration": {k: v for k, v in cal.items() if k not in ("threshold", "source_threshold")}}
     args.out.write_text(model.to_json(meta) + "\n", encoding="utf-8")

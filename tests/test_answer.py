@@ -105,7 +105,12 @@ def test_batch(seed_chain):
 
 
 @pytest.mark.parametrize("question,history,expected", [
-    ("and what did it get in return?", ["How much did Russia give North Korea?"], "What did North Korea get in return?"),
+    ("and what did it get in return?", ["How much did Russia give North Korea?"], "What did Russia get in return?"),
+    ("And what did it get in return?", ["What has North Korea given Russia for the war in Ukraine?"],
+     "What did North Korea get in return?"),
+    ("When was it signed?", ["What agreement did Kim sign with Putin?"], "When was the agreement (Kim, Putin) signed?"),
+    ("How much was it worth?", ["What did Russia give North Korea in return for weapons and troops?"],
+     "How much was it worth (What did Russia give North Korea in return for weapons and troops)?"),
     ("What about China?", ["How much did Russia give North Korea?"], "How much did China give North Korea?"),
     ("What did he say about drones?", ["What did Kim Jong Un announce?"], "What did Kim Jong Un say about drones?"),
     ("How many reservists does North Korea have?", ["Who is Park Ji-hoon?"], None),

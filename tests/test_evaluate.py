@@ -194,12 +194,6 @@ EXT_DOCS = {d["id"]: Document(d["id"], d["text"], DocMeta(d["id"] + ".md"))
             for row in (BRIDGE, TOWN) for d in row["documents"]}
 
 
-class ScoredAnswer(Answer):
-    """An Answer with the optional `confidence` the answerer may report (read with getattr)."""
-
-    confidence: float | None = None
-
-
 def ext_result(row: dict, phrases: list[str], kinds: tuple[str, ...] = (), abstained: bool = False,
                confidence: float | None = None) -> ev.CaseResult:
     """Score an answer to an external case that quotes `phrases` (found in the case's documents)."""
@@ -208,7 +202,7 @@ def ext_result(row: dict, phrases: list[str], kinds: tuple[str, ...] = (), absta
     quotes = [quote(i, next(d for d in docs if p in d.text), p) for i, p in enumerate(phrases, 1)]
     reply = answer(case.question, quotes, abstained=abstained, kinds=kinds)
     if confidence is not None:
-        reply = ScoredAnswer(**reply.model_dump(), confidence=confidence)
+        reply = reply.model_copy(update={"confidence": confidence})
     return ev.score_case(case, reply, EXT_DOCS.get, [d.text for d in docs], 5)
 
 
@@ -322,7 +316,7 @@ def test_run_writes_reports_compares_and_sets_exit_code(tmp_path, monkeypatch, c
 
 
 def test_run_reports_the_confidence_curve_when_answers_carry_scores(tmp_path, monkeypatch, capsys):
-    scored_answers = {q: ScoredAnswer(**a.model_dump(), confidence=c)
+    scored_answers = {q: a.model_copy(update={"confidence": c})
                       for (q, a), c in zip(ANSWERS.items(), [0.8, 0.1, 0.6, 0.3, 0.5])}
     monkeypatch.setattr(ev, "_build_chain", lambda settings, sources=None: FakeChain(scored_answers))
     data, out, html = tmp_path / "d.jsonl", tmp_path / "r.json", tmp_path / "r.html"

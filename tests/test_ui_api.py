@@ -16,7 +16,7 @@ except ImportError:  # tests/ itself on sys.path
     from loopback_site import site  # noqa: F401
     from ui_server import ui_server  # noqa: F401
 
-from rag.models import Answer, Conflict, DocMeta, Document, Quote, Source
+from rag.models import Answer, AnswerSlot, Conflict, DocMeta, Document, Quote, Source
 
 REPO = Path(__file__).resolve().parent.parent
 RUSSIA_Q = "How much did Russia give North Korea?"
@@ -43,7 +43,10 @@ def test_passage_in_context_marks_exactly_the_quote_and_escapes():
     assert "<mark>The cost was $5bn.</mark>" in html
     assert html.startswith('<span class="ellipsis">…</span>') and html.endswith('<span class="ellipsis">…</span>')
     card = render.quote_card(3, q, doc)
-    assert 'id="src-3-1"' in card and "b.md" in card
+    assert 'id="src-3-1"' in card and "b.md" in card and "src-answer" not in card
+    q.answer_slot = AnswerSlot(kind="money", text="$5bn <b>")
+    assert '<div class="src-answer"><span class="slot-kind">money</span> $5bn &lt;b&gt;</div>' in \
+        render.quote_card(3, q, doc)
     whole = render.full_documents(3, [q], lambda _id: doc)
     assert "<script>" not in whole and "&lt;script&gt;" in whole
     assert '<mark data-quote="1">The cost was $5bn.<sup>1</sup></mark>' in whole

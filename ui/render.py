@@ -176,9 +176,12 @@ def quote_card(turn: int, quote: Quote, doc: Document | None) -> str:
     else:  # removed from the index since, or offsets out of step: show the quote alone
         passage = f"<mark>{esc(quote.text)}</mark>"
         whole = '<span class="src-missing">This article is no longer in the index.</span>'
+    slot = quote.answer_slot
+    answer = (f'<div class="src-answer"><span class="slot-kind">{esc(slot.kind)}</span> {esc(slot.text)}</div>'
+              if slot else "")
     return (f'<article class="src-card" id="{anchor(turn, quote.id)}">'
             f'<div class="src-head"><span class="src-num">{quote.id}</span>'
-            f'<div class="src-who">{source_meta_html(src)}</div></div>'
+            f'<div class="src-who">{source_meta_html(src)}</div></div>{answer}'
             f'<blockquote class="src-passage">{passage}</blockquote>'
             f'<div class="src-foot">{whole}</div></article>')
 

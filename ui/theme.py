@@ -95,6 +95,9 @@ a.cite:hover, a.cite:focus { background: var(--rag-flash); }
 .src-meta { font-size: 0.8em; color: var(--rag-muted); margin-top: 0.2em; display: flex; flex-wrap: wrap; gap: 0.3em;
   align-items: baseline; }
 .src-meta .sep { opacity: 0.6; }
+.src-answer { margin: 0.35em 0 0; font-weight: 600; }
+.src-answer .slot-kind { font-size: 0.75em; font-weight: 500; text-transform: uppercase; color: var(--rag-muted);
+  border: 1px solid var(--rag-card-border); border-radius: 4px; padding: 0 0.3em; margin-right: 0.3em; }
 .src-path { font-size: 0.95em; overflow-wrap: anywhere; background: none !important; padding: 0 !important; color: var(--rag-muted); }
 .src-missing { font-style: italic; }
 .src-passage { margin: 0.55rem 0 0.3rem !important; padding: 0.5rem 0.7rem !important; background: var(--rag-quote-bg);

@@ -1,0 +1,43 @@
+"""The learned answer scorer: shipped weights, the data they name, and the training maths (no model load)."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.evidence import FEATURES
+from rag.scorer import WEIGHTS_FILE, load_scorer
+from rag.train_scorer import data_digest, fit
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_shipped_weights_match_the_features_and_the_training_data():
+    raw = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    assert tuple(raw["features"]) == FEATURES
+    for name, digest in raw["trained_on"].items():
+        assert data_digest(ROOT / "evals" / name) == digest, f"{name} changed: retrain with python -m rag.train_scorer"
+    scorer = load_scorer()
+    assert 0 < scorer.threshold < 1 and 0 < scorer.source_threshold < 1
+    assert raw["calibration"]["curve"], "the precision/recall curve of the bar is recorded"
+
+
+def test_weights_for_other_features_are_refused(tmp_path):
+    raw = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    raw["features"] = raw["features"][:-1] + ["something_else"]
+    path = tmp_path / "w.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(RuntimeError, match="retrain"):
+        load_scorer(path)
+
+
+def test_fit_learns_a_separable_signal_deterministically():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, len(FEATURES)))
+    y = (x[:, 0] + 0.5 * x[:, 3] > 0).astype(float)
+    a, b = fit(x, y, np.ones(len(y))), fit(x, y, np.ones(len(y)))
+    assert np.array_equal(a.weights, b.weights)
+    assert a.weights[0] > 1 and a.weights[3] > 0.3 and abs(a.weights[5]) < 0.5
+    assert ((a.probability(x) > 0.5) == (y > 0)).mean() > 0.95
+    weighted = fit(x, y, np.where(x[:, 0] > 0, 5.0, 1.0))
+    assert not np.array_equal(weighted.weights, a.weights)  # sample weights are used
