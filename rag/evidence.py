@@ -20,12 +20,13 @@ import numpy as np
 from rag.models import Document, RetrievedChunk
 from rag.query import QuestionInfo
 from rag.text import TYPO_RATIO, sentence_spans, stem, typo_similarity, words
-from rag.values import has_value
+from rag.values import Value, distance_to_terms, values
 
+VALUE_KINDS = frozenset({"money", "percent", "count", "measure", "date"})  # asked for, they must be in the span
 FEATURES = (
     "sim_sentence", "sim_context", "sim_gap", "idf_overlap", "idf_overlap_context", "entity_context",
     "entity_document", "has_entities", "typed_value", "typed_question", "new_name", "new_number",
-    "chunk_rank", "doc_rank", "sim_x_entity", "overlap_x_typed",
+    "chunk_rank", "doc_rank", "sim_x_entity", "overlap_x_typed", "content_overlap", "value_near_term",
 )
 
 
@@ -34,7 +35,6 @@ class Sentence:
     doc_id: str
     start: int
     end: int
-    index: int  # position of the sentence in its document
     text: str
     before: str  # the previous sentence of the document ("" for the first)
     before_start: int
@@ -49,7 +49,7 @@ class Candidate:
     end: int
     text: str
     features: np.ndarray
-    names_ok: bool  # its document mentions every name of the question (at least in part)
+    eligible: bool  # its document names what the question names, and it holds a figure or date when one is asked
 
     @property
     def doc_id(self) -> str:
@@ -60,9 +60,9 @@ def document_sentences(doc: Document) -> list[Sentence]:
     """Every sentence of a document with the one before it."""
     out: list[Sentence] = []
     prev_text, prev_start = "", -1
-    for i, sp in enumerate(sentence_spans(doc.text)):
+    for sp in sentence_spans(doc.text):
         text = doc.text[sp.start:sp.end]
-        out.append(Sentence(doc.id, sp.start, sp.end, i, text, prev_text, prev_start))
+        out.append(Sentence(doc.id, sp.start, sp.end, text, prev_text, prev_start))
         prev_text, prev_start = text, sp.start
     return out
 
@@ -85,13 +85,17 @@ def candidate_sentences(retrieved: list[RetrievedChunk], sentences_of: Callable[
 
 
 def _name_match(entity: str, toks: set[str], lowered: set[str]) -> float:
-    """1 when every word of a name is there, 0.5 for part of a multi-word name (a surname), else 0
-    (a long word may be misspelt)."""
+    """1 when every word of a name is there; 0.5 for its head word alone (the surname, the last word of
+    "Fort Buchanan"; or the first word of a name of three or more, "Kim" for "Kim Jong Un"); 0.8 / 0.5
+    for a misspelling of a long word; else 0."""
     parts = [w for w in words(entity) if w.lower() not in ("the", "of")]
+    if not parts:
+        return 0.0
     stems = [stem(w) for w in parts]
-    if stems and all(s in toks for s in stems):
+    if all(s in toks for s in stems):
         return 1.0
-    if any(len(w) >= 4 and s in toks for w, s in zip(parts, stems)):
+    heads = {len(parts) - 1} | ({0} if len(parts) >= 3 else set())
+    if len(parts) > 1 and any(len(parts[i]) >= 3 and stems[i] in toks for i in heads):
         return 0.5
     if any(len(w) >= 5 and any(typo_similarity(w.lower(), g) >= TYPO_RATIO for g in lowered) for w in parts):
         return 0.8 if len(parts) == 1 else 0.5
@@ -119,12 +123,19 @@ def _entity_cover(info: QuestionInfo, text: str) -> float:
     return sum(_name_matches(info, text)) / len(info.entity_names) if info.entity_names else 1.0
 
 
-def _overlap(info: QuestionInfo, idf: Callable[[str], float], text: str) -> float:
-    if not info.terms:
+def _overlap(terms: list[str], idf: Callable[[str], float], text: str) -> float:
+    """IDF-weighted share of the terms the text contains."""
+    if not terms:
         return 0.0
     have = {stem(w) for w in words(text)}
-    weights = [idf(t) for t in info.terms]
-    return sum(w for t, w in zip(info.terms, weights) if t in have) / (sum(weights) or 1.0)
+    weights = [idf(t) for t in terms]
+    return sum(w for t, w in zip(terms, weights) if t in have) / (sum(weights) or 1.0)
+
+
+def _value_near_term(info: QuestionInfo, text: str, found: list[Value], window: int = 4) -> bool:
+    """One of the values found stands within a few words of a word the question asks about
+    ("how many engineers" → "about 300 engineers")."""
+    return any((d := distance_to_terms(text, v, info.content_terms)) is not None and d <= window for v in found)
 
 
 _CAP = re.compile(r"(?<!^)(?<![.!?\"“]\s)\b[A-Z][\w’'\-]+")
@@ -159,17 +170,20 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     for i, (s, chunk_rank, doc_rank) in enumerate(rows):
         context = f"{s.before} {s.text}"
         ent_s, ent_c = _entity_cover(info, s.text), _entity_cover(info, context)
-        value = typed and has_value(info, s.text)
-        overlap = _overlap(info, idf, s.text)
+        found = values(info, s.text) if typed else []
+        value = bool(found)
+        overlap = _overlap(info.terms, idf, s.text)
         f = np.array([
-            sim[i], sim_ctx[i], sim[i] - best, overlap, _overlap(info, idf, context), ent_c,
+            sim[i], sim_ctx[i], sim[i] - best, overlap, _overlap(info.terms, idf, context), ent_c,
             doc_cover.get(s.doc_id, 0.0), float(bool(info.entity_names)), float(value), float(typed),
             float(_new_name(info, s.text)), float(_new_number(info, s.text)),
             1.0 / (1 + chunk_rank), 1.0 / (1 + doc_rank),
-            sim[i] * ent_c, overlap * float(value),
+            sim[i] * ent_c, overlap * float(value), _overlap(info.content_terms, idf, context),
+            float(_value_near_term(info, s.text, found)),
         ], dtype=np.float32)
         joined = s.before and ent_c > ent_s  # the sentence before names the subject: quote both
         start = s.before_start if joined else s.start
         text = documents[s.doc_id].text[start:s.end] if s.doc_id in documents else s.text
-        out.append(Candidate(s, start, s.end, text, f, all(m >= 0.5 for m in doc_names.get(s.doc_id, [0.0]))))
+        names_ok = all(m >= 0.5 for m in doc_names.get(s.doc_id, [0.0]))
+        out.append(Candidate(s, start, s.end, text, f, names_ok and (value or info.answer_type not in VALUE_KINDS)))
     return out

@@ -3,7 +3,8 @@
 Every sentence of the retrieved documents is a candidate (rag/evidence.py); a learned scorer
 (rag/scorer.py, trained by rag/train_scorer.py) gives each the probability that it answers
 the question. Only documents that name what the question names (a surname, an acronym's
-spelt-out name or a misspelling counts) are evidence. Each source's best span is quoted when
+spelt-out name or a misspelling counts) are evidence, and a question asking for a figure or
+a date is only answered by a span that holds one. Each source's best span is quoted when
 it clears the calibrated bar, best first, up to `max_sources` different passages. When no
 span clears the bar the answer abstains and shows the closest passages.
 """
@@ -20,7 +21,7 @@ from rag.models import AnswerSlot, ChainInput, Document, RetrievedChunk
 from rag.query import QuestionInfo, analyze, split_question
 from rag.scorer import AnswerScorer, load_scorer
 from rag.text import normalize
-from rag.values import values
+from rag.values import distance_to_terms, values
 from rag.verify import QuoteClaim
 
 
@@ -117,7 +118,7 @@ class ExtractiveAnswerer:
     def select(self, ranked: list[Scored]) -> list[Scored]:
         """The best span of each source that clears the bar, up to `max_sources` different passages
         (a passage that syndicated copies share is quoted from each copy but counts once)."""
-        ranked = [s for s in ranked if s.candidate.names_ok]  # a source that never names the subject is no evidence
+        ranked = [s for s in ranked if s.candidate.eligible]
         if not ranked or ranked[0].p < self.threshold:
             return []
         chosen: list[Scored] = []
@@ -135,7 +136,16 @@ class ExtractiveAnswerer:
         return chosen
 
 
+SLOT_WINDOW = 4  # a value further than this many words from every asked word is not taken as the answer
+
+
 def answer_slot(info: QuestionInfo, candidate: Candidate) -> AnswerSlot | None:
-    """The short answer the question asks for, taken from the span's own sentence (first value found)."""
-    found = values(info, candidate.sentence.text)
-    return AnswerSlot(kind=found[0].kind, text=found[0].text) if found else None
+    """The short answer the question asks for, from the span's own sentence: the value nearest a word
+    the question asks about ("established … in 1861", not an earlier date), if it stands close to one."""
+    text = candidate.sentence.text
+    near = [(d, v) for v in values(info, text)
+            if (d := distance_to_terms(text, v, info.content_terms)) is not None and d <= SLOT_WINDOW]
+    if not near:
+        return None
+    best = min(near, key=lambda dv: dv[0])[1]
+    return AnswerSlot(kind=best.kind, text=best.text)

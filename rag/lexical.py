@@ -27,6 +27,7 @@ def english_words() -> frozenset[str]:
     return frozenset(w for w in vocab if w.isalpha())
 
 
+BACKGROUND_CHUNKS = 1000  # the prior of `LexicalIndex.idf`
 MIN_RELATIVE_SCORE = 0.1  # matches scoring under 10% of the best one only share common words: not evidence
 
 
@@ -60,14 +61,15 @@ class LexicalIndex:
         return outlets, published
 
     def idf(self, term: str) -> float:
-        """Inverse document frequency of a stemmed term over the chunks (a term never seen counts as rarest)."""
+        """Inverse document frequency of a stemmed term over the chunks, as if the corpus also held
+        BACKGROUND_CHUNKS chunks without it: in a small corpus on one subject, the subject's own words
+        ("north", "korea" in every chunk) still weigh like ordinary words instead of nothing."""
         vocab = getattr(self._bm25, "vocab_dict", None) or {}
-        n = len(self.records)
         df = 0
         if term in vocab:
             indptr = self._bm25.scores["indptr"]
             df = int(indptr[vocab[term] + 1] - indptr[vocab[term]])
-        return float(np.log((n + 1) / (df + 0.5)))
+        return float(np.log((len(self.records) + BACKGROUND_CHUNKS) / (df + 0.5)))
 
     def search(self, query: str, n: int, filters: Filters) -> list[tuple[int, float]]:
         """Top-n (record position, BM25 score), filters applied."""

@@ -47,6 +47,7 @@ class QuestionInfo:
     answer_type: str | None  # money, percent, count, measure, date, person, place, name, statement or None
     entity_names: list[str] = field(default_factory=list)  # proper names as asked ("Henry Moseley")
     terms: list[str] = field(default_factory=list)  # stemmed content words, once each
+    content_terms: list[str] = field(default_factory=list)  # those not part of a name: what is asked about
     stems: frozenset[str] = frozenset()  # every word of the question, stemmed
     future: bool = False  # asks about something still to come ("will", "next")
 
@@ -97,9 +98,11 @@ def analyze(question: str) -> QuestionInfo:
         answer_type = answer_type or "statement"
     names = entities(question)
     terms_ = list(dict.fromkeys(t for t in terms(question) if t not in _QWORDS))
+    name_stems = {stem(w) for n in names for w in words(n)}
+    content = [t for t in terms_ if t not in name_stems]
     stems = frozenset(stem(w) for w in words(question))
     future = bool(re.search(r"\b(?:will|next|upcoming|going to|plan(?:s|ned)? to)\b", question, re.I))
-    return QuestionInfo(question, answer_type, names, terms_, stems, future)
+    return QuestionInfo(question, answer_type, names, terms_, content, stems, future)
 
 
 def split_question(question: str) -> list[str]:

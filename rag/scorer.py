@@ -1,7 +1,8 @@
-"""The learned answer scorer: a logistic regression over evidence features (rag/evidence.py).
+"""The learned answer scorer: small gradient-boosted trees over evidence features (rag/evidence.py).
 
-The weights and the calibrated abstention threshold ship as `answer_scorer.json`, written by
-`python -m rag.train_scorer`; scoring is one dot product per candidate (numpy only).
+The trees and the calibrated bars ship as `answer_scorer.json`, written by
+`python -m rag.train_scorer` (scikit-learn at training time); scoring walks every tree at once
+with numpy, a few array operations per level, so answering imports nothing heavy.
 """
 from __future__ import annotations
 
@@ -18,26 +19,80 @@ WEIGHTS_FILE = Path(__file__).with_name("answer_scorer.json")
 
 
 @dataclass(frozen=True)
-class AnswerScorer:
-    """P(span answers the question) = sigmoid(x·w + b) over standardised features."""
+class Trees:
+    """Every tree's nodes in padded arrays of shape (trees, nodes); node 0 is each root."""
 
-    weights: np.ndarray
-    bias: float
-    mean: np.ndarray
-    scale: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray  # go left when x[feature] <= threshold
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray  # a leaf's contribution to the log-odds
+    leaf: np.ndarray
+    sizes: np.ndarray  # real nodes per tree (the rest is padding)
+    depth: int
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        """Sum of the trees' leaf values for each row of x."""
+        rows = np.arange(len(x))[None, :]
+        trees = np.arange(len(self.feature))[:, None]
+        node = np.zeros((len(self.feature), len(x)), dtype=np.int64)
+        for _ in range(self.depth):
+            f = self.feature[trees, node]
+            go_left = x[rows, f] <= self.threshold[trees, node]
+            step = np.where(go_left, self.left[trees, node], self.right[trees, node])
+            node = np.where(self.leaf[trees, node], node, step)
+        return self.value[trees, node].sum(0)
+
+    def to_json(self) -> list[list[list]]:
+        """Per tree: [feature, threshold, left, right, value, leaf] per node (leaf padding left out)."""
+        return [[[int(self.feature[t, i]), float(self.threshold[t, i]), int(self.left[t, i]), int(self.right[t, i]),
+                  float(self.value[t, i]), int(self.leaf[t, i])] for i in range(int(self.sizes[t]))]
+                for t in range(len(self.feature))]
+
+    @classmethod
+    def from_nodes(cls, trees: list[list[list]]) -> "Trees":
+        width = max(len(t) for t in trees)
+        arr = np.zeros((len(trees), width, 6))
+        arr[:, :, 5] = 1  # padding is a leaf worth nothing
+        for i, t in enumerate(trees):
+            arr[i, :len(t)] = t
+        depth = _depth(arr)
+        return cls(arr[:, :, 0].astype(np.int64), arr[:, :, 1], arr[:, :, 2].astype(np.int64),
+                   arr[:, :, 3].astype(np.int64), arr[:, :, 4], arr[:, :, 5].astype(bool),
+                   np.array([len(t) for t in trees]), depth)
+
+
+def _depth(arr: np.ndarray) -> int:
+    """The longest root-to-leaf path of any tree."""
+    best = 0
+    for t in arr:
+        stack = [(0, 0)]
+        while stack:
+            i, d = stack.pop()
+            if t[i, 5]:
+                best = max(best, d)
+            else:
+                stack += [(int(t[i, 2]), d + 1), (int(t[i, 3]), d + 1)]
+    return best
+
+
+@dataclass(frozen=True)
+class AnswerScorer:
+    """P(span answers the question) = sigmoid(baseline + sum of the trees' leaf values)."""
+
+    trees: Trees
+    baseline: float
     threshold: float  # abstain when no span scores this high (calibrated on held-out questions)
     source_threshold: float  # a further source is quoted when its best span scores this high
 
     def probability(self, x: np.ndarray) -> np.ndarray:
-        z = ((x - self.mean) / self.scale) @ self.weights + self.bias
+        z = self.baseline + self.trees.raw(np.asarray(x, dtype=np.float64))
         return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
 
     def to_json(self, extra: dict | None = None) -> str:
-        return json.dumps({"features": list(FEATURES), "weights": self.weights.round(6).tolist(),
-                           "bias": round(self.bias, 6), "mean": self.mean.round(6).tolist(),
-                           "scale": self.scale.round(6).tolist(), "threshold": round(self.threshold, 4),
-                           "source_threshold": round(self.source_threshold, 4),
-                           **(extra or {})}, indent=1)
+        return json.dumps({"features": list(FEATURES), "baseline": round(self.baseline, 6),
+                           "threshold": round(self.threshold, 4), "source_threshold": round(self.source_threshold, 4),
+                           **(extra or {}), "trees": self.trees.to_json()}, separators=(",", ":"))
 
 
 @lru_cache(maxsize=4)
@@ -47,5 +102,5 @@ def load_scorer(path: Path = WEIGHTS_FILE) -> AnswerScorer:
     if tuple(raw["features"]) != FEATURES:
         raise RuntimeError(f"{path} was trained on other features than rag/evidence.py computes: "
                            "retrain with `python -m rag.train_scorer`")
-    return AnswerScorer(np.array(raw["weights"]), float(raw["bias"]), np.array(raw["mean"]),
-                        np.array(raw["scale"]), float(raw["threshold"]), float(raw["source_threshold"]))
+    return AnswerScorer(Trees.from_nodes(raw["trees"]), float(raw["baseline"]), float(raw["threshold"]),
+                        float(raw["source_threshold"]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from typing import Literal
 
 from rag.models import AnswerSlot, Conflict, Quote
 from rag.text import STOPWORDS, normalize
@@ -39,22 +40,28 @@ def _acronym(words: list[str]) -> str:
     return "".join(w[0] for w in words if w not in STOPWORDS)
 
 
-def same_answer(a: AnswerSlot, b: AnswerSlot) -> bool:
-    """Do two slots give the same answer (up to wording and precision)? Figures are left to the typed
-    claims of rag/disagree.py (intervals, units, relative dates): here they never disagree."""
+Relation = Literal["same", "different", "unknown"]
+
+
+def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
+    """Do two slots give the same answer (up to wording and precision), different ones, or can't this
+    tell? Figures written differently are left to the typed claims of rag/disagree.py (intervals, units,
+    relative dates): here they are "unknown", neither agreeing nor disagreeing."""
+    ta, tb = _tokens(a.text), _tokens(b.text)
     if {a.kind, b.kind} & _FIGURES:
-        return True
+        return "same" if ta == tb else "unknown"
     if a.kind == "date" or b.kind == "date":
         pa, pb = _date_parts(a.text), _date_parts(b.text)
-        return not (pa[0] and pb[0]) or all(x is None or y is None or x == y for x, y in zip(pa, pb))
-    ta, tb = _tokens(a.text), _tokens(b.text)
+        if not (pa[0] and pb[0]):
+            return "unknown"
+        return "same" if all(x is None or y is None or x == y for x, y in zip(pa, pb)) else "different"
     if not ta or not tb:
-        return True  # nothing to compare: never claim a disagreement
+        return "unknown"
     sa, sb = set(ta), set(tb)
-    if sa <= sb or sb <= sa:
-        return True  # a surname and the full name, a title with or without a word
     ca, cb = "".join(ta), "".join(tb)
-    return ca == _acronym(tb) or cb == _acronym(ta) or ca == cb
+    if sa <= sb or sb <= sa or ca == _acronym(tb) or cb == _acronym(ta) or ca == cb:
+        return "same"  # a surname and the full name, a title with or without a word, an acronym
+    return "different"
 
 
 def _changed_words(a: str, b: str) -> tuple[str, str] | None:
@@ -96,7 +103,7 @@ def answer_groups(quotes: list[Quote]) -> list[list[Quote]]:
     for q in quotes:
         if q.id not in slots:
             continue
-        home = next((g for g in groups if same_answer(slots[g[0].id], slots[q.id])), None)
+        home = next((g for g in groups if relation(slots[g[0].id], slots[q.id]) == "same"), None)
         if home is None:
             groups.append([q])
         else:
@@ -113,9 +120,14 @@ def single_valued(question: str) -> bool:
 
 
 def slot_conflicts(question: str, groups: list[list[Quote]], voice: dict[str, str]) -> list[Conflict]:
-    """A `contradiction` when sources give different answers (`answer_groups`) to a single-valued question."""
+    """A `contradiction` when sources give different answers (`answer_groups`) to a single-valued question:
+    every answer of one group differs from every answer of the others."""
     if not single_valued(question) or len(groups) < 2:
         return []
+    for i, g in enumerate(groups):
+        for h in groups[i + 1:]:
+            if any(relation(a.answer_slot, b.answer_slot) != "different" for a in g for b in h):
+                return []
     groups = sorted(groups, key=lambda g: -len({voice.get(q.source.id, q.source.id) for q in g}))
     sides = []
     for g in groups:

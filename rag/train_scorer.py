@@ -8,11 +8,14 @@ when its document is labelled `correct` or `misinfo` and the sentence contains t
 answer (a misinformation source still states an answer: quoting it is what makes a disagreement
 visible). Sentences of other questions' documents, found when the question is asked of an index
 without its own documents, are negatives too: they teach the model what an off-topic match
-looks like. The model is a logistic regression (numpy, Newton steps, L2). The two bars are set on
+looks like. The model is small gradient-boosted trees (scikit-learn's HistGradientBoosting, fixed
+seed); it beat a logistic regression on the same features by 5 points of "the top span of a
+held-out question states an answer" (0.73 vs 0.67 out of fold). The two bars are set on
 out-of-fold scores (5 folds by question), never on data the fold was trained on:
-- `threshold` (abstain below it): the highest bar that abstains on at most 5% of the answerable
-  questions; the report gives, for every bar, how often the same questions asked of an index
-  without their documents were answered anyway (the precision/recall curve).
+- `threshold` (abstain below it): the bar with the most right answers (the top span states an
+  answer) net of half the answers given to unanswerable questions (each question asked of an index
+  without its documents, and the questions whose documents don't answer); the precision/recall
+  curve of every bar is saved with the weights.
 - `source_threshold`: a further source is quoted when its best span clears it.
 Each data file weighs the same (news articles and encyclopaedia snippets differ in style).
 Deterministic: the same data gives the same weights.
@@ -34,11 +37,13 @@ import numpy as np
 
 from rag.eval_data import ExternalDoc, norm, write_corpus
 from rag.evidence import FEATURES
-from rag.scorer import WEIGHTS_FILE, AnswerScorer
+from rag.scorer import WEIGHTS_FILE, AnswerScorer, Trees
 
 FOLDS = 5
-L2 = 1.0
-ABSTAIN_BUDGET = 0.05  # share of answerable held-out questions the bar may abstain on
+TREES, DEPTH, LEARNING_RATE = 150, 3, 0.08
+# An answer to an unanswerable question costs half a right answer: it still shows its verbatim quote and
+# source, so a reader sees what it does and doesn't say; an abstention on an answerable one shows nothing.
+UNANSWERABLE_COST = 0.5
 
 
 @dataclass
@@ -50,7 +55,7 @@ class QuestionRows:
     answer_docs: set[str]  # documents that state an answer somewhere in the candidates
     foreign: np.ndarray  # features of the question asked without its documents
     foreign_docs: list[str]  # each foreign candidate's document
-    ok: np.ndarray  # candidates whose document names the question's names (others are never quoted)
+    ok: np.ndarray  # candidates the answerer may quote (`Candidate.eligible`)
     foreign_ok: np.ndarray
 
 
@@ -68,7 +73,7 @@ def collect(rows: list[dict], progress: bool = True) -> list[QuestionRows]:
     from rag.retrieve import HybridRetriever
     from rag.settings import Settings
 
-    blank = AnswerScorer(np.zeros(len(FEATURES)), 0.0, np.zeros(len(FEATURES)), np.ones(len(FEATURES)), 0.5, 0.5)
+    blank = AnswerScorer(Trees.from_nodes([[[0, 0.0, 0, 0, 0.0, 1]]]), 0.0, 0.5, 0.5)
     labels = {(r["id"], d["id"]): (d.get("type"), _answer_pattern(d.get("answer") or ""))
               for r in rows for d in r["documents"]}
     with tempfile.TemporaryDirectory(prefix="rag-train-") as tmp:
@@ -99,8 +104,8 @@ def collect(rows: list[dict], progress: bool = True) -> list[QuestionRows]:
             out.append(QuestionRows(r.get("weight", 1.0), np.stack([c.features for c in cands]) if cands else np.zeros((0, len(FEATURES))),
                                     np.array(y), names, {d for d, v in zip(names, y) if v},
                                     np.stack([c.features for c in foreign]) if foreign else np.zeros((0, len(FEATURES))),
-                                    [c.doc_id for c in foreign], np.array([c.names_ok for c in cands], dtype=bool),
-                                    np.array([c.names_ok for c in foreign], dtype=bool)))
+                                    [c.doc_id for c in foreign], np.array([c.eligible for c in cands], dtype=bool),
+                                    np.array([c.eligible for c in foreign], dtype=bool)))
             if progress and n % 50 == 0:
                 print(f"  {n}/{len(rows)} questions", file=sys.stderr)
     return out
@@ -116,21 +121,16 @@ def training_set(data: list[QuestionRows]) -> tuple[np.ndarray, np.ndarray, np.n
 
 def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray, threshold: float = 0.5,
         source_threshold: float = 0.5) -> AnswerScorer:
-    """L2-regularised, sample-weighted logistic regression by Newton's method on standardised features."""
-    mean, scale = x.mean(0), x.std(0) + 1e-6
-    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
-    w = np.zeros(z.shape[1])
-    reg = np.full(z.shape[1], L2)
-    reg[-1] = 0.0
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-np.clip(z @ w, -30, 30)))
-        grad = z.T @ (weight * (p - y)) + reg * w
-        hess = (z * (weight * p * (1 - p))[:, None]).T @ z + np.diag(reg + 1e-9)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return AnswerScorer(w[:-1], float(w[-1]), mean, scale, threshold, source_threshold)
+    """Gradient-boosted trees (scikit-learn, fixed seed, no early stopping), exported for numpy scoring."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    model = HistGradientBoostingClassifier(max_iter=TREES, max_depth=DEPTH, learning_rate=LEARNING_RATE,
+                                           l2_regularization=1.0, early_stopping=False, random_state=0)
+    model.fit(x, y.astype(int), sample_weight=weight)
+    nodes = [[[int(n["feature_idx"]), float(n["num_threshold"]), int(n["left"]), int(n["right"]), float(n["value"]),
+               int(n["is_leaf"])] for n in predictor.nodes] for (predictor,) in model._predictors]
+    return AnswerScorer(Trees.from_nodes(nodes), float(np.ravel(model._baseline_prediction)[0]), threshold,
+                        source_threshold)
 
 
 def out_of_fold(data: list[QuestionRows]) -> list[tuple[np.ndarray, float, np.ndarray]]:
@@ -142,7 +142,7 @@ def out_of_fold(data: list[QuestionRows]) -> list[tuple[np.ndarray, float, np.nd
         model = fit(*training_set(train))
         for i in range(fold, len(data), FOLDS):
             q = data[i]
-            # as the answerer sees them: a candidate whose document doesn't name the subject scores nothing
+            # as the answerer sees them: a candidate it may not quote scores nothing
             p = model.probability(q.x) * q.ok if len(q.x) else np.zeros(0)
             pf = model.probability(q.foreign) * q.foreign_ok if len(q.foreign) else np.zeros(0)
             out[i] = (p, float(pf.max()) if len(pf) else 0.0, pf)
@@ -167,8 +167,8 @@ def calibrate(data: list[QuestionRows], oof: list[tuple[np.ndarray, float, np.nd
                       "recall": round(right / len(answerable), 4),
                       "abstain_answerable": round(1 - answered.mean(), 4),
                       "answer_unanswerable": round(false_answers / len(foreign_best), 4)})
-    # the bar: the highest one that abstains on at most ABSTAIN_BUDGET of the answerable questions
-    best = max((c for c in curve if c["abstain_answerable"] <= ABSTAIN_BUDGET), key=lambda c: c["threshold"])
+    # the bar: most right answers net of answers given to unanswerable questions, at UNANSWERABLE_COST each
+    best = max(curve, key=lambda c: c["recall"] - UNANSWERABLE_COST * c["answer_unanswerable"])
     # a further source: F1 of "this document states an answer" over the documents of each question
     # and those retrieved for it from other questions (never an answer)
     doc_rows = []

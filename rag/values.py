@@ -76,11 +76,19 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
             found = [v for v in found if not _YEAR.match(v.text)]
     elif kind == "place":
         found = [Value(kind, m.group("v"), m.start("v"), m.end("v")) for m in _PLACE.finditer(text)]
-    else:  # person, name
-        found = [v for v in _names(text) if kind != "person" or len(v.text.split()) >= 2 or v.start > 0]
-        found = [Value(kind, v.text, v.start, v.end) for v in found]
+    else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered"
+        found = [Value(kind, v.text, v.start, v.end) for v in _names(text)
+                 if (len(v.text.split()) >= 2 or v.start > 0) and not re.search(r"-[a-z]", v.text)]
     return [v for v in found if not _in_question(info, v.text)]
 
 
-def has_value(info: QuestionInfo, text: str) -> bool:
-    return bool(values(info, text))
+_TOKEN = re.compile(r"[\w’'\-]+")
+
+
+def distance_to_terms(text: str, value: Value, term_stems: list[str]) -> int | None:
+    """Words between a value and the nearest of the given (stemmed) words in text; None when none is there."""
+    tokens = list(_TOKEN.finditer(text))
+    asked = [i for i, m in enumerate(tokens) if stem(m.group()) in term_stems]
+    first = sum(1 for m in tokens if m.start() < value.start)
+    last = max(first, sum(1 for m in tokens if m.start() < value.end) - 1)
+    return min((0 if first <= i <= last else min(abs(first - i), abs(last - i)) for i in asked), default=None)

@@ -31,13 +31,17 @@ def test_weights_for_other_features_are_refused(tmp_path):
         load_scorer(path)
 
 
-def test_fit_learns_a_separable_signal_deterministically():
+def test_fit_learns_a_signal_deterministically_and_scores_like_scikit_learn(tmp_path):
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(400, len(FEATURES)))
+    x = rng.normal(size=(600, len(FEATURES)))
     y = (x[:, 0] + 0.5 * x[:, 3] > 0).astype(float)
     a, b = fit(x, y, np.ones(len(y))), fit(x, y, np.ones(len(y)))
-    assert np.array_equal(a.weights, b.weights)
-    assert a.weights[0] > 1 and a.weights[3] > 0.3 and abs(a.weights[5]) < 0.5
-    assert ((a.probability(x) > 0.5) == (y > 0)).mean() > 0.95
+    assert np.array_equal(a.probability(x), b.probability(x))
+    assert ((a.probability(x) > 0.5) == (y > 0)).mean() > 0.9
+    held_out = rng.normal(size=(300, len(FEATURES)))
+    assert ((a.probability(held_out) > 0.5) == (held_out[:, 0] + 0.5 * held_out[:, 3] > 0)).mean() > 0.85
     weighted = fit(x, y, np.where(x[:, 0] > 0, 5.0, 1.0))
-    assert not np.array_equal(weighted.weights, a.weights)  # sample weights are used
+    assert not np.array_equal(weighted.probability(x), a.probability(x))  # sample weights are used
+    path = tmp_path / "w.json"  # what is written is what is scored
+    path.write_text(a.to_json({"trained_on": {}}), encoding="utf-8")
+    assert np.allclose(load_scorer(path).probability(held_out), a.probability(held_out), atol=1e-12)

@@ -1,7 +1,11 @@
 """Disagreement beyond numbers: answer slots compared across sources (no model, no index)."""
 from rag.models import AnswerSlot, Quote, Source
 from rag.query import analyze
-from rag.slot_conflicts import answer_groups, same_answer, slot_conflicts
+from rag.slot_conflicts import answer_groups, relation, slot_conflicts
+
+
+def same_answer(a, b) -> bool:
+    return relation(a, b) == "same"
 from rag.values import values
 
 
@@ -25,8 +29,10 @@ def test_same_entity_in_other_words_agrees():
 def test_different_entities_and_dates_differ():
     assert not same_answer(_name("Hollow Pines"), _name("The Ferrymen"))
     assert not same_answer(AnswerSlot(kind="date", text="5 January 1884"), AnswerSlot(kind="date", text="26 December 1844"))
-    # figures are left to the typed claims of rag/disagree.py
-    assert same_answer(AnswerSlot(kind="money", text="$10 billion"), AnswerSlot(kind="money", text="$10bn"))
+    # figures written differently are left to the typed claims of rag/disagree.py: neither same nor different
+    assert relation(AnswerSlot(kind="money", text="$10 billion"), AnswerSlot(kind="money", text="$10bn")) == "unknown"
+    assert relation(AnswerSlot(kind="money", text="$5bn"), AnswerSlot(kind="money", text="$7bn")) == "unknown"
+    assert relation(AnswerSlot(kind="count", text="14 million"), AnswerSlot(kind="count", text="14 million")) == "same"
 
 
 def test_note_counts_independent_sources_on_each_side():
@@ -53,6 +59,12 @@ def test_near_copy_with_changed_words_is_a_disagreement():
     groups = answer_groups([_quote(1, a), _quote(2, b)])
     assert [g[0].answer_slot.text for g in groups] == ["rugby league", "cricket"]
     assert slot_conflicts("What sport is Altrincham associated with?", groups, {})
+
+
+def test_figures_never_claimed_to_agree_unless_written_alike():
+    quotes = [_quote(1, "x", AnswerSlot(kind="money", text="$5bn")), _quote(2, "y", AnswerSlot(kind="money", text="$7bn"))]
+    groups = answer_groups(quotes)
+    assert len(groups) == 2 and slot_conflicts("How much did it cost?", groups, {}) == []
 
 
 def test_agreement_and_unrelated_sentences_give_no_note():

@@ -1,0 +1,46 @@
+"""Evidence features that need no model: name matching, values near asked words, the answer slot."""
+import numpy as np
+
+from rag.evidence import Candidate, Sentence, _entity_cover, _value_near_term
+from rag.extractive import answer_slot
+from rag.query import analyze
+from rag.values import values
+
+
+def test_names_match_whole_by_head_word_acronym_or_typo():
+    assert _entity_cover(analyze("When was Harry Parkes born?"), "Harry Parkes was born in 1888.") == 1.0
+    assert _entity_cover(analyze("When was Harry Parkes born?"), "Parkes was born in 1888.") == 0.5
+    # the first word of a two-word name is not the name: "Fort Worth" is not "Fort Buchanan"
+    assert _entity_cover(analyze("Where is Fort Buchanan located?"), "It is in the Fort Worth district.") == 0.0
+    assert _entity_cover(analyze("What did Kim Jong Un say?"), "Kim said the plan was on track.") == 0.5
+    assert _entity_cover(analyze("Where is YHSS located?"), "Yangchenphug Higher Secondary School is in Thimphu.") == 1.0
+    assert _entity_cover(analyze("Where is Altrincham?"), "Altrinchem is a town near Manchester.") == 0.8
+    assert _entity_cover(analyze("what is the capital?"), "anything") == 1.0  # no names asked
+
+
+def test_value_near_an_asked_word():
+    info = analyze("How many engineers work at the plant?")
+    near = "About 300 engineers work there."
+    far = "The plant opened in 1990 with 300 staff, and since then it has hired new engineers every year."
+    assert _value_near_term(info, near, values(info, near))
+    assert not _value_near_term(info, far, values(info, far))
+
+
+def test_answer_slot_is_the_value_nearest_the_asked_words():
+    info = analyze("When was the city established?")
+    text = "A village stood there in 1847, and the city was established in 1861 by a royal charter."
+    sentence = Sentence("d", 0, len(text), text, "", -1)
+    slot = answer_slot(info, Candidate(sentence, 0, len(text), text, np.zeros(1), True))
+    assert slot.kind == "date" and slot.text == "1861"
+    assert answer_slot(analyze("Why did it happen?"), Candidate(sentence, 0, len(text), text, np.zeros(1), True)) is None
+
+
+def test_idf_of_the_subject_of_a_small_corpus_still_counts():
+    from rag.lexical import LexicalIndex
+    from rag.models import Chunk, DocMeta
+    from rag.text import stem
+
+    texts = ["The harbor ferry sails daily.", "The harbor opened in 1958.", "A new harbor pier was built."]
+    lex = LexicalIndex([(Chunk(f"c{i}", f"d{i}", 0, t, 0, len(t)), DocMeta(f"d{i}.md")) for i, t in enumerate(texts)])
+    common, rare, unseen = lex.idf(stem("harbor")), lex.idf(stem("ferry")), lex.idf("zeppelin")
+    assert 1.0 < common < rare < unseen  # in every chunk, yet not worth nothing
