@@ -150,13 +150,44 @@ def _new_number(info: QuestionInfo, text: str) -> bool:
     return any(m.group().strip(",.") not in info.text for m in _DIGITS.finditer(text))
 
 
+EMBEDDED = 24  # candidates per question that get embedded: the most promising by the lexical features
+
+
+@dataclass(frozen=True)
+class _Lexical:
+    """The features of one sentence that need no embedding."""
+
+    row: tuple[Sentence, int, int]
+    entity_sentence: float
+    entity_context: float
+    values: list[Value]
+    overlap: float
+    overlap_context: float
+    content_overlap: float
+
+    @property
+    def promise(self) -> float:
+        """How likely the sentence is to answer, from these alone (only to choose what to embed)."""
+        return self.entity_context + self.overlap_context + self.content_overlap + float(bool(self.values)) \
+            + 1.0 / (1 + self.row[1])
+
+
+def _lexical(info: QuestionInfo, row: tuple[Sentence, int, int], idf: Callable[[str], float]) -> _Lexical:
+    s = row[0]
+    context = f"{s.before} {s.text}"
+    return _Lexical(row, _entity_cover(info, s.text), _entity_cover(info, context),
+                    values(info, s.text) if info.answer_type else [], _overlap(info.terms, idf, s.text),
+                    _overlap(info.terms, idf, context), _overlap(info.content_terms, idf, context))
+
+
 def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, int, int]],
               vectors: Callable[[list[str]], np.ndarray], idf: Callable[[str], float],
               documents: dict[str, Document]) -> list[Candidate]:
-    """Candidates with their feature vectors, one per sentence."""
+    """Candidates with their feature vectors: the EMBEDDED most promising sentences."""
     if not rows:
         return []
-    sents = [s for s, _, _ in rows]
+    lex = sorted((_lexical(info, r, idf) for r in rows), key=lambda x: -x.promise)[:EMBEDDED]
+    sents = [x.row[0] for x in lex]
     sv = vectors([s.text for s in sents])
     bv = vectors([s.before or s.text for s in sents])
     ctx = sv + 0.5 * bv
@@ -167,21 +198,18 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     doc_cover = {d: sum(m) / len(m) if m else 1.0 for d, m in doc_names.items()}
     typed = info.answer_type is not None
     out = []
-    for i, (s, chunk_rank, doc_rank) in enumerate(rows):
-        context = f"{s.before} {s.text}"
-        ent_s, ent_c = _entity_cover(info, s.text), _entity_cover(info, context)
-        found = values(info, s.text) if typed else []
-        value = bool(found)
-        overlap = _overlap(info.terms, idf, s.text)
+    for i, x in enumerate(lex):
+        s, chunk_rank, doc_rank = x.row
+        value = bool(x.values)
         f = np.array([
-            sim[i], sim_ctx[i], sim[i] - best, overlap, _overlap(info.terms, idf, context), ent_c,
+            sim[i], sim_ctx[i], sim[i] - best, x.overlap, x.overlap_context, x.entity_context,
             doc_cover.get(s.doc_id, 0.0), float(bool(info.entity_names)), float(value), float(typed),
             float(_new_name(info, s.text)), float(_new_number(info, s.text)),
             1.0 / (1 + chunk_rank), 1.0 / (1 + doc_rank),
-            sim[i] * ent_c, overlap * float(value), _overlap(info.content_terms, idf, context),
-            float(_value_near_term(info, s.text, found)),
+            sim[i] * x.entity_context, x.overlap * float(value), x.content_overlap,
+            float(_value_near_term(info, s.text, x.values)),
         ], dtype=np.float32)
-        joined = s.before and ent_c > ent_s  # the sentence before names the subject: quote both
+        joined = s.before and x.entity_context > x.entity_sentence  # the sentence before names the subject
         start = s.before_start if joined else s.start
         text = documents[s.doc_id].text[start:s.end] if s.doc_id in documents else s.text
         names_ok = all(m >= 0.5 for m in doc_names.get(s.doc_id, [0.0]))
