@@ -8,6 +8,7 @@ nothing already indexed is lost.
 from __future__ import annotations
 
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -81,21 +82,24 @@ class Index:
         self._embedder = embedder
         self._store = None
         self._lexical: LexicalIndex | None = None
+        self._lock = threading.RLock()  # lazy parts are created once, even by concurrent first calls
 
     @property
     def embedder(self):
-        if self._embedder is None:
-            from rag.embed import make_embedder
-            self._embedder = make_embedder(self.settings.embedder)
-        return self._embedder
+        with self._lock:
+            if self._embedder is None:
+                from rag.embed import make_embedder
+                self._embedder = make_embedder(self.settings.embedder)
+            return self._embedder
 
     @property
     def store(self):
-        if self._store is None:
-            from rag.store import ChromaStore
-            s = self.settings
-            self._store = ChromaStore(s.data_dir, s.chroma_collection, self.embedder, s.chroma_host, s.chroma_port)
-        return self._store
+        with self._lock:
+            if self._store is None:
+                from rag.store import ChromaStore
+                s = self.settings
+                self._store = ChromaStore(s.data_dir, s.chroma_collection, self.embedder, s.chroma_host, s.chroma_port)
+            return self._store
 
     @property
     def lexical_dir(self) -> Path:
@@ -104,12 +108,13 @@ class Index:
     @property
     def lexical(self) -> LexicalIndex:
         """The BM25 index, rebuilt from Chroma when missing or out of step with it."""
-        if self._lexical is None:
-            lex = LexicalIndex.load(self.lexical_dir)
-            if lex is None or len(lex.records) != self.store.count_chunks():
-                lex = self._rebuild_lexical()
-            self._lexical = lex
-        return self._lexical
+        with self._lock:
+            if self._lexical is None:
+                lex = LexicalIndex.load(self.lexical_dir)
+                if lex is None or len(lex.records) != self.store.count_chunks():
+                    lex = self._rebuild_lexical()
+                self._lexical = lex
+            return self._lexical
 
     def _rebuild_lexical(self) -> LexicalIndex:
         lex = LexicalIndex(self.store.all_chunks())

@@ -7,6 +7,7 @@ embedding function would download a model).
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -17,6 +18,7 @@ from rag.models import Chunk, DocMeta, Document, Filters
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 _META_KEYS = ("title", "outlet", "published", "place", "url")
 _BATCH = 2000
+_OPEN_LOCK = threading.Lock()  # creating chromadb's first client for a path is not thread-safe
 
 
 class StoreError(RuntimeError):
@@ -86,6 +88,10 @@ class _OurEmbeddings:
 
 class ChromaStore:
     def __init__(self, data_dir: Path, collection: str, embedder, host: str | None = None, port: int = 8000):
+        with _OPEN_LOCK:  # concurrent first opens failed with "Could not connect to tenant default_tenant"
+            self._open(data_dir, collection, embedder, host, port)
+
+    def _open(self, data_dir: Path, collection: str, embedder, host: str | None, port: int) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
