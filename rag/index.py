@@ -18,6 +18,7 @@ from rag.ingest import SUPPORTED_SUFFIXES, IngestError, is_url, load_path, load_
 from rag.lexical import LexicalIndex
 from rag.models import DocMeta, Document
 from rag.settings import Settings
+from rag.store import StoreError
 
 if TYPE_CHECKING:
     from rag.fetch import FetchPolicy
@@ -72,6 +73,10 @@ def expand_sources(sources: Iterable[str | Path]) -> tuple[list[str | Path], lis
         else:
             errors.append(IngestError(str(s), "no such file or folder"))
     return out, errors, unsupported
+
+
+class EmptyIndexError(StoreError):
+    """Nothing is indexed: answering would only ever say "the sources don't say"."""
 
 
 class Index:
@@ -131,6 +136,22 @@ class Index:
 
     def is_empty(self) -> bool:
         return self.store.count_chunks() == 0
+
+    def require_documents(self, ingest: bool = False) -> IngestReport | None:
+        """Raise EmptyIndexError, saying how to fill it, when nothing is indexed; with `ingest`, first index
+        the corpus folder (as `rag ask` does) and return its report."""
+        if not self.is_empty():
+            return None
+        s = self.settings
+        report = self.ingest() if ingest and s.corpus_dir.is_dir() else None
+        if self.is_empty():
+            tried = (f" Ingesting {s.corpus_dir} indexed nothing ({report.summary()})." if report else
+                     f" The corpus folder {s.corpus_dir} does not exist." if ingest else "")
+            raise EmptyIndexError(
+                f"The index in {s.data_dir} (Chroma collection {s.chroma_collection}_chunks) is empty.{tried} "
+                f"Index articles first: `rag --corpus FOLDER ingest`, Index(settings).ingest([paths]), or "
+                f"build_chain(ingest_if_empty=True) to index the corpus folder ({s.corpus_dir}).")
+        return report
 
     # ---- writing ---------------------------------------------------------
     def ingest(self, sources: Iterable[str | Path] | None = None, prune: bool = False,
