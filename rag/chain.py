@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 from langchain_core.callbacks import CallbackManagerForChainRun
 from langchain_core.runnables import RunnableConfig, RunnableLambda, RunnableSerializable
 from langchain_core.runnables.config import run_in_executor
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from rag.index import Index
-from rag.models import Answer, Document, Filters
+from rag.models import Answer, Document
 from rag.pipeline import Pipeline, Step, build_pipeline
-from rag.request import QARequest, parse_request
+from rag.request import OptionalFilters, QARequest, parse_request
 from rag.settings import Settings
 
 if TYPE_CHECKING:
@@ -34,12 +34,7 @@ class GroundedQAChain(RunnableSerializable[Any, Answer]):
     pipeline: Pipeline = Field(description="The steps and what they run on (index, retriever, answerer).")
     k: int | None = Field(None, ge=1, description="Passages to retrieve when the input does not say "
                                                   "(default: RAG_RETRIEVAL_K).")
-    filters: Filters | None = Field(None, description="Metadata filters when the input gives none.")
-
-    @field_validator("filters", mode="before")
-    @classmethod
-    def _filters(cls, value: Any) -> Filters | None:
-        return None if value is None else Filters.of(value)
+    filters: OptionalFilters = Field(None, description="Metadata filters when the input gives none.")
 
     # ---- what the pipeline runs on (for callers that look inside) -----------------------------------
     @property

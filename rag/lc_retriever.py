@@ -15,6 +15,7 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import Field, PrivateAttr, field_validator
 
 from rag.models import Filters, RetrievedChunk
+from rag.request import OptionalFilters
 from rag.settings import Settings
 
 METADATA_KEYS = ("source", "doc_id", "chunk_index", "title", "outlet", "published", "place", "url",
@@ -28,15 +29,10 @@ class GroundedRetriever(BaseRetriever):
 
     settings: Settings = Field(default_factory=Settings, description="Which index to open (data dir, collection).")
     k: int | None = Field(None, ge=1, description="Passages per query (default: RAG_RETRIEVAL_K).")
-    filters: Filters | None = Field(None, description="Metadata filters: outlets, published_from, published_to.")
+    filters: OptionalFilters = Field(None, description="Metadata filters: outlets, published_from, published_to.")
     search_kwargs: dict[str, Any] = Field(default_factory=dict, description="k, filters and/or per_source_cap.")
     _hybrid: Any = PrivateAttr(None)  # the open HybridRetriever; not pickled, reopened from `settings`
     _lock: Any = PrivateAttr(default_factory=threading.Lock)
-
-    @field_validator("filters", mode="before")
-    @classmethod
-    def _filters(cls, value: Any) -> Filters | None:
-        return None if value is None else Filters.of(value)
 
     @field_validator("search_kwargs")
     @classmethod

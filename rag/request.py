@@ -6,13 +6,15 @@ Anything else fails with one `InputError` line.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from rag.models import ChainInput, Filters, InputError, Turn
 
 _ASKER = {"human", "user"}
+# A pydantic field type for Filters given as a Filters, a dict or None (checked by Filters.of: InputError)
+OptionalFilters = Annotated[Filters | None, BeforeValidator(lambda v: None if v is None else Filters.of(v))]
 _ANSWERER = {"ai", "assistant"}
 
 

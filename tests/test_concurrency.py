@@ -38,22 +38,23 @@ def test_threads_opening_a_fresh_store_at_once(seed_settings, embedder, tmp_path
         assert len(set(counts)) == 1 and counts[0] > 0
 
 
-def test_batch_on_a_fresh_chain_ten_times(seed_settings, embedder, tmp_path):
+def fresh_chains(seed_settings, embedder, tmp_path):
+    """RUNS freshly built chains, each on a store this process has not opened yet."""
     from rag.chain import build_chain
 
     for n in range(RUNS):
         settings = fresh_settings(seed_settings, tmp_path, n)
-        chain = build_chain(settings, index=Index(settings, embedder=embedder))
+        yield build_chain(settings, index=Index(settings, embedder=embedder))
+
+
+def test_batch_on_a_fresh_chain_ten_times(seed_settings, embedder, tmp_path):
+    for chain in fresh_chains(seed_settings, embedder, tmp_path):
         answers = chain.batch([QUESTION] * 4, config={"max_concurrency": 4})
         assert len(answers) == 4 and len({a.answer for a in answers}) == 1
 
 
 def test_batch_and_abatch_with_eight_workers_ten_times(seed_settings, embedder, tmp_path):
-    from rag.chain import build_chain
-
-    for n in range(RUNS):
-        settings = fresh_settings(seed_settings, tmp_path, n)
-        chain = build_chain(settings, index=Index(settings, embedder=embedder))
+    for chain in fresh_chains(seed_settings, embedder, tmp_path):
         answers = chain.batch([QUESTION] * 8, config={"max_concurrency": 8})
         answers += asyncio.run(chain.abatch([QUESTION] * 8, config={"max_concurrency": 8}))
         assert len(answers) == 16 and len({a.answer for a in answers}) == 1

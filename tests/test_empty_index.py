@@ -6,9 +6,8 @@ import pytest
 from rag.chain import build_chain
 from rag.index import EmptyIndexError, Index
 from rag.store import StoreError
+from tests.small_corpus import FERRY, write
 
-ARTICLE = ("---\ntitle: Ferry\noutlet: Island Post\npublished: 2025-05-02\n---\n"
-           "The council said the new ferry terminal cost 14 million euros. It opened in May.\n")
 
 
 def test_empty_index_raises_with_how_to_ingest(make_settings, fake_embedder):
@@ -22,7 +21,7 @@ def test_empty_index_raises_with_how_to_ingest(make_settings, fake_embedder):
 
 def test_ingest_if_empty_indexes_the_corpus_folder(make_settings, fake_embedder):
     settings = make_settings()
-    (settings.corpus_dir / "ferry.md").write_text(ARTICLE, encoding="utf-8")
+    write(settings, {"ferry.md": FERRY})
     index = Index(settings, embedder=fake_embedder)
     chain = build_chain(settings, index=index, ingest_if_empty=True)
     assert not index.is_empty()

@@ -10,20 +10,13 @@ from langchain_core.prompts import PromptTemplate, format_document
 from rag.index import Index
 from rag.lc_retriever import METADATA_KEYS, GroundedRetriever
 from rag.retrieve import HybridRetriever
+from tests.small_corpus import indexed
 
-FERRY = ("---\ntitle: Ferry\noutlet: Island Post\npublished: 2025-05-02\n---\n"
-         "The council said the new ferry terminal cost 14 million euros. It opened in May.\n")
-BRIDGE = "The old bridge across the bay was repaired last winter. The ferry still runs twice a day.\n"
 
 
 @pytest.fixture
 def hybrid(make_settings, fake_embedder):
-    settings = make_settings()
-    (settings.corpus_dir / "ferry.md").write_text(FERRY, encoding="utf-8")
-    (settings.corpus_dir / "bridge.txt").write_text(BRIDGE, encoding="utf-8")  # no outlet, no date
-    index = Index(settings, embedder=fake_embedder)
-    index.ingest()
-    return HybridRetriever(index)
+    return HybridRetriever(indexed(make_settings(), fake_embedder))  # bridge.txt: no outlet, no date
 
 
 def test_one_class_and_a_stable_metadata_schema_with_none_kept(hybrid):

@@ -12,9 +12,8 @@ from rag.index import Index
 from rag.models import Filters
 from rag.store import StoreError
 from rag.store_layout import LEGACY_EMBEDDING_FUNCTION, collection_names
+from tests.small_corpus import FERRY, indexed
 
-ARTICLE = ("---\ntitle: Ferry\noutlet: Island Post\npublished: 2025-05-02\n---\n"
-           "The council said the new ferry terminal cost 14 million euros. It opened in May.\n")
 OPEN_WITH_LANGCHAIN = """
 import chromadb
 from langchain_chroma import Chroma
@@ -35,11 +34,7 @@ def run(code: str) -> str:
 
 @pytest.fixture
 def index(make_settings, fake_embedder):
-    settings = make_settings()
-    (settings.corpus_dir / "ferry.md").write_text(ARTICLE, encoding="utf-8")
-    index = Index(settings, embedder=fake_embedder)
-    index.ingest()
-    return index
+    return indexed(make_settings(), fake_embedder, {"ferry.md": FERRY})
 
 
 def test_collection_names_follow_the_prefix(index):
@@ -75,8 +70,7 @@ def test_an_old_store_is_redeclared_so_others_can_open_it(make_settings, fake_em
             client.get_or_create_collection(name, embedding_function=Old(), metadata={{"hnsw:space": "cosine"}})
         print(client.get_collection("news_chunks", embedding_function=Old()).configuration_json["embedding_function"]["name"])
         """) == LEGACY_EMBEDDING_FUNCTION
-    (settings.corpus_dir / "ferry.md").write_text(ARTICLE, encoding="utf-8")
-    Index(settings, embedder=fake_embedder).ingest()  # opening the store re-declares the collections
+    indexed(settings, fake_embedder, {"ferry.md": FERRY})  # opening the store re-declares the collections
     assert run(OPEN_WITH_LANGCHAIN.format(path=path)) == "default"
 
 
