@@ -38,7 +38,7 @@ class FilterSpec(BaseModel):
 class QARequest(BaseModel):
     """A question for the chain. A bare question string is accepted too."""
 
-    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid")
     question: str = Field(description="The question (at most 2,000 characters).")
     history: list[HistoryTurn] = Field(default_factory=list, description="Earlier turns, oldest first, used to "
                                        "rewrite a follow-up into a standalone question. LangChain messages and "
@@ -81,19 +81,26 @@ class QARequest(BaseModel):
 
 
 def history_turns(items: list | tuple) -> list[Any]:
-    """History entries with chat messages folded into turns (a user message opens a turn, the reply closes it)."""
+    """History entries as turn dicts; chat messages are folded (a user message opens a turn, the reply closes it)."""
     out: list[Any] = []
     for item in items:
         message = _message(item)
         if message is None:
-            out.append(list(item) if isinstance(item, tuple) else item)
-            continue
-        role, text = message
-        if role in _ASKER:
-            out.append({"question": text, "answer": ""})
-        elif role in _ANSWERER and out and isinstance(out[-1], dict) and not out[-1].get("answer"):
-            out[-1] = {**out[-1], "answer": text}
-    return [{"question": t[0], "answer": t[1] if len(t) > 1 else ""} if isinstance(t, list) else t for t in out]
+            out.append(_turn(item))
+        elif message[0] in _ASKER:
+            out.append({"question": message[1], "answer": ""})
+        elif message[0] in _ANSWERER and out and isinstance(out[-1], dict) and not out[-1].get("answer"):
+            out[-1] = {**out[-1], "answer": message[1]}
+    return out
+
+
+def _turn(item: Any) -> Any:
+    """A Turn or a (question, answer) pair as a dict; anything else as given (validation reports it)."""
+    if isinstance(item, Turn):
+        return {"question": item.question, "answer": item.answer}
+    if isinstance(item, (list, tuple)) and item:
+        return {"question": item[0], "answer": item[1] if len(item) > 1 else ""}
+    return item
 
 
 def _message(item: Any) -> tuple[str, str] | None:
