@@ -231,12 +231,13 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     from rag.llm_answerer import LLMError
+    from rag.settings import SettingsError
     from rag.store import StoreError
 
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (LLMError, StoreError, InputError) as e:
+    except (LLMError, StoreError, InputError, SettingsError) as e:
         _err(f"error: {e}")
         return USAGE
     except KeyboardInterrupt:

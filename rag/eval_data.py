@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from rag.models import Turn
 
@@ -25,6 +25,7 @@ def literal_pattern(text: str) -> str:
 
 
 class Expect(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt key must not make a case pass vacuously
     abstain: bool | None = False  # None: either is acceptable
     facts: list[str] = []  # regexes, case-insensitive, over the verbatim quotes
     sources: list[str] = []  # corpus-relative paths that must be cited
@@ -37,6 +38,7 @@ class Expect(BaseModel):
 
 
 class Case(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     id: str
     category: str
     question: str
@@ -45,14 +47,19 @@ class Case(BaseModel):
 
 
 class ExternalDoc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     id: str
     title: str | None = None
     text: str
+    # labels of the training sets (evals/*-train.jsonl): what this document answers; not used by the evals
+    answer: str | None = Field(None, description="The answer this document gives (training label).")
+    type: str | None = Field(None, description="correct / misinfo / noise (training label).")
 
 
 class ExternalCase(BaseModel):
     """Public multi-document QA format: the case carries its own documents."""
 
+    model_config = ConfigDict(extra="forbid")
     id: str
     question: str
     documents: list[ExternalDoc]
@@ -90,9 +97,27 @@ def load_dataset(path: Path) -> tuple[list[Case], list[ExternalDoc]]:
                 cases.append(ext.to_case())
             else:
                 cases.append(Case.model_validate(row))
+        except ValidationError as e:
+            raise ValueError(f"{path}:{n}: {explain(e)}") from None
         except ValueError as e:
             raise ValueError(f"{path}:{n}: {e}") from None
     return cases, docs
+
+
+def explain(error: ValidationError) -> str:
+    """A case's validation errors in one line; a misspelt key names the keys it resembles."""
+    import difflib
+
+    known = sorted({f for m in (Case, Expect, ExternalCase, ExternalDoc) for f in m.model_fields})
+    parts = []
+    for e in error.errors()[:3]:
+        where = ".".join(map(str, e["loc"]))
+        if e["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(str(e["loc"][-1]), known, n=2, cutoff=0.7)
+            parts.append(f"unknown key {where}" + (f" (did you mean {' or '.join(close)}?)" if close else ""))
+        else:
+            parts.append(f"{where}: {e['msg']}")
+    return "; ".join(parts)
 
 
 def write_corpus(docs: list[ExternalDoc], folder: Path) -> list[Path]:

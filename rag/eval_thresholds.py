@@ -74,3 +74,28 @@ THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
 def thresholds_for(dataset: str | Path) -> dict[str, Threshold]:
     """The bounds a dataset is judged by: its own entry by file name, else the seed set's."""
     return THRESHOLDS_BY_DATASET.get(Path(dataset).name, THRESHOLDS)
+
+
+def load_thresholds(path: Path, known: set[str]) -> dict[str, Threshold]:
+    """Bounds from a JSON file, `{"metric": {"op": ">=" or "<=", "value": number}, ...}` (the shape of a report's
+    `thresholds`); they replace the built-in ones. ValueError (one line) for a bad entry or an unknown metric."""
+    import difflib
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as e:
+        raise ValueError(f"{path}: not JSON ({e})") from None
+    if not isinstance(data, dict) or not data:
+        raise ValueError(f'{path}: expected {{"metric": {{"op": ">=", "value": 0.9}}, ...}}')
+    out = {}
+    for name, spec in data.items():
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=2, cutoff=0.7)
+            raise ValueError(f"{path}: unknown metric {name!r}" + (f" (did you mean {' or '.join(close)}?)" if close
+                                                                   else f"; metrics: {', '.join(sorted(known))}"))
+        if (not isinstance(spec, dict) or set(spec) != {"op", "value"} or spec["op"] not in (">=", "<=")
+                or not isinstance(spec["value"], (int, float)) or isinstance(spec["value"], bool)):
+            raise ValueError(f'{path}: {name}: expected {{"op": ">=" or "<=", "value": number}}, not {spec!r}')
+        out[name] = Threshold(spec["op"], float(spec["value"]))
+    return out

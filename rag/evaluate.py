@@ -44,9 +44,12 @@ from pydantic import BaseModel, computed_field
 
 from rag import eval_report
 from rag.eval_data import KINDS, Case, Expect, load_dataset, load_pairs, norm, write_corpus
-from rag.eval_thresholds import Threshold, thresholds_for
+from rag.eval_thresholds import THRESHOLDS, THRESHOLDS_BY_DATASET, Threshold, load_thresholds, thresholds_for
 from rag.models import Answer, Conflict, Document, Quote
 from rag.settings import Settings
+
+DEFAULT_DATASET = "evals/grounding.jsonl"
+
 
 class EvalChain(Protocol):
     """What the runner needs from `build_chain(settings)` (a fake in tests)."""
@@ -260,12 +263,13 @@ def missed(metrics: dict[str, float | None], thresholds: dict[str, Threshold]) -
     return [n for n, t in thresholds.items() if not t.met(metrics.get(n))]
 
 
-def evaluate(cases: list[Case], chain: EvalChain, k: int, dataset: str) -> Report:
-    """Run and score every case; thresholds are the dataset's own (see rag.eval_thresholds)."""
+def evaluate(cases: list[Case], chain: EvalChain, k: int, dataset: str,
+             thresholds: dict[str, Threshold] | None = None) -> Report:
+    """Run and score every case against `thresholds` (default: the dataset's own, see rag.eval_thresholds)."""
     if cases:
         run_case(cases[0], chain, k)  # warm-up (loads models); not scored
     results = [run_case(c, chain, k) for c in cases]
-    metrics, thresholds = compute_metrics(results), thresholds_for(dataset)
+    metrics, thresholds = compute_metrics(results), thresholds or thresholds_for(dataset)
     by_category = {cat: compute_metrics([r for r in results if r.category == cat])
                    for cat in dict.fromkeys(r.category for r in results)}
     return Report(commit=git_commit(), timestamp=datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -304,7 +308,10 @@ def _build_chain(settings: Settings, sources: list[Path] | None = None) -> EvalC
 def register(subparsers) -> None:
     """Add `rag eval` to the CLI's subparsers."""
     p = subparsers.add_parser("eval", help="score grounding on an eval set; exit 1 when a threshold is missed")
-    p.add_argument("--dataset", default="evals/grounding.jsonl", help="JSONL cases (default: %(default)s)")
+    p.add_argument("--dataset", default=DEFAULT_DATASET, help="JSONL cases (default: %(default)s, relative to the "
+                   "current folder: the repository's seed set)")
+    p.add_argument("--thresholds", metavar="FILE", help='JSON bounds replacing the built-in ones: {"metric": '
+                   '{"op": ">=", "value": 0.9}, ...} (the shape of a report\'s "thresholds")')
     p.add_argument("--report", default="evals/reports/latest.json", help="JSON report (default: %(default)s)")
     p.add_argument("--compare", metavar="OLD.json", help="print metric deltas against an older report")
     p.add_argument("--history", nargs="+", default=[], metavar="REPORT.json", help="older reports to chart in --html")
@@ -315,9 +322,19 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
+def known_metrics() -> set[str]:
+    """Every metric a report can hold (what a thresholds file may bound)."""
+    return set(compute_metrics([])) | set(THRESHOLDS) | {m for t in THRESHOLDS_BY_DATASET.values() for m in t}
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.dataset == DEFAULT_DATASET and not Path(args.dataset).is_file():
+        print(f"rag eval: no {DEFAULT_DATASET} here: the default dataset is the repository's, relative to the "
+              "current folder. Run from a checkout, or pass --dataset FILE", file=sys.stderr)
+        return 2
     try:
         cases, docs = load_dataset(Path(args.dataset))
+        bounds = load_thresholds(Path(args.thresholds), known_metrics()) if args.thresholds else None
         older = [load_report(Path(p)) for p in [*args.history, *filter(None, [args.compare])]]
     except (OSError, ValueError) as e:
         print(f"rag eval: {e}", file=sys.stderr)
@@ -329,8 +346,8 @@ def run(args: argparse.Namespace) -> int:
         settings = Settings().model_copy(update={k: Path(v) for k, v in paths.items() if v})
         sources = write_corpus(docs, settings.corpus_dir) if docs else None
         report = evaluate(cases, _build_chain(settings, sources), k=args.k or settings.retrieval_k,
-                          dataset=args.dataset)
-    pairs = args.pairs or ("evals/disagree_pairs.jsonl" if args.dataset == "evals/grounding.jsonl" else "none")
+                          dataset=args.dataset, thresholds=bounds)
+    pairs = args.pairs or ("evals/disagree_pairs.jsonl" if args.dataset == DEFAULT_DATASET else "none")
     if pairs != "none" and not Path(pairs).is_file():
         print(f"rag eval: no pairs file {pairs}: disagreement pairs not scored", file=sys.stderr)
     elif pairs != "none":  # the disagreement detector on labelled passage pairs
@@ -338,7 +355,7 @@ def run(args: argparse.Namespace) -> int:
 
         for rel, m in evaluate_pairs(load_pairs(Path(pairs))).items():
             report.metrics[f"pairs_{rel}_precision"], report.metrics[f"pairs_{rel}_recall"] = m["precision"], m["recall"]
-        report.missed = missed(report.metrics, thresholds_for(report.dataset))
+        report.missed = missed(report.metrics, bounds or thresholds_for(report.dataset))
     out = Path(args.report)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report.model_dump_json(indent=2), encoding="utf-8")

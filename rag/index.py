@@ -8,6 +8,7 @@ nothing already indexed is lost.
 from __future__ import annotations
 
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -17,6 +18,7 @@ from rag.ingest import SUPPORTED_SUFFIXES, IngestError, is_url, load_path, load_
 from rag.lexical import LexicalIndex
 from rag.models import DocMeta, Document
 from rag.settings import Settings
+from rag.store import StoreError
 
 if TYPE_CHECKING:
     from rag.fetch import FetchPolicy
@@ -73,6 +75,10 @@ def expand_sources(sources: Iterable[str | Path]) -> tuple[list[str | Path], lis
     return out, errors, unsupported
 
 
+class EmptyIndexError(StoreError):
+    """Nothing is indexed: answering would only ever say "the sources don't say"."""
+
+
 class Index:
     """Lazy handle on the embedder, the Chroma store and the lexical index."""
 
@@ -81,21 +87,24 @@ class Index:
         self._embedder = embedder
         self._store = None
         self._lexical: LexicalIndex | None = None
+        self._lock = threading.RLock()  # lazy parts are created once, even by concurrent first calls
 
     @property
     def embedder(self):
-        if self._embedder is None:
-            from rag.embed import make_embedder
-            self._embedder = make_embedder(self.settings.embedder)
-        return self._embedder
+        with self._lock:
+            if self._embedder is None:
+                from rag.embed import make_embedder
+                self._embedder = make_embedder(self.settings.embedder)
+            return self._embedder
 
     @property
     def store(self):
-        if self._store is None:
-            from rag.store import ChromaStore
-            s = self.settings
-            self._store = ChromaStore(s.data_dir, s.chroma_collection, self.embedder, s.chroma_host, s.chroma_port)
-        return self._store
+        with self._lock:
+            if self._store is None:
+                from rag.store import ChromaStore
+                s = self.settings
+                self._store = ChromaStore(s.data_dir, s.chroma_collection, self.embedder, s.chroma_host, s.chroma_port)
+            return self._store
 
     @property
     def lexical_dir(self) -> Path:
@@ -104,12 +113,13 @@ class Index:
     @property
     def lexical(self) -> LexicalIndex:
         """The BM25 index, rebuilt from Chroma when missing or out of step with it."""
-        if self._lexical is None:
-            lex = LexicalIndex.load(self.lexical_dir)
-            if lex is None or len(lex.records) != self.store.count_chunks():
-                lex = self._rebuild_lexical()
-            self._lexical = lex
-        return self._lexical
+        with self._lock:
+            if self._lexical is None:
+                lex = LexicalIndex.load(self.lexical_dir)
+                if lex is None or len(lex.records) != self.store.count_chunks():
+                    lex = self._rebuild_lexical()
+                self._lexical = lex
+            return self._lexical
 
     def _rebuild_lexical(self) -> LexicalIndex:
         lex = LexicalIndex(self.store.all_chunks())
@@ -126,6 +136,22 @@ class Index:
 
     def is_empty(self) -> bool:
         return self.store.count_chunks() == 0
+
+    def require_documents(self, ingest: bool = False) -> IngestReport | None:
+        """Raise EmptyIndexError, saying how to fill it, when nothing is indexed; with `ingest`, first index
+        the corpus folder (as `rag ask` does) and return its report."""
+        if not self.is_empty():
+            return None
+        s = self.settings
+        report = self.ingest() if ingest and s.corpus_dir.is_dir() else None
+        if self.is_empty():
+            tried = (f" Ingesting {s.corpus_dir} indexed nothing ({report.summary()})." if report else
+                     f" The corpus folder {s.corpus_dir} does not exist." if ingest else "")
+            raise EmptyIndexError(
+                f"The index in {s.data_dir} (Chroma collection {s.chroma_collection}_chunks) is empty.{tried} "
+                f"Index articles first: `rag --corpus FOLDER ingest`, Index(settings).ingest([paths]), or "
+                f"build_chain(ingest_if_empty=True) to index the corpus folder ({s.corpus_dir}).")
+        return report
 
     # ---- writing ---------------------------------------------------------
     def ingest(self, sources: Iterable[str | Path] | None = None, prune: bool = False,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
 
 from rag.answer import Answerer, Composed, compose
 from rag.index import Index
@@ -10,6 +10,14 @@ from rag.models import Answer, ChainInput, Document, Filters, RetrievedChunk, Ti
 from rag.query import rewrite_followup, split_question
 from rag.retrieve import HybridRetriever
 from rag.settings import Settings
+
+T = TypeVar("T")
+Step = Callable[..., Any]  # step(name, fn, **inputs) -> fn(**inputs); the chain's runs each as a traced child run
+
+
+def run_step(name: str, fn: Callable[..., T], **inputs: Any) -> T:
+    """Run one named step of the pipeline (untraced)."""
+    return fn(**inputs)
 
 
 def to_input(value: Any) -> ChainInput:
@@ -69,10 +77,10 @@ class Pipeline:
                 results.extend(extra)
         return results
 
-    def answer(self, req: ChainInput, question: str, retrieved: list[RetrievedChunk]) -> Composed:
+    def answer(self, req: ChainInput, question: str, retrieved: list[RetrievedChunk], step: Step = run_step) -> Composed:
         docs = {d: doc for d in {r.chunk.doc_id for r in retrieved} if (doc := self.documents(d))}
-        draft = self.answerer.draft(req, question, retrieved, docs)
-        return compose(draft, docs)
+        draft = step("answer", self.answerer.draft, request=req, question=question, retrieved=retrieved, documents=docs)
+        return step("verify", compose, draft=draft, documents=docs)
 
     def disagree(self, question: str, composed: Composed) -> tuple[list, str, int]:
         """Disagreement notes, their markdown, and how many independent sources the quotes come from.
@@ -112,26 +120,27 @@ class Pipeline:
         """Partial answers (complete=False) as each step finishes, then the final Answer."""
         yield from self._run(input, partial=True)
 
-    def _run(self, input: Any, partial: bool = False) -> Iterator[Answer]:
+    def _run(self, input: Any, partial: bool = False, step: Step = run_step) -> Iterator[Answer]:
         t0 = time.perf_counter()
         req = to_input(input)
-        rewritten = self.standalone(req)
-        corrected = self.index.lexical.correct(rewritten or req.question)  # "nuclar warheds" → "nuclear warheads"
+        rewritten = step("rewrite", self.standalone, req=req)
+        corrected = step("correct_spelling", self.index.lexical.correct,  # "nuclar warheds" → "nuclear warheads"
+                         query=rewritten or req.question)
         rewritten = corrected or rewritten
         question = rewritten or req.question
-        retrieved = self.retrieve(req, question)
+        retrieved = step("retrieve", self.retrieve, req=req, question=question)
         t1 = time.perf_counter()
         base = dict(question=req.question, interpreted_as=rewritten)
         if partial:
             yield Answer(**base, answer="", abstained=False, complete=False,
                          timings_ms=Timings(retrieve=(t1 - t0) * 1000))
-        composed = self.answer(req, question, retrieved)
+        composed = self.answer(req, question, retrieved, step)
         if partial and not composed.abstained:
             paragraphs = composed.markdown.split("\n\n")
             for n in range(1, len(paragraphs)):
                 yield Answer(**base, answer="\n\n".join(paragraphs[:n]), abstained=False,
                              quotes=composed.quotes, complete=False)
-        conflicts, note, independent = self.disagree(question, composed)
+        conflicts, note, independent = step("disagree", self.disagree, question=question, composed=composed)
         markdown = composed.markdown + (f"\n\n{note}" if note else "")
         t2 = time.perf_counter()
         yield Answer(**base, answer=markdown, abstained=composed.abstained, quotes=composed.quotes,

@@ -42,6 +42,6 @@ def answer_to_text(answer: Answer) -> str:
         for q in answer.quotes:
             s = q.source
             meta = ", ".join(x for x in (s.outlet, s.title, s.published) if x)
-            out.append(f"  [{q.id}] {s.path} (chars {q.start}-{q.end}){' — ' + meta if meta else ''}")
+            out.append(f"  [{q.id}] {s.path} (cleaned text, chars {q.start}-{q.end}){' — ' + meta if meta else ''}")
     out.append(f"\n({answer.timings_ms.total:.0f} ms)")
     return "\n".join(out)

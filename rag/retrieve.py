@@ -76,9 +76,12 @@ class HybridRetriever:
                 if (pos := lex.position.get(cid)) is not None and mask[pos]]
         return kept[:n] if len(kept) >= n else store.query(vector, n, filters)
 
-    def as_langchain(self):
-        """The same retriever as a LangChain `BaseRetriever`."""
-        return _langchain_retriever_cls()(hybrid=self)
+    def as_langchain(self, **fields: Any):
+        """The same retriever as a LangChain `BaseRetriever` (rag.lc_retriever.GroundedRetriever; fields: k,
+        filters, search_kwargs)."""
+        from rag.lc_retriever import GroundedRetriever  # imports LangChain: only when asked for
+
+        return GroundedRetriever.from_hybrid(self, **fields)
 
 
 def _overlap(a, b) -> float:
@@ -86,27 +89,8 @@ def _overlap(a, b) -> float:
     return max(inter, 0) / max(1, min(a.end - a.start, b.end - b.start))
 
 
-def _langchain_retriever_cls():
-    from langchain_core.callbacks import CallbackManagerForRetrieverRun
-    from langchain_core.documents import Document as LCDocument
-    from langchain_core.retrievers import BaseRetriever
-
-    class LangChainRetriever(BaseRetriever):
-        """LangChain view of HybridRetriever: chunk text plus source metadata and offsets."""
-
-        hybrid: Any
-        k: int | None = None
-
-        def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun):
-            return [LCDocument(page_content=r.chunk.text, id=r.chunk.id, metadata={
-                "doc_id": r.chunk.doc_id, "start": r.chunk.start, "end": r.chunk.end, "score": r.score,
-                **{k: v for k, v in r.meta.__dict__.items() if v is not None}})
-                for r in self.hybrid.search(query, k=self.k)]
-
-    return LangChainRetriever
-
-
 def __getattr__(name: str):
-    if name == "LangChainRetriever":  # built lazily: importing langchain costs start-up time
-        return _langchain_retriever_cls()
+    if name == "LangChainRetriever":  # the old name, kept importable
+        from rag.lc_retriever import GroundedRetriever
+        return GroundedRetriever
     raise AttributeError(name)

@@ -1,22 +1,25 @@
 """Chroma store: one collection of chunk vectors, one of whole documents.
 
 Embedded `PersistentClient` under the data dir by default; `HttpClient` when
-`CHROMA_HOST` is set. Vectors always come from our Embedder (Chroma's default
-embedding function would download a model).
+`CHROMA_HOST` is set. Vectors always come from our Embedder. The collections'
+names, metadata and declared embedding function: rag/store_layout.py.
 """
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import numpy as np
 
 from rag.models import Chunk, DocMeta, Document, Filters
+from rag.store_layout import CHUNK_KEYS, DOC_KEYS, check_records, collection_names, open_collection
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 _META_KEYS = ("title", "outlet", "published", "place", "url")
 _BATCH = 2000
+_OPEN_LOCK = threading.Lock()  # creating chromadb's first client for a path is not thread-safe
 
 
 class StoreError(RuntimeError):
@@ -49,43 +52,12 @@ def where_clause(filters: Filters) -> dict | None:
     return parts[0] if len(parts) == 1 else {"$and": parts}
 
 
-class _OurEmbeddings:
-    """Adapter so Chroma never falls back to its downloading default embedding function."""
-
-    def __init__(self, embedder):
-        self._embedder = embedder
-
-    def __call__(self, input: Sequence[str]) -> list:
-        if self._embedder is None:
-            raise StoreError("open the collection through rag.store.ChromaStore to embed")
-        return list(self._embedder.embed(list(input)))
-
-    def embed_query(self, input: Sequence[str]) -> list:
-        return self(input)
-
-    @staticmethod
-    def name() -> str:
-        return "rag-minilm"
-
-    def is_legacy(self) -> bool:
-        return False
-
-    def default_space(self) -> str:
-        return "cosine"
-
-    def supported_spaces(self) -> list[str]:
-        return ["cosine"]
-
-    def get_config(self) -> dict:
-        return {}
-
-    @staticmethod
-    def build_from_config(config: dict) -> "_OurEmbeddings":
-        return _OurEmbeddings(None)  # vectors are always passed explicitly
-
-
 class ChromaStore:
     def __init__(self, data_dir: Path, collection: str, embedder, host: str | None = None, port: int = 8000):
+        with _OPEN_LOCK:  # concurrent first opens failed with "Could not connect to tenant default_tenant"
+            self._open(data_dir, collection, embedder, host, port)
+
+    def _open(self, data_dir: Path, collection: str, embedder, host: str | None, port: int) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
 
@@ -100,20 +72,19 @@ class ChromaStore:
         except Exception as e:  # chromadb raises many types for an unreachable server
             where = f"{host}:{port}" if host else str(data_dir / "chroma")
             raise StoreError(f"cannot open the Chroma store at {where}: {e}") from None
-        ef = _OurEmbeddings(embedder)
-        space = {"hnsw:space": "cosine"}
-        self.chunks = self.client.get_or_create_collection(f"{collection}_chunks", embedding_function=ef, metadata=space)
-        self.docs = self.client.get_or_create_collection(f"{collection}_docs", embedding_function=ef, metadata=space)
+        self.chunks, self.docs = (open_collection(self.client, name) for name in collection_names(collection))
 
     # ---- documents -------------------------------------------------------
     def documents(self) -> list[tuple[str, DocMeta]]:
         got = self.docs.get(include=["metadatas"])
+        check_records(self.docs.name, got["ids"], got["metadatas"], DOC_KEYS)
         return [(i, _meta_from_chroma(m)) for i, m in zip(got["ids"], got["metadatas"])]
 
     def get_document(self, doc_id: str) -> Document | None:
         got = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
         if not got["ids"]:
             return None
+        check_records(self.docs.name, got["ids"], got["metadatas"], DOC_KEYS)
         return Document(id=doc_id, text=got["documents"][0], meta=_meta_from_chroma(got["metadatas"][0]))
 
     def put_document(self, doc: Document, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
@@ -145,6 +116,7 @@ class ChromaStore:
         total = self.chunks.count()
         for offset in range(0, total, _BATCH):
             got = self.chunks.get(include=["documents", "metadatas"], limit=_BATCH, offset=offset)
+            check_records(self.chunks.name, got["ids"], got["metadatas"], CHUNK_KEYS)
             for cid, text, m in zip(got["ids"], got["documents"], got["metadatas"]):
                 out.append((Chunk(id=cid, doc_id=m["doc_id"], index=m["idx"], text=text, start=m["start"],
                                   end=m["end"]), _meta_from_chroma(m)))

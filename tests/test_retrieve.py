@@ -52,4 +52,4 @@ def test_metadata_filters(retriever):
 
 def test_langchain_retriever(retriever):
     docs = retriever.as_langchain().invoke("How many reservists does North Korea have?")
-    assert docs and {"doc_id", "start", "end", "path"} <= set(docs[0].metadata)
+    assert docs and {"doc_id", "start", "end", "source"} <= set(docs[0].metadata)
