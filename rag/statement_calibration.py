@@ -5,7 +5,7 @@
 Each pair (`evals/statement_pairs.jsonl`) is a statement, the quote it cites and a label: `faithful`
 (the quote supports it) or `unfaithful` (changed figure, date, name, negation, direction, another topic,
 an unsupported addition, an injected instruction). The gate accepts a statement when the typed checks
-pass and the embedding similarity reaches the threshold. Positive = accepted: precision is the share of
+pass and the token-level embedding similarity reaches the threshold. Positive = accepted: precision is the share of
 accepted statements that are faithful, recall the share of faithful statements accepted. The threshold
 maximises F0.5 (precision counts double); the held-out figures choose it on one fold (news / nk) and
 measure it on the other. `--write` ships the threshold and its measurements in rag/statement_gate.json.
@@ -59,8 +59,8 @@ def load_pairs(path: Path = PAIRS) -> list[Pair]:
     return pairs
 
 
-def score_pairs(pairs: list[Pair], embedder) -> list[Scored]:
-    gate = StatementGate(embedder, threshold=0.0)
+def score_pairs(pairs: list[Pair], encoder=None) -> list[Scored]:
+    gate = StatementGate(encoder, threshold=0.0)
     return [Scored(p, not typed_problems(p.statement, p.quote, p.published, p.source),
                    gate.similarity(p.statement, p.quote, p.source)) for p in pairs]
 
@@ -125,9 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pairs", type=Path, default=PAIRS)
     ap.add_argument("--write", action="store_true", help=f"ship the threshold in {CALIBRATION.name}")
     args = ap.parse_args(argv)
-    from rag.embed import make_embedder
-
-    result = calibrate(score_pairs(load_pairs(args.pairs), make_embedder("onnx")))
+    result = calibrate(score_pairs(load_pairs(args.pairs)))
     print(report(result))
     if args.write:
         CALIBRATION.write_text(json.dumps({"pairs": str(args.pairs), "pairs_sha256": digest(args.pairs), **result},

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from rag.claims import _NUMWORDS, STOPWORDS as CLAIM_WORDS
 from rag.claims import Claim, Mention, extract_claims
 from rag.text import STOPWORDS, stem
+from rag.values import PATTERNS
+
+MEASURE = PATTERNS["measure"]  # a number with its unit: "two days", "142 metres", "two-year"
 
 TOLERANCE = 0.05  # relative, for figures written in words ("seven million", "tens of thousands")
 _QUALIFIERS_OK = {"exact": {"exact", "about"}, "about": {"exact", "about"}, "upper": {"upper"},
@@ -41,6 +44,7 @@ class Number:
     value: float
     half_unit: float  # half the place value of its last written digit: how far rounding may move it
     near: frozenset[str]  # stems of the content words within three words of it
+    unit: str | None = None  # stem of its unit when it is a measure ("two days" -> "day")
 
 
 def is_instruction(text: str) -> bool:
@@ -79,16 +83,23 @@ def written(text: str, skip: list[tuple[int, int]] = ()) -> list[Number]:
         digits = m.group(1).replace(",", "").lower()
         value = _WORDS[digits] if digits in _WORDS else float(digits)
         places = 0 if digits in _WORDS else len(digits.partition(".")[2])
-        out.append(Number(m.group(0), value * mult, 0.5 * mult * 10.0 ** -places, _near(text, m.start(), m.end())))
+        unit = MEASURE.match(text, m.start())
+        out.append(Number(m.group(0), value * mult, 0.5 * mult * 10.0 ** -places, _near(text, m.start(), m.end()),
+                          stem(unit.group().split()[-1].split("-")[-1]) if unit else None))
     return out
 
 
 def _same_numbers(said: list[Number], quoted: list[Number], about_same: bool = False) -> bool:
     """Each number said is one quoted, rounded at most to the precision it is written with; with
-    `about_same`, also said about the same thing (a neighbouring word in common)."""
-    return all(any(abs(s.value - q.value) <= s.half_unit * 1.000001
-                   and (not about_same or not s.near or not q.near or s.near & q.near) for q in quoted)
-               for s in said)
+    `about_same`, also said about the same thing: the same unit ("two days" is not "two weeks"), or
+    else a neighbouring word in common."""
+    def same_thing(s: Number, q: Number) -> bool:
+        if s.unit:
+            return s.unit == q.unit
+        return not s.near or not q.near or bool(s.near & q.near)
+
+    return all(any(abs(s.value - q.value) <= s.half_unit * 1.000001 and (not about_same or same_thing(s, q))
+                   for q in quoted) for s in said)
 
 
 def supports(q: Claim, s: Claim) -> bool:
