@@ -159,6 +159,7 @@ class Quote(BaseModel):
     start: int
     end: int
     answer_slot: AnswerSlot | None = None  # what this quote answers, when the question asks for a typed value
+    statement: str | None = None  # the answerer's own sentence this quote supports (LLM), checked against it
 
 
 class Conflict(BaseModel):
@@ -185,3 +186,5 @@ class Answer(BaseModel):
     interpreted_as: str | None = None  # the standalone question when a follow-up was rewritten
     complete: bool = True  # False on partial answers yielded while streaming
     confidence: float | None = None  # the answerer's best evidence score (0-1); abstains under its bar
+    notices: list[str] = Field(default_factory=list)  # how the answer was made, when the reader should know
+    draft: bool = False  # a streamed, unchecked model draft (complete=False), replaced by the checked answer
