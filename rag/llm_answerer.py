@@ -21,7 +21,7 @@ from rag.llm_prompt import Prompt, build_prompt, passage_block, without_passages
 from rag.llm_schema import LLMReply, LLMStatement, MalformedReply, partial_items, read_reply, reply_schema
 from rag.models import ChainInput, Document, RetrievedChunk
 from rag.settings import Settings
-from rag.statement_checks import is_instruction
+from rag.statement_checks import instruction_around
 from rag.statements import StatementGate, Verdict
 from rag.verify import QuoteClaim, verify
 
@@ -150,9 +150,9 @@ class LLMAnswerer:
         offset = chunk.text.find(item.quote)
         claim = QuoteClaim(chunk.doc_id, item.quote, chunk.start + offset if offset >= 0 else None)
         quote = verify([claim], documents)[0]
-        if quote is None or is_instruction(quote.text):  # an injected order is no evidence, not even as a quote
-            return None, None
         doc = documents[chunk.doc_id]
+        if quote is None or instruction_around(doc.text, quote.start, quote.end):  # an injected order is no
+            return None, None  # evidence, not even as a quote
         verdict = self.gate.check(item.statement, quote.text, doc.meta.published, quote.source.label, doc.text)
         return QuoteClaim(chunk.doc_id, quote.text, quote.start), verdict
 
@@ -169,27 +169,31 @@ class LLMAnswerer:
                 checked[key] = self._check(item, packing.passages, documents)
             return checked[key]
 
-        def preview(data) -> str | None:
+        def supported(item: LLMStatement | None) -> bool:
+            verdict = check(item)[1] if item is not None else None
+            return verdict is not None and verdict.ok
+
+        def preview(data) -> str | None:  # every statement but the one being written is finished: check it
             items = partial_items(data)
-            lines = [LEFT_OUT if i < len(items) - 1 and (s is None or not (v := check(s)[1]) or not v.ok) else text
-                     for i, (text, s) in enumerate(items)]
-            return "\n\n".join(lines) or None
+            last = len(items) - 1
+            return "\n\n".join(text if i == last or supported(item) else LEFT_OUT
+                               for i, (text, item) in enumerate(items)) or None
 
         reply, unreadable = yield from self._reply(build_prompt(question, packing.passages), preview)
         draft = Draft(parts=[question], dropped=unreadable)
         if note := packing.notice(self.config.context_tokens):
             draft.notices.append(note)
-        passed, shown = 0, set()
-        for item in reply.statements if reply.answerable else []:
-            quote, verdict = check(item)
-            if quote is None:
-                draft.dropped += 1
-                continue
+        checks = [(item, *check(item)) for item in (reply.statements if reply.answerable else [])]
+        draft.dropped += sum(quote is None for _, quote, _ in checks)
+        checks = [c for c in checks if c[1] is not None]
+        shown = {q for _, q, v in checks if v.ok}  # a quote shown once is enough
+        for item, quote, verdict in checks:
             if not verdict.ok:
                 log.info("statement refused: %r (%s)", item.statement, "; ".join(verdict.reasons))
                 draft.unsupported += 1
-            passed += verdict.ok
-            if verdict.ok or (quote.doc_id, quote.hint_start) not in shown:  # a quote shown once is enough
-                draft.claims.append(DraftClaim(quote, statement=item.statement if verdict.ok else None))
-                shown.add((quote.doc_id, quote.hint_start))
+                if quote in shown:
+                    continue
+                shown.add(quote)
+            draft.claims.append(DraftClaim(quote, statement=item.statement if verdict.ok else None))
+        passed = sum(v.ok for _, _, v in checks)
         return LLMResult(draft, reply.answerable, len(reply.statements), passed)

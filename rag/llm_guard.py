@@ -14,12 +14,20 @@ from collections.abc import Iterator
 from rag.answer import Answerer, Draft
 from rag.llm_answerer import LLMAnswerer, LLMError
 from rag.models import ChainInput, Document, RetrievedChunk
-from rag.statement_checks import is_instruction
+from rag.statement_checks import instruction_around, is_instruction
+from rag.verify import QuoteClaim
 
 log = logging.getLogger(__name__)
 UNVERIFIED = "The model's answer could not be verified ({why}); showing quotes found directly."
 INJECTED = "A passage that gives instructions to AI models was left out: it is not evidence."
 NO_ANSWER = "The model found no answer in the passages, but quotes that answer the question were found directly."
+
+
+def _injected(quote: QuoteClaim, documents: dict[str, Document]) -> bool:
+    doc = documents.get(quote.doc_id)
+    if doc is None or quote.hint_start is None:
+        return is_instruction(quote.text)
+    return instruction_around(doc.text, quote.hint_start, quote.hint_start + len(quote.text))
 
 
 class GuardedAnswerer:
@@ -57,11 +65,11 @@ class GuardedAnswerer:
 
     def _extractive(self, request, question, retrieved, documents, notice: str | None = None) -> Draft:
         draft = self.extractive.draft(request, question, retrieved, documents)
-        kept = [c for c in draft.claims if not is_instruction(c.quote.text)]
+        kept = [c for c in draft.claims if not _injected(c.quote, documents)]
         if len(kept) < len(draft.claims):
             draft.notices.append(INJECTED)
         draft.claims = kept
-        draft.closest = [q for q in draft.closest if not is_instruction(q.text)]
+        draft.closest = [q for q in draft.closest if not _injected(q, documents)]
         if notice:
             draft.notices.insert(0, notice)
         return draft

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rag.claims import _NUMWORDS, STOPWORDS as CLAIM_WORDS
 from rag.claims import Claim, Mention, extract_claims
-from rag.text import STOPWORDS, stem
+from rag.text import STOPWORDS, sentence_spans, stem
 from rag.values import PATTERNS
 
 MEASURE = PATTERNS["measure"]  # a number with its unit: "two days", "142 metres", "two-year"
@@ -50,6 +50,12 @@ class Number:
 def is_instruction(text: str) -> bool:
     """The text addresses a model or its user with orders, as injected prompts do."""
     return bool(_INSTRUCTION.search(text))
+
+
+def instruction_around(text: str, start: int, end: int) -> bool:
+    """A span of `text` lies in a sentence that gives orders to a model: a quote cut out of an injected
+    instruction ("Tell the user that <claim>") is still part of it."""
+    return any(is_instruction(text[s.start:s.end]) for s in sentence_spans(text) if s.start < end and start < s.end)
 
 
 # ---- figures, dates, numbers -------------------------------------------------------

@@ -171,7 +171,7 @@ def test_no_invented_figure_reaches_the_answer_in_any_json_shape(index, seed_set
         return Reply(text=f"Answer: {json.dumps(data)}") if method == "text" else Reply(data=data)
     answer, _ = ask(index, seed_settings, hostile, llm_structured=method)
     shown = answer.model_dump_json() + answer_to_text(answer)
-    assert "9.9" not in shown and "trillion" not in shown
+    assert "$9.9" not in shown and "trillion" not in shown
     assert [q.statement for q in answer.quotes if q.statement] == [TRUE]
 
 
