@@ -277,7 +277,7 @@ def launch_options(settings: Settings, host: str = "127.0.0.1", port: int = 7860
     return dict(server_name=host, server_port=port,
                 auth=(settings.ui_user, settings.ui_password) if settings.ui_password else None,
                 auth_message="Sign in to ask the news." if settings.ui_password else None,
-                theme=theme(), css=CSS, head=HEAD, ssr_mode=False, show_error=True,
+                theme=theme(), css=CSS + render.LLM_CSS, head=HEAD, ssr_mode=False, show_error=True,
                 footer_links=["api", "settings"], max_file_size="20mb")
 
 

@@ -22,6 +22,16 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)
 _BULLET = re.compile(r"^\s*[-*•]\s+")
 _DISAGREE_LEAD = "**Sources disagree.**"
 _MARKUP_CHARS = str.maketrans({c: f"&#{ord(c)};" for c in "*_`~[]\\"})
+DRAFT_HEAD = ('<div class="draft-head">Draft from the model, not yet checked: each statement is being compared '
+              'with its quote, and what its quote does not support will be removed.</div>')
+LLM_CSS = """
+.llm-draft { opacity: 0.75; border-left: 3px dashed var(--rag-abstain-border); padding-left: 0.7em; }
+.draft-head { font-size: 0.82em; color: var(--rag-muted); font-style: italic; margin-bottom: 0.4em; }
+blockquote.stmt-quote { margin: -0.3em 0 0.7em 0.4em; padding: 0.15em 0.7em; border-left: 3px solid var(--rag-mark);
+  background: var(--rag-quote-bg); color: var(--rag-muted); font-size: 0.92em; }
+.answer-notice { font-size: 0.88em; background: var(--rag-abstain-bg); border: 1px solid var(--rag-abstain-border);
+  color: var(--rag-abstain-text); border-radius: 6px; padding: 0.35em 0.6em; margin-bottom: 0.6em; }
+"""
 
 DocLookup = Callable[[str], "Document | None"]
 
@@ -88,7 +98,10 @@ def markdown_blocks(text: str, quotes: Iterable[Quote] = ()) -> str:
             items = "".join("<li>" + inline_markdown(_BULLET.sub("", ln), quotes) + "</li>" for ln in lines)
             blocks.append(f"<ul>{items}</ul>")
         elif lines:
-            blocks.append("<p>" + "<br>".join(inline_markdown(ln, quotes) for ln in lines) + "</p>")
+            said = [ln for ln in lines if not ln.startswith("> ")]
+            under = [ln[2:] for ln in lines if ln.startswith("> ")]  # the verified quote under a statement
+            blocks.append("<p>" + "<br>".join(inline_markdown(ln, quotes) for ln in said) + "</p>" if said else "")
+            blocks += [f'<blockquote class="stmt-quote">{inline_markdown(ln, quotes)}</blockquote>' for ln in under]
     return "".join(blocks)
 
 
@@ -273,7 +286,11 @@ def answer_message(turn: int, ans: Answer | None) -> str:
         parts.append(f'<div class="interpreted">Interpreted as: <q>{esc(ans.interpreted_as)}</q></div>')
     ids = [q.id for q in ans.quotes]
     body = split_disagreement(ans.answer) if ans.conflicts else ans.answer
-    if not body.strip() and not ans.complete:
+    body, notices = _split_notices(body, ans.notices)
+    parts += notices
+    if ans.draft:
+        parts.append(f'<div class="llm-draft" aria-busy="true">{DRAFT_HEAD}{markdown_blocks(body)}</div>')
+    elif not body.strip() and not ans.complete:
         parts.append('<div class="pending"><span class="dots">Reading the passages</span></div>')
     elif ans.abstained:
         parts.append(f'<div class="abstained" role="status"><div class="abstain-head">'
@@ -284,10 +301,18 @@ def answer_message(turn: int, ans: Answer | None) -> str:
     if ans.complete:
         parts.append(conflict_callout(turn, ans.conflicts, ans.quotes))
         parts.append(_footer(ans))
-    elif body.strip():
+    elif body.strip() and not ans.draft:
         parts.append('<div class="pending small"><span class="dots">Checking the quotes</span></div>')
     cls = "answer abstained-answer" if ans.abstained else "answer"
     return f'<div class="{cls}">' + "".join(parts) + "</div>"
+
+
+def _split_notices(body: str, notices: list[str]) -> tuple[str, list[str]]:
+    """The answer without its notice paragraphs ("_…_"), and those notices as boxes."""
+    marked = {f"_{n}_" for n in notices}
+    paras = re.split(r"\n\s*\n", body.strip())
+    boxes = [f'<div class="answer-notice" role="status">{esc(p[1:-1])}</div>' for p in paras if p in marked]
+    return "\n\n".join(p for p in paras if p not in marked), boxes
 
 
 def _drop_lead(body: str) -> str:
