@@ -85,7 +85,7 @@ def test_a_figure_from_the_passage_but_not_from_the_quote_is_refused(index, seed
         statement(real(req), weapons, "North Korea got less than $1.2 billion for nearly $10 billion of weapons."),
         statement(real(req), REAL, TRUE)]}))
     assert [q.statement for q in answer.quotes] == [None, TRUE] and "left out" in answer.answer
-    assert f"**GateOfWise**, citing reports: “{weapons}” [1]" in answer.answer  # the refused one's quote, as a quote
+    assert f"**GateOfWise**, citing reports: “{weapons}” [1]" in answer.answer  # the refused one's quote
 
 
 @pytest.mark.parametrize("reply, method, why", [

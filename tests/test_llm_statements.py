@@ -22,7 +22,8 @@ PACT = "Last year, Kim and Russian President Vladimir Putin signed a mutual defe
     ("It received up to $1.2bn.", RANGE),  # a bound of the range, rounded to the precision written
     ("It received between $457m and $1.19bn.", RANGE),
     ("In 2024, Kim and Putin signed a defence treaty.", PACT),  # "last year", published 2025-09-19
-    ("The DIA says North Korea can threaten US forces.", "the Defense Intelligence Agency said North Korea can threaten US forces"),
+    ("The DIA says North Korea can threaten US forces.",
+     "the Defense Intelligence Agency said North Korea can threaten US forces"),
     ("North Korea is investing in AI.", "North Korea is investing in artificial intelligence."),
     ("Ferries will leave every 40 minutes.", "Ferries to the mainland will now leave every 40 minutes."),
 ])
@@ -88,7 +89,8 @@ def test_gate_checks_types_first_then_similarity():
     typed = gate.check("Russia gave $9.9 trillion.", AID)
     assert not typed.ok and typed.similarity is None
     assert content("According to the UN, over 40% are hungry.") == "over 40% are hungry."
-    assert content("Harbor Ledger reports that it cost 14 million euros.", "Harbor Ledger") == "it cost 14 million euros."
+    assert content("Harbor Ledger reports that it cost 14 million euros.",
+                   "Harbor Ledger") == "it cost 14 million euros."
 
 
 @pytest.mark.slow
@@ -98,7 +100,7 @@ def test_threshold_is_calibrated_on_the_shipped_pairs():
     from tests.conftest import REPO
 
     shipped = json.loads(CALIBRATION.read_text(encoding="utf-8"))
-    assert shipped["pairs_sha256"] == digest(REPO / PAIRS), "pairs changed: run python -m rag.statement_calibration --write"
+    assert shipped["pairs_sha256"] == digest(REPO / PAIRS), "recalibrate: python -m rag.statement_calibration --write"
     pairs = load_pairs(REPO / PAIRS)
     assert len(pairs) >= 200 and {p.label for p in pairs} == {"faithful", "unfaithful"}
     result = calibrate(score_pairs(pairs))

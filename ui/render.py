@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 from rag.ingest import http_url
 from rag.models import Answer, Conflict, Document, Quote, Source
 from rag.render import verbatim_segments
+from ui.llm_view import DRAFT_HEAD, split_notices
 
 CONTEXT_CHARS = 250
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -22,16 +23,6 @@ _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)
 _BULLET = re.compile(r"^\s*[-*•]\s+")
 _DISAGREE_LEAD = "**Sources disagree.**"
 _MARKUP_CHARS = str.maketrans({c: f"&#{ord(c)};" for c in "*_`~[]\\"})
-DRAFT_HEAD = ('<div class="draft-head">Draft from the model, not yet checked: each statement is being compared '
-              'with its quote, and what its quote does not support will be removed.</div>')
-LLM_CSS = """
-.llm-draft { opacity: 0.75; border-left: 3px dashed var(--rag-abstain-border); padding-left: 0.7em; }
-.draft-head { font-size: 0.82em; color: var(--rag-muted); font-style: italic; margin-bottom: 0.4em; }
-blockquote.stmt-quote { margin: -0.3em 0 0.7em 0.4em; padding: 0.15em 0.7em; border-left: 3px solid var(--rag-mark);
-  background: var(--rag-quote-bg); color: var(--rag-muted); font-size: 0.92em; }
-.answer-notice { font-size: 0.88em; background: var(--rag-abstain-bg); border: 1px solid var(--rag-abstain-border);
-  color: var(--rag-abstain-text); border-radius: 6px; padding: 0.35em 0.6em; margin-bottom: 0.6em; }
-"""
 
 DocLookup = Callable[[str], "Document | None"]
 
@@ -286,7 +277,7 @@ def answer_message(turn: int, ans: Answer | None) -> str:
         parts.append(f'<div class="interpreted">Interpreted as: <q>{esc(ans.interpreted_as)}</q></div>')
     ids = [q.id for q in ans.quotes]
     body = split_disagreement(ans.answer) if ans.conflicts else ans.answer
-    body, notices = _split_notices(body, ans.notices)
+    body, notices = split_notices(body, ans.notices)
     parts += notices
     if ans.draft:
         parts.append(f'<div class="llm-draft" aria-busy="true">{DRAFT_HEAD}{markdown_blocks(body)}</div>')
@@ -305,14 +296,6 @@ def answer_message(turn: int, ans: Answer | None) -> str:
         parts.append('<div class="pending small"><span class="dots">Checking the quotes</span></div>')
     cls = "answer abstained-answer" if ans.abstained else "answer"
     return f'<div class="{cls}">' + "".join(parts) + "</div>"
-
-
-def _split_notices(body: str, notices: list[str]) -> tuple[str, list[str]]:
-    """The answer without its notice paragraphs ("_…_"), and those notices as boxes."""
-    marked = {f"_{n}_" for n in notices}
-    paras = re.split(r"\n\s*\n", body.strip())
-    boxes = [f'<div class="answer-notice" role="status">{esc(p[1:-1])}</div>' for p in paras if p in marked]
-    return "\n\n".join(p for p in paras if p not in marked), boxes
 
 
 def _drop_lead(body: str) -> str:
