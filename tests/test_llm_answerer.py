@@ -192,3 +192,18 @@ def test_configuration_errors_are_clear(seed_settings):
                                        r"langchain-anthropic"):
         build_pipeline(seed_settings.model_copy(update={"answerer": "llm", "llm_model": "claude-x",
                                                         "llm_provider": "anthropic"}))
+
+
+def test_passages_beyond_the_token_budget_are_left_out_and_said_so(index, seed_settings):
+    from rag.llm_budget import count_tokens
+
+    def model(req):
+        p = real(req)
+        return Reply(data={"answerable": bool(p), "statements": [statement(p, REAL, TRUE)] if p else []})
+    answer, stub = ask(index, seed_settings, model, llm_context_tokens=1500, llm_output_tokens=500)
+    req = stub.requests[0]
+    assert 0 < len(req.passages) < seed_settings.retrieval_k
+    assert count_tokens("\n".join(m["content"] for m in req.body["messages"])) <= 1000  # 1500 - 500 for the reply
+    assert req.body.get("max_completion_tokens", req.body.get("max_tokens")) == 500  # the reply's share
+    assert [q.statement for q in answer.quotes] == [TRUE]
+    assert "RAG_LLM_CONTEXT_TOKENS" in answer.notices[0] and "left out" in answer.notices[0]
