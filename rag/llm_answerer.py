@@ -63,6 +63,12 @@ def _is_transport(e: Exception) -> bool:
     return bool({c.__name__ for c in type(e).__mro__} & _TRANSPORT) or status in (408, 429, 503)
 
 
+def _reason(e: Exception) -> str:
+    """What went wrong, short and fit for a reader: no keys or tokens an error message may quote."""
+    text = re.sub(r"\b((?:sk|pk|rk)-|bearer\s+)[\w*.\-]{6,}", r"\1…", str(e), flags=re.I)
+    return f"{type(e).__name__}: {text[:200].strip().rstrip('.')}"
+
+
 def _text(chunk) -> str:
     content = getattr(chunk, "content", chunk)
     if isinstance(content, list):  # content blocks
@@ -122,14 +128,14 @@ class LLMAnswerer:
                 raise
             except Exception as e:  # noqa: BLE001  (providers fail in their own exception types)
                 if _is_transport(e):
-                    raise LLMError(f"{type(e).__name__}: {e}") from None
+                    raise LLMError(_reason(e)) from None
                 log.info("structured output failed (%s: %s); asking for JSON in text", type(e).__name__, e)
         try:
             return read_reply((yield from self._stream(self.llm, prompt.messages(json_in_text=True), start, preview)))
         except (LLMError, MalformedReply) as e:
             raise LLMError(str(e)) from None
         except Exception as e:  # noqa: BLE001
-            raise LLMError(f"{type(e).__name__}: {e}") from None
+            raise LLMError(_reason(e)) from None
 
     # ---- checking ----------------------------------------------------------------------
     def _passages(self, question: str, retrieved: list[RetrievedChunk]) -> Packing:

@@ -207,3 +207,10 @@ def test_passages_beyond_the_token_budget_are_left_out_and_said_so(index, seed_s
     assert req.body.get("max_completion_tokens", req.body.get("max_tokens")) == 500  # the reply's share
     assert [q.statement for q in answer.quotes] == [TRUE]
     assert "RAG_LLM_CONTEXT_TOKENS" in answer.notices[0] and "left out" in answer.notices[0]
+
+
+def test_failure_notices_never_quote_keys():
+    from rag.llm_answerer import _reason
+
+    why = _reason(RuntimeError("Error code: 401 - Incorrect API key provided: sk-proj-abcdef123456. See docs."))
+    assert "abcdef" not in why and why.startswith("RuntimeError: Error code: 401")
