@@ -23,6 +23,7 @@ from rag.models import ChainInput, Document, RetrievedChunk
 from rag.settings import Settings
 from rag.statement_checks import instruction_around
 from rag.statements import StatementGate, Verdict
+from rag.text import sentence_spans
 from rag.verify import QuoteClaim, verify
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,16 @@ def _partial(text: str):
         return parse_partial_json(text[m.start():]) if m else None
     except ValueError:
         return None
+
+
+def _whole_sentences(quote: QuoteClaim, doc: Document) -> QuoteClaim:
+    """The sentences a quote lies in: a refused statement's quote is shown whole, not as a fragment."""
+    start, end = quote.hint_start, quote.hint_start + len(quote.text)
+    spans = [sp for sp in sentence_spans(doc.text) if sp.start < end and start < sp.end]
+    if not spans:
+        return quote
+    lo, hi = min(start, spans[0].start), max(end, spans[-1].end)
+    return QuoteClaim(quote.doc_id, doc.text[lo:hi], lo)
 
 
 class LLMAnswerer:
@@ -197,6 +208,7 @@ class LLMAnswerer:
             if not verdict.ok:
                 log.info("statement refused: %r (%s)", item.statement, "; ".join(verdict.reasons))
                 draft.unsupported += 1
+                quote = _whole_sentences(quote, documents[quote.doc_id])
                 if quote in shown:
                     continue
                 shown.add(quote)

@@ -82,10 +82,17 @@ def test_a_near_miss_quote_is_dropped_with_its_statement(index, seed_settings):
 def test_a_figure_from_the_passage_but_not_from_the_quote_is_refused(index, seed_settings):
     weapons = REAL.split(", but")[0]  # the passage also says "$1.2 billion", this quote does not
     answer, _ = ask(index, seed_settings, lambda req: Reply(data={"answerable": True, "statements": [
-        statement(real(req), weapons, "North Korea got less than $1.2 billion for nearly $10 billion of weapons."),
-        statement(real(req), REAL, TRUE)]}))
-    assert [q.statement for q in answer.quotes] == [None, TRUE] and "left out" in answer.answer
-    assert f"**GateOfWise**, citing reports: “{weapons}” [1]" in answer.answer  # the refused one's quote
+        statement(real(req), weapons, "North Korea got less than $1.2 billion for nearly $10 billion of weapons.")]}))
+    assert "1.2 billion for" not in answer.answer and answer.notices[0].startswith(FALLBACK)
+
+
+def test_a_refused_statements_quote_is_shown_whole_and_once(index, seed_settings):
+    fragment = "China remains North Korea’s primary partner in both AI and broader economic supp"
+    answer, _ = ask(index, seed_settings, lambda req: Reply(data={"answerable": True, "statements": [
+        statement(real(req), fragment, LIE), statement(real(req), REAL, LIE), statement(real(req), REAL, TRUE)]}))
+    assert [q.statement for q in answer.quotes] == [None, TRUE]  # REAL is shown once, under the true statement
+    assert answer.quotes[0].text.startswith(fragment) and answer.quotes[0].text.endswith("ties with Russia.")
+    assert "2 statement(s) were left out because their quotes do not support them" in answer.answer
 
 
 @pytest.mark.parametrize("reply, method, why", [
