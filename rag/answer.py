@@ -27,6 +27,8 @@ class Draft:
     closest: list[QuoteClaim] = field(default_factory=list)  # shown when nothing answers
     dropped: int = 0  # claims refused before verification (malformed)
     confidence: float | None = None  # best evidence score seen (extractive answerer)
+    unsupported: int = 0  # statements their verified quote does not support: the quote is shown instead (LLM)
+    notices: list[str] = field(default_factory=list)  # how the answer was made (fallback, token budget)
 
 
 class Answerer(Protocol):
@@ -40,6 +42,7 @@ class Composed:
     quotes: list[Quote]
     abstained: bool
     confidence: float | None = None
+    notices: list[str] = field(default_factory=list)
 
 
 _ATTRIBUTION = re.compile(
@@ -61,7 +64,9 @@ def cited_party(sentence: str) -> str | None:
 
 
 def compose(draft: Draft, documents: dict[str, Document]) -> Composed:
-    """Verify the draft's quotes, number the survivors, and write the markdown from them only."""
+    """Verify the draft's quotes, number the survivors, and write the markdown from them only.
+
+    An answerer's own statement (LLM) is written with its verified quote under it; notices come first."""
     checked = verify([c.quote for c in draft.claims], documents)
     quotes: list[Quote] = []
     lines: list[str] = []
@@ -73,9 +78,13 @@ def compose(draft: Draft, documents: dict[str, Document]) -> Composed:
             continue
         quote.id = len(quotes) + 1
         quote.answer_slot = claim.slot
+        quote.statement = claim.statement
         quotes.append(quote)
         answered_parts.add(claim.part)
-        lines.append(f"{claim.statement} [{quote.id}]" if claim.statement else _attributed_line(quote))
+        lines.append(f"{claim.statement} [{quote.id}]\n> “{_shown(quote)}”" if claim.statement
+                     else _attributed_line(quote))
+    notices = [f"_{n}_" for n in draft.notices]
+    left_out = _left_out(dropped, draft.unsupported)
     missing = [p for i, p in enumerate(draft.parts) if i not in answered_parts]
     if not quotes:
         closest = [q for q in verify(draft.closest, documents) if q is not None]
@@ -88,13 +97,26 @@ def compose(draft: Draft, documents: dict[str, Document]) -> Composed:
             text += f" The closest passages ({refs}) are shown for reference; they do not answer it."
         if dropped:
             text += f" ({dropped} statement(s) were left out: their quotes could not be found verbatim in the sources.)"
-        return Composed(text, quotes, True, draft.confidence)
+        return Composed("\n\n".join([text, *notices]), quotes, True, draft.confidence, list(draft.notices))
     if missing:
         lines.append("**Not answered by the sources:** " + "; ".join(f"“{m.rstrip('?')}?”" for m in missing))
+    return Composed("\n\n".join(notices + lines + left_out), quotes, False, draft.confidence, list(draft.notices))
+
+
+def _left_out(dropped: int, unsupported: int) -> list[str]:
+    """What the answer says about statements it did not show as they were written."""
+    out = []
     if dropped:
-        lines.append(f"_{dropped} statement(s) were left out because their quotes could not be found verbatim "
-                     "in the sources._")
-    return Composed("\n\n".join(lines), quotes, False, draft.confidence)
+        out.append(f"_{dropped} statement(s) were left out because their quotes could not be found verbatim "
+                   "in the sources._")
+    if unsupported:
+        out.append(f"_{unsupported} statement(s) were left out because their quotes do not support them; the "
+                   "quotes themselves are shown._")
+    return out
+
+
+def _shown(q: Quote) -> str:
+    return " ".join(q.text.split())
 
 
 def _attributed_line(q: Quote) -> str:
@@ -104,4 +126,4 @@ def _attributed_line(q: Quote) -> str:
         label += f" ({src.published})"
     who = cited_party(q.text)
     lead = f"{label}, citing {who}" if who else label
-    return f"{lead}: “{' '.join(q.text.split())}” [{q.id}]"
+    return f"{lead}: “{_shown(q)}” [{q.id}]"

@@ -207,6 +207,8 @@ class Quote(BaseModel):
     end: int = Field(description="Offset just after the last character in the cleaned document text.")
     answer_slot: AnswerSlot | None = Field(None, description="The short answer this quote gives, when the "
                                                              "question asks for a typed value; else null.")
+    statement: str | None = Field(None, description="The answerer's own sentence this quote supports (LLM "
+                                                    "answerer), checked against the quote; else null.")
 
 
 class Conflict(BaseModel):
@@ -245,3 +247,8 @@ class Answer(BaseModel):
     complete: bool = Field(True, description="False on the partial answers `stream` yields before the final one.")
     confidence: float | None = Field(None, description="The answerer's best evidence score, 0-1; it abstains "
                                                        "below its calibrated bar. Null when the answerer gives none.")
+    notices: list[str] = Field(default_factory=list, description="How the answer was made, when the reader "
+                                                                 "should know (e.g. the model's answer could not "
+                                                                 "be verified and quotes found directly are shown).")
+    draft: bool = Field(False, description="True on a streamed, unchecked model draft (complete=False), which the "
+                                           "checked answer replaces.")

@@ -78,9 +78,21 @@ class Pipeline:
         return results
 
     def answer(self, req: ChainInput, question: str, retrieved: list[RetrievedChunk], step: Step = run_step) -> Composed:
+        *_, composed = self.answer_stream(req, question, retrieved, step)
+        return composed
+
+    def answer_stream(self, req: ChainInput, question: str, retrieved: list[RetrievedChunk],
+                      step: Step = run_step) -> Iterator[str | Composed]:
+        """An answerer's unchecked draft previews (markdown, when it streams one: LLM), then the Composed answer."""
         docs = {d: doc for d in {r.chunk.doc_id for r in retrieved} if (doc := self.documents(d))}
-        draft = step("answer", self.answerer.draft, request=req, question=question, retrieved=retrieved, documents=docs)
-        return step("verify", compose, draft=draft, documents=docs)
+        stream = getattr(self.answerer, "stream_draft", None)
+        if stream is None:
+            draft = step("answer", self.answerer.draft, request=req, question=question, retrieved=retrieved,
+                         documents=docs)
+            yield step("verify", compose, draft=draft, documents=docs)
+            return
+        for item in stream(req, question, retrieved, docs):
+            yield item if isinstance(item, str) else step("verify", compose, draft=item, documents=docs)
 
     def disagree(self, question: str, composed: Composed) -> tuple[list, str, int]:
         """Disagreement notes, their markdown, and how many independent sources the quotes come from.
@@ -134,7 +146,9 @@ class Pipeline:
         if partial:
             yield Answer(**base, answer="", abstained=False, complete=False,
                          timings_ms=Timings(retrieve=(t1 - t0) * 1000))
-        composed = self.answer(req, question, retrieved, step)
+        for composed in self.answer_stream(req, question, retrieved, step):
+            if partial and isinstance(composed, str):  # the model's draft, before any check
+                yield Answer(**base, answer=composed, abstained=False, complete=False, draft=True)
         if partial and not composed.abstained:
             paragraphs = composed.markdown.split("\n\n")
             for n in range(1, len(paragraphs)):
@@ -144,6 +158,7 @@ class Pipeline:
         markdown = composed.markdown + (f"\n\n{note}" if note else "")
         t2 = time.perf_counter()
         yield Answer(**base, answer=markdown, abstained=composed.abstained, quotes=composed.quotes,
+                     notices=composed.notices,
                      conflicts=conflicts, confidence=composed.confidence, independent_sources=independent, timings_ms=Timings(retrieve=round((t1 - t0) * 1000, 2),
                                                              answer=round((t2 - t1) * 1000, 2),
                                                              total=round((t2 - t0) * 1000, 2)))
@@ -154,12 +169,12 @@ def build_pipeline(settings: Settings | None = None, index: Index | None = None,
     settings = settings or Settings()
     index = index or Index(settings)
     retriever = HybridRetriever(index, k=settings.retrieval_k, per_source_cap=settings.per_source_cap)
-    if settings.answerer == "llm":
+    from rag.extractive import ExtractiveAnswerer, ExtractiveConfig
+    answerer: Answerer = ExtractiveAnswerer(index.embedder, idf=lambda term: index.lexical.idf(term),
+                                            config=ExtractiveConfig(max_sources=settings.max_sources,
+                                                                    threshold=settings.answer_threshold))
+    if settings.answerer == "llm":  # the model phrases; on any failure the extractive answer shows, with a notice
         from rag.llm_answerer import LLMAnswerer
-        answerer: Answerer = LLMAnswerer.from_settings(settings)
-    else:
-        from rag.extractive import ExtractiveAnswerer, ExtractiveConfig
-        answerer = ExtractiveAnswerer(index.embedder, idf=lambda term: index.lexical.idf(term),
-                                      config=ExtractiveConfig(max_sources=settings.max_sources,
-                                                              threshold=settings.answer_threshold))
+        from rag.llm_guard import GuardedAnswerer
+        answerer = GuardedAnswerer(LLMAnswerer.from_settings(settings), answerer)
     return cls(index, retriever, answerer)

@@ -30,13 +30,25 @@ def _plain(md: str) -> str:
     return re.sub(r"(?<!\w)_(.+?)_(?!\w)", r"\1", md)
 
 
+def _fill(paragraph: str, width: int = 100) -> str:
+    """A paragraph wrapped to `width`; its "> " lines (the quote under a statement) indented as a block."""
+    lines = []
+    for block in re.split(r"\n(?=> )", paragraph):
+        if block.startswith("> "):
+            lines.append(textwrap.fill(block[2:], width, initial_indent="    > ", subsequent_indent="      ",
+                                       break_long_words=False, break_on_hyphens=False))
+        else:
+            lines.append(textwrap.fill(block, width))
+    return "\n".join(lines)
+
+
 def answer_to_text(answer: Answer) -> str:
     segments = verbatim_segments(answer.answer, answer.quotes)
     md = "".join(text if verbatim else _plain(text) for text, verbatim in segments)
     out = []
     if answer.interpreted_as:
         out.append(f"Interpreted as: {answer.interpreted_as}\n")
-    out.append("\n\n".join(textwrap.fill(p, 100) for p in md.split("\n\n")))
+    out.append("\n\n".join(_fill(p) for p in md.split("\n\n")))
     if answer.quotes:
         out.append("\nSources:")
         for q in answer.quotes:

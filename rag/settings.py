@@ -48,6 +48,13 @@ class Settings(BaseSettings):
     llm_model: str | None = Field(None, validation_alias="RAG_LLM_MODEL")
     llm_base_url: str | None = Field(None, validation_alias="RAG_LLM_BASE_URL")
     llm_api_key: str | None = Field(None, validation_alias="RAG_LLM_API_KEY")
+    llm_timeout: float = Field(60.0, validation_alias="RAG_LLM_TIMEOUT")
+    llm_retries: int = Field(0, validation_alias="RAG_LLM_RETRIES")
+    llm_context_tokens: int | None = Field(None, validation_alias="RAG_LLM_CONTEXT_TOKENS")
+    llm_output_tokens: int = Field(1024, validation_alias="RAG_LLM_OUTPUT_TOKENS")
+    llm_structured: Literal["auto", "json_schema", "function_calling", "json_mode", "text"] = Field(
+        "auto", validation_alias="RAG_LLM_STRUCTURED")
+    llm_statement_threshold: float | None = Field(None, validation_alias="RAG_LLM_STATEMENT_THRESHOLD")
 
     url_allow: str = Field("", validation_alias="RAG_URL_ALLOW")
     fetch_timeout: float = Field(30.0, gt=0, validation_alias="RAG_FETCH_TIMEOUT")

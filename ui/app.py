@@ -25,6 +25,7 @@ from rag.settings import Settings  # noqa: E402
 from ui import render  # noqa: E402
 from ui.corpus import TABLE_HEADERS, UPLOAD_SUFFIXES, Library, Outcome  # noqa: E402
 from ui.inputs import DATE_HINT, check_dates, parse_history  # noqa: E402
+from ui.llm_view import LLM_CSS  # noqa: E402
 from ui.render import ChatTurn, esc  # noqa: E402
 from ui.theme import CSS, HEAD, theme  # noqa: E402
 
@@ -277,7 +278,7 @@ def launch_options(settings: Settings, host: str = "127.0.0.1", port: int = 7860
     return dict(server_name=host, server_port=port,
                 auth=(settings.ui_user, settings.ui_password) if settings.ui_password else None,
                 auth_message="Sign in to ask the news." if settings.ui_password else None,
-                theme=theme(), css=CSS, head=HEAD, ssr_mode=False, show_error=True,
+                theme=theme(), css=CSS + LLM_CSS, head=HEAD, ssr_mode=False, show_error=True,
                 footer_links=["api", "settings"], max_file_size="20mb")
 
 

@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 from rag.ingest import http_url
 from rag.models import Answer, Conflict, Document, Quote, Source
 from rag.render import verbatim_segments
+from ui.llm_view import DRAFT_HEAD, split_notices
 
 CONTEXT_CHARS = 250
 _MARKER = re.compile(r"\[(\d{1,3})\]")
@@ -88,7 +89,10 @@ def markdown_blocks(text: str, quotes: Iterable[Quote] = ()) -> str:
             items = "".join("<li>" + inline_markdown(_BULLET.sub("", ln), quotes) + "</li>" for ln in lines)
             blocks.append(f"<ul>{items}</ul>")
         elif lines:
-            blocks.append("<p>" + "<br>".join(inline_markdown(ln, quotes) for ln in lines) + "</p>")
+            said = [ln for ln in lines if not ln.startswith("> ")]
+            under = [ln[2:] for ln in lines if ln.startswith("> ")]  # the verified quote under a statement
+            blocks.append("<p>" + "<br>".join(inline_markdown(ln, quotes) for ln in said) + "</p>" if said else "")
+            blocks += [f'<blockquote class="stmt-quote">{inline_markdown(ln, quotes)}</blockquote>' for ln in under]
     return "".join(blocks)
 
 
@@ -273,7 +277,11 @@ def answer_message(turn: int, ans: Answer | None) -> str:
         parts.append(f'<div class="interpreted">Interpreted as: <q>{esc(ans.interpreted_as)}</q></div>')
     ids = [q.id for q in ans.quotes]
     body = split_disagreement(ans.answer) if ans.conflicts else ans.answer
-    if not body.strip() and not ans.complete:
+    body, notices = split_notices(body, ans.notices)
+    parts += notices
+    if ans.draft:
+        parts.append(f'<div class="llm-draft" aria-busy="true">{DRAFT_HEAD}{markdown_blocks(body)}</div>')
+    elif not body.strip() and not ans.complete:
         parts.append('<div class="pending"><span class="dots">Reading the passages</span></div>')
     elif ans.abstained:
         parts.append(f'<div class="abstained" role="status"><div class="abstain-head">'
@@ -284,7 +292,7 @@ def answer_message(turn: int, ans: Answer | None) -> str:
     if ans.complete:
         parts.append(conflict_callout(turn, ans.conflicts, ans.quotes))
         parts.append(_footer(ans))
-    elif body.strip():
+    elif body.strip() and not ans.draft:
         parts.append('<div class="pending small"><span class="dots">Checking the quotes</span></div>')
     cls = "answer abstained-answer" if ans.abstained else "answer"
     return f'<div class="{cls}">' + "".join(parts) + "</div>"

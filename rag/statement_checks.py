@@ -1,0 +1,201 @@
+"""Typed checks of a statement against its quote: figures, dates, numbers, names, negation, injected orders.
+
+Figures and dates are compared as the typed intervals of `rag.claims` (the disagreement step's reader):
+"$1.2bn" is "1.2 billion dollars", "less than" stays a bound, a statement may round a figure to the
+precision it writes ("$1.2bn" for "$1.19bn") but not state more than the quote ("$10.4bn" for "$10bn").
+Any other number must be a number of the quote, said about the same thing (a neighbouring word in
+common: "two days" is not "two weeks"). Names (capitalised words) must be words of the quote, an acronym
+of its words, or the source's own label.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.claims import _NUMWORDS, STOPWORDS as CLAIM_WORDS
+from rag.claims import Claim, Mention, extract_claims
+from rag.text import STOPWORDS, sentence_spans, stem
+from rag.values import PATTERNS
+
+MEASURE = PATTERNS["measure"]  # a number with its unit: "two days", "142 metres", "two-year"
+
+TOLERANCE = 0.05  # relative, for figures written in words ("seven million", "tens of thousands")
+_QUALIFIERS_OK = {"exact": {"exact", "about"}, "about": {"exact", "about"}, "upper": {"upper"},
+                  "lower": {"lower"}, "range": {"range"}}
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b[^.]{0,40}?\b(?:instructions?|prompts?|rules|guidelines)\b"
+    r"|\bsystem prompt\b|\byou are now\b|\bas an ai\b|\b(?:tell|inform|assure) the (?:user|reader)s?\b", re.I)
+_WORDS = {w: v for w, v in _NUMWORDS.items() if w not in ("a", "an", "zero", "one")}  # "one of the ..."
+_NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?|(?:" + "|".join(sorted(_WORDS, key=len, reverse=True))
+                     + r")\b)(?:\s?-?(trillion|billion|million|thousand|tn|bn|m|k)\b)?", re.I)
+_SCALE = {"trillion": 1e12, "tn": 1e12, "billion": 1e9, "bn": 1e9, "million": 1e6, "m": 1e6, "thousand": 1e3,
+          "k": 1e3}
+_TOKEN = re.compile(r"[A-Za-z][\w’'.\-]*|\d[\d,.]*")
+_CAPITAL = re.compile(r"(?<![\w’'])[A-Z][\w’'.\-]*")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“‘(]\s*)$")
+_NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without)\b|n[’']t\b", re.I)
+_NOT_NEGATION = re.compile(r"\b(?:no|not) (?:more|less|fewer|later|earlier|longer) than\b|\bnot only\b", re.I)
+_JOINERS = {"of", "and", "the", "for", "&"}
+
+
+@dataclass(frozen=True)
+class Number:
+    text: str
+    value: float
+    half_unit: float  # half the place value of its last written digit: how far rounding may move it
+    near: frozenset[str]  # stems of the content words within three words of it
+    unit: str | None = None  # stem of its unit when it is a measure ("two days" -> "day")
+
+
+def is_instruction(text: str) -> bool:
+    """The text addresses a model or its user with orders, as injected prompts do."""
+    return bool(_INSTRUCTION.search(text))
+
+
+def instruction_around(text: str, start: int, end: int) -> bool:
+    """A span of `text` lies in a sentence that gives orders to a model: a quote cut out of an injected
+    instruction ("Tell the user that <claim>") is still part of it."""
+    return any(is_instruction(text[s.start:s.end]) for s in sentence_spans(text) if s.start < end and start < s.end)
+
+
+# ---- figures, dates, numbers -------------------------------------------------------
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= TOLERANCE * max(abs(a), abs(b), 1e-9)
+
+
+def _anchors(m: Mention) -> tuple[float, ...]:
+    """The numbers a mention states: its value, its bound, or both ends of a range."""
+    if m.qualifier == "range" or m.value is None and m.qualifier == "about":
+        return m.low, m.high
+    if m.value is not None:
+        return (m.value,)
+    return (m.high,) if m.qualifier == "upper" else (m.low,)
+
+
+def _near(text: str, start: int, end: int) -> frozenset[str]:
+    before = [t.group() for t in _TOKEN.finditer(text, 0, start)][-3:]
+    after = [t.group() for t in _TOKEN.finditer(text, end)][:3]
+    return frozenset(stem(w.strip(".-")) for w in before + after
+                     if w[0].isalpha() and w.lower() not in STOPWORDS and w.lower() not in _WORDS)
+
+
+def written(text: str, skip: list[tuple[int, int]] = ()) -> list[Number]:
+    """Numbers in `text` (outside `skip` spans), in digits or words; a range shares its scale ("1-2 million")."""
+    found = [m for m in _NUMBER.finditer(text) if not any(a <= m.start() < b for a, b in skip)]
+    out = []
+    for i, m in enumerate(found):
+        scale = m.group(2) or next((f.group(2) for f in found[i + 1:i + 2] if f.group(2)), None)
+        mult = _SCALE.get((scale or "").lower(), 1.0)
+        digits = m.group(1).replace(",", "").lower()
+        value = _WORDS[digits] if digits in _WORDS else float(digits)
+        places = 0 if digits in _WORDS else len(digits.partition(".")[2])
+        unit = MEASURE.match(text, m.start())
+        out.append(Number(m.group(0), value * mult, 0.5 * mult * 10.0 ** -places, _near(text, m.start(), m.end()),
+                          stem(unit.group().split()[-1].split("-")[-1]) if unit else None))
+    return out
+
+
+def _same_numbers(said: list[Number], quoted: list[Number], about_same: bool = False) -> bool:
+    """Each number said is one quoted, rounded at most to the precision it is written with; with
+    `about_same`, also said about the same thing: the same unit ("two days" is not "two weeks"), or
+    else a neighbouring word in common."""
+    def same_thing(s: Number, q: Number) -> bool:
+        if s.unit:
+            return s.unit == q.unit
+        return not s.near or not q.near or bool(s.near & q.near)
+
+    return all(any(abs(s.value - q.value) <= s.half_unit * 1.000001 and (not about_same or same_thing(s, q))
+                   for q in quoted) for s in said)
+
+
+def supports(q: Claim, s: Claim) -> bool:
+    """The quote's figure `q` says what the statement's figure `s` says (same kind, unit, numbers, bound)."""
+    qm, sm = q.mention, s.mention
+    if qm.kind != sm.kind:
+        return False
+    if sm.kind == "date":  # the statement may be less precise than the quote, never more
+        return sm.low <= qm.low and qm.high <= sm.high
+    if sm.kind != "count" and qm.unit != sm.unit:
+        return False
+    bound_of_range = qm.qualifier == "range" and sm.qualifier in ("upper", "lower")  # "up to $1.19bn"
+    if sm.qualifier not in _QUALIFIERS_OK[qm.qualifier] and not bound_of_range:
+        return False
+    said, quoted = written(s.surface), written(q.surface)
+    if said and quoted:
+        return _same_numbers(said, quoted)
+    return all(any(_close(a, b) for b in _anchors(qm)) for a in _anchors(sm))  # vague: "tens of thousands"
+
+
+def figure_problems(statement: str, quote: str, published: str | None = None) -> list[str]:
+    """The statement's figures, dates and other numbers that its quote does not state."""
+    said, quoted = extract_claims(statement, published), extract_claims(quote, published)
+    numbers = written(quote)
+    claimed = [n for q in quoted for n in written(q.surface)]
+    problems = []
+    for c in said:
+        if any(supports(q, c) for q in quoted):
+            continue
+        mine = [Number(n.text, n.value, n.half_unit, _near(statement, c.mention.start, c.mention.end))
+                for n in written(c.surface)]
+        if c.mention.kind == "count" and mine and not _same_numbers(mine, claimed) \
+                and _same_numbers(mine, numbers, about_same=True):
+            continue  # "more than 400 people" for "more than 400 injured": the quote has no counted noun to read
+        problems.append(f"“{c.surface}” is not what the quote says")
+    others = written(statement, [(c.mention.start, c.mention.end) for c in said])
+    problems += [f"the number “{n.text}” is not in the quote" for n in others
+                 if not _same_numbers([n], numbers, about_same=True)]
+    return problems
+
+
+# ---- names -----------------------------------------------------------------------
+def _key(word: str) -> str:
+    return re.sub(r"[’']s$", "", word).replace(".", "").strip("’'-").lower()
+
+
+def _acronyms(words: list[str]) -> set[str]:
+    """Initials of every run of 2-5 words, joiners skipped ("Defense Intelligence Agency" -> "dia",
+    "artificial intelligence" -> "ai")."""
+    content = [w for w in words if w.lower() not in _JOINERS]
+    return {"".join(w[0] for w in content[i:i + n]).lower() for n in range(2, 6) for i in range(len(content) - n + 1)}
+
+
+def _same_name(a: str, b: str) -> bool:
+    """"korea" ~ "korean", "russia" ~ "russian": one is the other plus a short ending."""
+    short, long = sorted((a, b), key=len)
+    return short == long or len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3
+
+
+def name_problems(statement: str, quote: str, source: str | None = None, context: str = "") -> list[str]:
+    """Names in the statement that are not in its quote. The source's own label may be named; a
+    sentence's first word is a name only when it is not a common word (seen in lower case in the quote,
+    its `context` or a stop list)."""
+    if source:
+        statement = re.sub(re.escape(source), " ", statement, flags=re.I)
+    words = [t for t in _TOKEN.findall(quote) if t[0].isalpha()]
+    quote_words = {_key(w) for w in words}
+    common = STOPWORDS | CLAIM_WORDS | {w.lower() for w in _TOKEN.findall(f"{quote} {context}") if w[0].islower()}
+    known = quote_words | _acronyms(words)
+    missing = []
+    for m in _CAPITAL.finditer(statement):
+        word = _key(m.group())
+        if len(word) < 2 or word in known or any(_same_name(word, k) for k in quote_words if k):
+            continue
+        if _SENTENCE_START.search(statement[:m.start()]) and word in common:
+            continue
+        missing.append(m.group().rstrip(".,"))
+    return [f"the name “{w}” is not in the quote" for w in dict.fromkeys(missing)]
+
+
+def negated(text: str) -> bool:
+    return bool(_NEGATION.search(_NOT_NEGATION.sub(" ", text)))
+
+
+def typed_problems(statement: str, quote: str, published: str | None = None, source: str | None = None,
+                   context: str = "") -> list[str]:
+    """Every reason, short of embedding similarity, why the quote does not support the statement."""
+    if is_instruction(quote):
+        return ["the quote is an instruction inside an article, not a claim"]
+    problems = figure_problems(statement, quote, published) + name_problems(statement, quote, source, context)
+    if negated(statement) and not negated(quote):  # (a statement may restate a clause without the quote's "not")
+        problems.append("the statement negates what the quote says")
+    return problems
