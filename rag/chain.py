@@ -138,7 +138,8 @@ def build_chain(settings: Settings | None = None, index: Index | None = None, *,
     if llm is None:
         return GroundedQAChain(pipeline=build_pipeline(settings, index))
     from rag.llm_answerer import LLMAnswerer
+    from rag.llm_guard import GuardedAnswerer
 
     pipeline = build_pipeline(settings.model_copy(update={"answerer": "extractive"}), index)
-    pipeline.answerer = LLMAnswerer(llm)
+    pipeline.answerer = GuardedAnswerer(LLMAnswerer.from_settings(settings, llm=llm), pipeline.answerer)
     return GroundedQAChain(pipeline=pipeline)

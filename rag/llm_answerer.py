@@ -103,13 +103,15 @@ class LLMAnswerer:
         self.llm, self.gate, self.config = llm, gate, config
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "LLMAnswerer":
+    def from_settings(cls, settings: Settings, llm=None) -> "LLMAnswerer":
+        """The answerer for the configured model, or for `llm` (any LangChain chat model) when given."""
         from rag.llm_models import chat_model
 
         config = LLMConfig(model=settings.llm_model or "", structured=settings.llm_structured,
                            context_tokens=context_tokens(settings.llm_model, settings.llm_context_tokens),
                            output_tokens=settings.llm_output_tokens, timeout=settings.llm_timeout)
-        return cls(chat_model(settings), StatementGate(threshold=settings.llm_statement_threshold), config)
+        return cls(llm if llm is not None else chat_model(settings),
+                   StatementGate(threshold=settings.llm_statement_threshold), config)
 
     # ---- the model -------------------------------------------------------------------
     def _stream(self, runnable, messages, start: float, preview: Preview) -> Generator[str, None, object]:

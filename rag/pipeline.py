@@ -78,15 +78,16 @@ class Pipeline:
         return results
 
     def answer(self, req: ChainInput, question: str, retrieved: list[RetrievedChunk], step: Step = run_step) -> Composed:
-        *_, composed = self.answer_stream(req, question, retrieved, step)
+        *_, composed = self.answer_stream(req, question, retrieved, step, drafts=False)
         return composed
 
     def answer_stream(self, req: ChainInput, question: str, retrieved: list[RetrievedChunk],
-                      step: Step = run_step) -> Iterator[str | Composed]:
-        """An answerer's unchecked draft previews (markdown, when it streams one: LLM), then the Composed answer."""
+                      step: Step = run_step, drafts: bool = True) -> Iterator[str | Composed]:
+        """With `drafts`, an answerer's unchecked draft previews (markdown, when it streams one: LLM); then
+        the Composed answer. Without, the answer step runs whole (and is traced as one step)."""
         docs = {d: doc for d in {r.chunk.doc_id for r in retrieved} if (doc := self.documents(d))}
         stream = getattr(self.answerer, "stream_draft", None)
-        if stream is None:
+        if not (drafts and stream):
             draft = step("answer", self.answerer.draft, request=req, question=question, retrieved=retrieved,
                          documents=docs)
             yield step("verify", compose, draft=draft, documents=docs)
@@ -146,7 +147,7 @@ class Pipeline:
         if partial:
             yield Answer(**base, answer="", abstained=False, complete=False,
                          timings_ms=Timings(retrieve=(t1 - t0) * 1000))
-        for composed in self.answer_stream(req, question, retrieved, step):
+        for composed in self.answer_stream(req, question, retrieved, step, drafts=partial):
             if partial and isinstance(composed, str):  # the model's draft, before any check
                 yield Answer(**base, answer=composed, abstained=False, complete=False, draft=True)
         if partial and not composed.abstained:

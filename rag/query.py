@@ -27,6 +27,7 @@ _SPEAKER = re.compile(  # verbs in lower case only: "the U.S. State Department" 
 _LEAD = re.compile(r"^\W*(?:and|also|so|but|ok|okay)\b[\s,]*", re.I)
 _WHAT_ABOUT = re.compile(r"^\W*(?:and\s+)?(?:what|how)\s+about\s+(.+?)\W*$", re.I)
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there)\b", re.I)
+_WHO_IS = re.compile(r"^\W*who\s+(?:is|was|are|were)\s+(?P<rest>.+)$", re.I)
 _THING_PRONOUNS = {"it", "its", "this", "that", "they", "them", "their", "these", "those"}
 _ASKED_THING = re.compile(r"^\W*(?:what|which)\s+(?P<thing>(?!(?:is|are|was|were|did|does|do|has|have|had|kind|type)\b)"
                           r"[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?:is|are|was|were|did|does|do|has|have|had|will)\b",
@@ -97,6 +98,9 @@ def analyze(question: str) -> QuestionInfo:
     if answer_type in (None, "date") and _SPEAKER.search(question):
         answer_type = answer_type or "statement"
     names = entities(question)
+    if answer_type == "person" and names and _WHO_IS.match(question) and \
+            _WHO_IS.match(question).group("rest").strip(" ?.").lower() in {n.lower() for n in names}:
+        answer_type = None  # "Who is Park Ji-hoon?" asks what the person is, not for a name
     terms_ = list(dict.fromkeys(t for t in terms(question) if t not in _QWORDS))
     name_stems = {stem(w) for n in names for w in words(n)}
     content = [t for t in terms_ if t not in name_stems]
