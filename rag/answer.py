@@ -58,7 +58,7 @@ def cited_party(sentence: str) -> str | None:
     if not m:
         return None
     who = m.group("who").strip()
-    if len(who.split()) > 7 or who.lower() in ("it", "he", "she", "they", "this", "that", "kim"):
+    if len(who.split()) > 7 or who.lower() in ("it", "he", "she", "they", "this", "that"):
         return None
     return who[0].lower() + who[1:] if who.split()[0].lower() in ("a", "an", "the", "one", "reports") else who
 

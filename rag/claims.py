@@ -272,7 +272,7 @@ def _context(text: str, x: Mention, segs: list[tuple[int, int]], mentions: list[
     """The clause of a mention, cut where a neighbouring figure of the same kind starts its own."""
     i = next(i for i, (s, e) in enumerate(segs) if s <= x.start < e or i == len(segs) - 1)
     lo, hi = segs[i]
-    if not _content(text, lo, hi, (x.start, x.end)):  # "In 2024, Kim ... signed": join the next clause
+    if not _content(text, lo, hi, (x.start, x.end)):  # "In 2024, the two leaders ... signed": join the next clause
         lo, hi = (lo, segs[i + 1][1]) if i + 1 < len(segs) else (segs[i - 1][0] if i else lo, hi)
     for y in mentions:
         if y.kind == x.kind and lo < y.end <= x.start:

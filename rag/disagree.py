@@ -31,7 +31,7 @@ _SYNONYMS = (  # the first word of each group names the concept
     "sign ink seal conclude", "people person population resident inhabitant citizen",
     "die kill death dead fatality", "spend cost pay", "war conflict battle fight",
     "announce declare unveil", "aid assistance support help", "buy purchase import",
-    "rise increase grow jump climb", "fall decrease drop decline shrink", "missile rocket")
+    "rise increase grow jump climb", "fall decrease drop decline shrink")
 _IRREGULAR = {"gave": "give", "given": "give", "got": "get", "gotten": "get", "sent": "send", "paid": "pay",
               "spent": "spend", "sold": "sell", "bought": "buy", "won": "win", "lost": "lose", "died": "die",
               "dies": "die", "dying": "die", "fought": "fight", "rose": "rise", "risen": "rise", "fell": "fall",
@@ -232,7 +232,7 @@ def _claims(q: Quote, doc: Document | None) -> list[Claim]:
 def _focus(question: str, found: list[Found]) -> set[int]:
     """Indexes of the claims a question is about: for each part of it, those whose slot shares most words.
 
-    Direction is ignored ("Russia gave" asks about what "North Korea received"); a
+    Direction is ignored ("A gave" asks about what "B received"); a
     question sharing no slot word with any claim keeps them all.
     """
     def undirected(words) -> set[str]:

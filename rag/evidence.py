@@ -86,7 +86,7 @@ def candidate_sentences(retrieved: list[RetrievedChunk], sentences_of: Callable[
 
 def _name_match(entity: str, toks: set[str], lowered: set[str]) -> float:
     """1 when every word of a name is there; 0.5 for its head word alone (the surname, the last word of
-    "Fort Buchanan"; or the first word of a name of three or more, "Kim" for "Kim Jong Un"); 0.8 / 0.5
+    "Fort Buchanan"; or the first word of a name of three or more, "Lee" for "Lee Hsien Loong"); 0.8 / 0.5
     for a misspelling of a long word; else 0."""
     parts = [w for w in words(entity) if w.lower() not in ("the", "of")]
     if not parts:

@@ -63,7 +63,7 @@ class LexicalIndex:
     def idf(self, term: str) -> float:
         """Inverse document frequency of a stemmed term over the chunks, as if the corpus also held
         BACKGROUND_CHUNKS chunks without it: in a small corpus on one subject, the subject's own words
-        ("north", "korea" in every chunk) still weigh like ordinary words instead of nothing."""
+        (a country's name in every chunk) still weigh like ordinary words instead of nothing."""
         vocab = getattr(self._bm25, "vocab_dict", None) or {}
         df = 0
         if term in vocab:

@@ -137,7 +137,7 @@ def rewrite_followup(question: str, history: list[Turn]) -> str | None:
     word = pron.group(1).lower() if pron else ""
     asked = _ASKED_THING.match(prev_standalone)
     if pron and asked and word in _THING_PRONOUNS:
-        # "What agreement did Kim sign with Putin?" → "When was it signed?" asks about the agreement
+        # "What agreement did Lee sign with Ortega?" → "When was it signed?" asks about the agreement
         thing = f"the {asked.group('thing')}" + (f" ({', '.join(prev_entities)})" if prev_entities else "")
         start, end = pron.start() - (len(q) - len(body)), pron.end() - (len(q) - len(body))
         return body[:start] + thing + ("’s" if word in ("its", "their") else "") + body[end:]

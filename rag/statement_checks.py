@@ -160,7 +160,7 @@ def _acronyms(words: list[str]) -> set[str]:
 
 
 def _same_name(a: str, b: str) -> bool:
-    """"korea" ~ "korean", "russia" ~ "russian": one is the other plus a short ending."""
+    """"chile" ~ "chilean", "kenya" ~ "kenyan": one is the other plus a short ending."""
     short, long = sorted((a, b), key=len)
     return short == long or len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 3
 
