@@ -103,7 +103,8 @@ class Index:
             if self._store is None:
                 from rag.store import ChromaStore
                 s = self.settings
-                self._store = ChromaStore(s.data_dir, s.chroma_collection, self.embedder, s.chroma_host, s.chroma_port)
+                self._store = ChromaStore(s.data_dir, s.chroma_collection, self.embedder, s.chroma_host, s.chroma_port,
+                                          s.chroma_timeout)
             return self._store
 
     @property

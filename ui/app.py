@@ -22,6 +22,7 @@ from rag.chain import GroundedQAChain, build_chain  # noqa: E402
 from rag.index import Index  # noqa: E402
 from rag.models import MAX_HISTORY_TURNS, MAX_TURN_CHARS, InputError, clean_text  # noqa: E402
 from rag.settings import Settings  # noqa: E402
+from rag.store import StoreError  # noqa: E402
 from ui import render  # noqa: E402
 from ui.corpus import TABLE_HEADERS, UPLOAD_SUFFIXES, Library, Outcome  # noqa: E402
 from ui.inputs import DATE_HINT, check_dates, parse_history  # noqa: E402
@@ -116,7 +117,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 turn.answer = ans
                 yield chat_messages(turns), turns, render.sources_panel(turns, lookup), gr.skip(), gr.skip(), gr.skip()
         except Exception as e:  # show the problem in the page, keep the session usable
-            if isinstance(e, InputError):
+            if isinstance(e, (InputError, StoreError)):
                 problem = str(e)
             else:
                 log.exception("answering failed")
@@ -148,7 +149,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             raise gr.Error("question must be a non-empty string")
         try:
             answer = chains.get().invoke({"question": question.strip(), "history": parse_history(history_json)})
-        except InputError as e:
+        except (InputError, StoreError) as e:
             raise gr.Error(str(e)) from None
         return answer.model_dump_json()
 
