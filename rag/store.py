@@ -89,6 +89,7 @@ class ChromaStore:
                  timeout: float = 15.0):
         self.host, self.port, self.timeout = host, port, timeout
         self.path = data_dir / "chroma"
+        self._system = None
         try:
             with _OPEN_LOCK:  # concurrent first opens failed with "Could not connect to tenant default_tenant"
                 self.client = self._http_client() if host else self._embedded_client(data_dir)
@@ -129,11 +130,27 @@ class ChromaStore:
         return client
 
     def _embedded_client(self, data_dir: Path):
+        """A client with a System of its own, so it sees what other processes stored so far.
+
+        Chroma caches one System per folder and never reloads its vector index from disk; a new
+        System does."""
         import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
         from chromadb.config import Settings as ChromaSettings
 
         data_dir.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False))
+        key = str(self.path)
+        SharedSystemClient._identifier_to_system.pop(key, None)  # the previous System stays with its owner
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+        client = chromadb.PersistentClient(path=key, settings=ChromaSettings(anonymized_telemetry=False))
+        self._system = SharedSystemClient._identifier_to_system.get(key)
+        return client
+
+    def close(self) -> None:
+        """Free an embedded store's memory (its vector index); the object must not be used after this."""
+        if self._system is not None:
+            self._system.stop()
+            self._system = None
 
     # ---- documents -------------------------------------------------------
     @_guarded

@@ -60,11 +60,6 @@ class Chains:
     def default(self) -> str:
         return self.settings.answerer if self.settings.answerer in self.allowed() else "extractive"
 
-    def forget_documents(self) -> None:
-        """After the corpus changed: drop cached documents so removed ones are never served."""
-        for chain in list(self._chains.values()):
-            chain._docs.clear()
-
     def document(self, doc_id: str):
         return self.get().documents(doc_id)
 
@@ -92,7 +87,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     settings = settings or Settings()
     index = Index(settings)
     chains = Chains(settings, index)
-    library = Library(index, on_change=chains.forget_documents)
+    library = Library(index)
     lookup = chains.document
 
     def respond(question, turns, k, outlets, date_from, date_to, answerer):
