@@ -5,13 +5,17 @@ Embedded `PersistentClient` under the data dir by default; `HttpClient` when
 names, metadata and declared embedding function: rag/store_layout.py.
 
 Failures are one clear `StoreError`: an unreachable or silent server (every request has a
-deadline, `CHROMA_TIMEOUT`), a damaged database (with how to rebuild it).
+deadline, `CHROMA_TIMEOUT`), a damaged database (with how to rebuild it). A store whose folder
+cannot be written (a read-only volume) is read from a private copy.
 """
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import re
+import shutil
+import tempfile
 import threading
 from pathlib import Path
 from typing import Callable, Iterable, Sequence, TypeVar
@@ -89,6 +93,7 @@ class ChromaStore:
                  timeout: float = 15.0):
         self.host, self.port, self.timeout = host, port, timeout
         self.path = data_dir / "chroma"
+        self.read_only = False
         self._system = None
         try:
             with _OPEN_LOCK:  # concurrent first opens failed with "Could not connect to tenant default_tenant"
@@ -133,13 +138,19 @@ class ChromaStore:
         """A client with a System of its own, so it sees what other processes stored so far.
 
         Chroma caches one System per folder and never reloads its vector index from disk; a new
-        System does."""
+        System does. A folder that cannot be written is opened from a private copy (Chroma writes
+        while opening)."""
         import chromadb
         from chromadb.api.shared_system_client import SharedSystemClient
         from chromadb.config import Settings as ChromaSettings
 
+        path = self.path
+        if path.exists() and not _writable(path):
+            path, self.read_only = _private_copy(path), True
+        elif not path.exists() and not _creatable(data_dir):
+            raise StoreError(f"there is no index in {data_dir}, and the folder is read-only")
         data_dir.mkdir(parents=True, exist_ok=True)
-        key = str(self.path)
+        key = str(path)
         SharedSystemClient._identifier_to_system.pop(key, None)  # the previous System stays with its owner
         SharedSystemClient._identifier_to_refcount.pop(key, None)
         client = chromadb.PersistentClient(path=key, settings=ChromaSettings(anonymized_telemetry=False))
@@ -215,3 +226,24 @@ class ChromaStore:
         got = self.chunks.query(query_embeddings=[vector.tolist()], n_results=min(n, total),
                                 where=where_clause(filters), include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+
+
+def _writable(path: Path) -> bool:
+    """Whether we may write in `path` (False on a read-only mount, even for root)."""
+    files = [path / "chroma.sqlite3"] if (path / "chroma.sqlite3").exists() else []
+    return all(os.access(p, os.W_OK) for p in [path, *files])
+
+
+def _creatable(folder: Path) -> bool:
+    """Whether `folder` exists and is writable, or could be created."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return _writable(folder)
+
+
+def _private_copy(path: Path) -> Path:
+    """A copy of a read-only store in a temporary folder (removed at exit), for Chroma to open."""
+    tmp = Path(tempfile.mkdtemp(prefix="rag-readonly-"))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+    shutil.copytree(path, tmp / "chroma")
+    return tmp / "chroma"

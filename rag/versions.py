@@ -18,7 +18,7 @@ from rag.generations import Generations
 from rag.lexical import LexicalIndex
 from rag.models import Document
 from rag.settings import Settings
-from rag.store import ChromaStore
+from rag.store import ChromaStore, StoreError
 
 RETIRE_AFTER_S = 60.0  # a replaced store client is closed this long after (no request lasts that long)
 Snapshot = tuple[str | None, LexicalIndex]  # (generation, its lexical index)
@@ -83,7 +83,7 @@ class Versions:
         lex = self.generations.load(generation)
         if lex is None or len(lex.records) != self.store.count_chunks():  # missing, or an ingest was cut short
             with self.generations.writing(wait=False) as alone:
-                if alone:  # nobody is writing: repair it for everyone
+                if alone and not self.store.read_only:  # nobody is writing: repair it for everyone
                     return self.publish(LexicalIndex(self.store.all_chunks()))
             if lex is None:  # a read-only folder, or a writer is busy: for this process only
                 lex = LexicalIndex(self.store.all_chunks())
@@ -133,8 +133,12 @@ class Versions:
         may be behind what other processes stored: writing through it could lose their vectors."""
         outer = not getattr(self.generations._held, "depth", 0)
         with self.generations.writing():
-            if outer and reopen and self.embedded:
-                self.drop_store()
+            if outer and reopen:
+                if self.embedded:
+                    self.drop_store()
+                if self.store.read_only:  # the lock could be taken, but Chroma's own folder is not writable
+                    raise StoreError(f"the data folder {self.settings.data_dir} is read-only: the index can be "
+                                     "read here but not changed")
             yield
 
 
