@@ -188,6 +188,21 @@ class Index:
         """Store documents loaded elsewhere (e.g. fetched without holding a lock), as `ingest` would."""
         return self._put_documents(docs, IngestReport(), progress, prune=False)
 
+    def rebuild(self, sources: Iterable[str | Path] | None = None, progress: bool = False,
+                on_error: Callable[[IngestError], None] | None = None,
+                fetch: FetchPolicy | None = None) -> IngestReport:
+        """Delete the whole index, even a damaged one, without reading it, and ingest the sources again
+        (default: the corpus folder). Readers see an empty index until the new one is published."""
+        from rag.store import destroy
+
+        s = self.settings
+        with self.versions.writing(reopen=False):
+            self.versions.drop_store()
+            self._docs.clear()
+            destroy(s.data_dir, s.chroma_collection, s.chroma_host, s.chroma_port, s.chroma_timeout)
+            self._commit([])  # an empty generation: nothing from the old index is served any more
+            return self.ingest(sources, progress=progress, on_error=on_error, fetch=fetch)
+
     def _put_documents(self, docs: list[Document], report: IngestReport, progress: bool, prune: bool) -> IngestReport:
         """Skip unchanged documents, store changed and new ones, publish, then delete replaced versions and
         (with `prune`) documents whose files are gone."""

@@ -62,6 +62,17 @@ def _guarded(method: _F) -> _F:
     return call  # type: ignore[return-value]
 
 
+def destroy(data_dir: Path, collection: str, host: str | None = None, port: int = 8000,
+            timeout: float = 15.0) -> None:
+    """Delete the store without reading it (it may be damaged): the embedded folder, or the server's collections."""
+    if not host:
+        shutil.rmtree(data_dir / "chroma", ignore_errors=True)
+        return
+    store = ChromaStore(data_dir, collection, None, host, port, timeout)
+    for name in (store.chunks.name, store.docs.name):
+        store.client.delete_collection(name)
+
+
 def _meta_to_chroma(doc_id: str, meta: DocMeta) -> dict:
     md: dict = {"doc_id": doc_id, "path": meta.path}
     md.update({k: getattr(meta, k) for k in _META_KEYS if getattr(meta, k) is not None})

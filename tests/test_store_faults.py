@@ -1,4 +1,4 @@
-"""Reading from a read-only index folder."""
+"""A damaged or read-only index: a clear message, `rag ingest --rebuild`, and reading from a read-only folder."""
 from __future__ import annotations
 
 import hashlib
@@ -11,13 +11,64 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, REPO
+from rag.index import Index
+from rag.retrieve import HybridRetriever
+from rag.store import StoreError
+from tests.conftest import CORPUS, REPO, write_article
+DAMAGED = "the index in {path} is damaged ({why}); rebuild it from the corpus with: rag ingest --rebuild"
+
+
+def corrupt(db: Path, where: str = "pages") -> None:
+    """Overwrite the SQLite header, or stretches of the pages after it, with garbage."""
+    size = db.stat().st_size
+    with open(db, "r+b") as f:
+        for offset in ([0] if where == "header" else range(8192, size, 3 * 4096)):
+            f.seek(offset)
+            f.write(b"\xde\xad\xbe\xef" * 50)
+
+
+@pytest.mark.parametrize("where,why", [("pages", "database disk image is malformed"),
+                                       ("header", "file is not a database")])
+def test_a_damaged_store_says_how_to_recover_and_rebuild_restores_it(make_settings, fake_embedder, where, why):
+    s = make_settings()
+    write_article(s.corpus_dir, "dam.md", "Dam", "The dam holds 3 million litres.")
+    write_article(s.corpus_dir, "zoo.md", "Zoo", "The zoo has 40 elephants.")
+    Index(s, embedder=fake_embedder).ingest()
+    corrupt(s.data_dir / "chroma" / "chroma.sqlite3", where)
+
+    with pytest.raises(StoreError) as failure:
+        Index(s, embedder=fake_embedder).documents()
+    assert str(failure.value) == DAMAGED.format(path=s.data_dir / "chroma", why=why)
+
+    report = Index(s, embedder=fake_embedder).rebuild()
+    assert sorted(report.added) == ["dam.md", "zoo.md"] and not report.failed
+    index = Index(s, embedder=fake_embedder)
+    assert [m.path for _, m in index.documents()] == ["dam.md", "zoo.md"]
+    assert HybridRetriever(index).search("how many elephants at the zoo")[0].meta.path == "zoo.md"
 
 
 def _rag(*args, data_dir: Path, prefix: list[str] = (), corpus: Path = CORPUS):
     env = {**os.environ, "RAG_DATA_DIR": str(data_dir), "RAG_CORPUS_DIR": str(corpus)}
     return subprocess.run([*prefix, sys.executable, "-m", "rag.cli", *args], capture_output=True, text=True,
                           env=env, cwd=REPO, timeout=300)
+
+
+@pytest.mark.slow
+def test_rag_ask_on_a_damaged_index_says_how_to_recover_and_rebuild_works(seed_data_dir, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(seed_data_dir, data)
+    corrupt(data / "chroma" / "chroma.sqlite3")
+    r = _rag("ask", "How much did Russia give North Korea?", data_dir=data)
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines()[-1] == "error: " + DAMAGED.format(path=data / "chroma",
+                                                                           why="database disk image is malformed")
+    assert "Traceback" not in r.stderr
+    r = _rag("ingest", "--rebuild", data_dir=data)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith(f"{len(list(CORPUS.glob('*.md')))} added, 0 updated")
+    r = _rag("ask", "--json", "How much did Russia give North Korea?", data_dir=data)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["quotes"]
 
 
 def read_only_prefix(path: Path) -> list[str]:
