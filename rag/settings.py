@@ -62,6 +62,7 @@ class Settings(BaseSettings):
 
     ui_password: str | None = Field(None, validation_alias="RAG_UI_PASSWORD")
     ui_user: str = Field("rag", validation_alias="RAG_UI_USER")
+    ui_concurrency: int = Field(2, ge=1, le=64, validation_alias="RAG_UI_CONCURRENCY")
 
     def __init__(self, **values: Any):
         _check_keys([k for k in values if not k.startswith("_")], "unknown setting")
