@@ -269,4 +269,3 @@ class Index:
         """Rebuild the lexical index from Chroma and publish it (after storing chunks directly)."""
         with self.versions.writing(reopen=False):
             return self.versions.publish(LexicalIndex(self.store.all_chunks()))[1]
-

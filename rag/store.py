@@ -103,7 +103,7 @@ class ChromaStore:
     def __init__(self, data_dir: Path, collection: str, embedder, host: str | None = None, port: int = 8000,
                  timeout: float = 15.0):
         self.host, self.port, self.timeout = host, port, timeout
-        self.path = data_dir / "chroma"
+        self.path = self.client_path = data_dir / "chroma"  # client_path: a private copy when read-only
         self.read_only = False
         self._system = None
         try:
@@ -161,6 +161,7 @@ class ChromaStore:
         elif not path.exists() and not _creatable(data_dir):
             raise StoreError(f"there is no index in {data_dir}, and the folder is read-only")
         data_dir.mkdir(parents=True, exist_ok=True)
+        self.client_path = path
         key = str(path)
         SharedSystemClient._identifier_to_system.pop(key, None)  # the previous System stays with its owner
         SharedSystemClient._identifier_to_refcount.pop(key, None)
@@ -169,10 +170,13 @@ class ChromaStore:
         return client
 
     def close(self) -> None:
-        """Free an embedded store's memory (its vector index); the object must not be used after this."""
+        """Free an embedded store's memory (its vector index) and its private copy, if any; the object must
+        not be used after this."""
         if self._system is not None:
             self._system.stop()
             self._system = None
+        if self.read_only:
+            shutil.rmtree(self.client_path.parent, ignore_errors=True)
 
     # ---- documents -------------------------------------------------------
     @_guarded

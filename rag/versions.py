@@ -20,7 +20,7 @@ from rag.models import Document
 from rag.settings import Settings
 from rag.store import ChromaStore, StoreError
 
-RETIRE_AFTER_S = 60.0  # a replaced store client is closed this long after (no request lasts that long)
+RETIRE_AFTER_S = 60.0  # replaced store clients and old pins go this long after (no request lasts that long)
 Snapshot = tuple[str | None, LexicalIndex]  # (generation, its lexical index)
 
 
@@ -33,7 +33,7 @@ class Versions:
         self._store_generation: str | None = None  # the generation the store client was opened at
         self._retired: list[tuple[float, ChromaStore]] = []
         self._latest: Snapshot | None = None
-        self._pin = threading.local()
+        self._pins: dict[int, tuple[float, Snapshot]] = {}  # thread -> (when, the version its request uses)
         self._lock = threading.RLock()
 
     # ---- what readers use ------------------------------------------------
@@ -49,8 +49,8 @@ class Versions:
     @property
     def lexical(self) -> LexicalIndex:
         """The lexical index this thread's request is pinned to, else the newest loaded."""
-        pinned = getattr(self._pin, "snapshot", None)
-        return (pinned or self.snapshot())[1]
+        pin = self._pins.get(threading.get_ident())
+        return (pin[1] if pin else self.snapshot())[1]
 
     @property
     def embedded(self) -> bool:
@@ -60,15 +60,23 @@ class Versions:
         """Load a newer published generation if there is one and pin this thread to the newest; True when
         this thread's version changed."""
         generation = self.generations.current()
-        before = getattr(self._pin, "snapshot", None)
+        before = self._pins.get(threading.get_ident())
         if generation is not None and generation != self.snapshot()[0]:
             with self._lock:
                 if generation != self._latest[0] and (lex := self.generations.load(generation)) is not None:
                     self._latest = (generation, lex)
         if generation is not None and generation != self._store_generation:
             self._reopen_store(generation)
-        self._pin.snapshot = self.snapshot()
-        return before is not None and before[0] != self._latest[0]
+        self._pin(self.snapshot())
+        return before is not None and before[1][0] != self._latest[0]
+
+    def _pin(self, snapshot: Snapshot) -> None:
+        """Pin this thread to `snapshot`; forget pins older than any request lasts (their versions can go)."""
+        now = time.monotonic()
+        with self._lock:
+            if any(now - t > RETIRE_AFTER_S for t, _ in self._pins.values()):
+                self._pins = {k: p for k, p in self._pins.items() if now - p[0] <= RETIRE_AFTER_S}
+            self._pins[threading.get_ident()] = (now, snapshot)
 
     def snapshot(self) -> Snapshot:
         """The newest loaded version, loading (or repairing) it on first use."""
@@ -117,7 +125,8 @@ class Versions:
         """Make `lexical` the current generation for every process (hold `writing()`)."""
         generation = self.generations.publish(lexical)
         with self._lock:
-            self._latest = self._pin.snapshot = (generation, lexical)
+            self._latest = (generation, lexical)
+            self._pin(self._latest)
             if self._store is not None:  # it stored what was just published
                 self._store_generation = generation
         return self._latest
