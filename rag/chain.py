@@ -50,10 +50,6 @@ class GroundedQAChain(RunnableSerializable[Any, Answer]):
     def answerer(self) -> Any:
         return self.pipeline.answerer
 
-    @property
-    def _docs(self) -> dict[str, Document]:
-        return self.pipeline._docs  # the document cache (the web chat clears it when the corpus changes)
-
     def documents(self, doc_id: str) -> Document | None:
         """The cleaned document a quote's offsets refer to."""
         return self.pipeline.documents(doc_id)

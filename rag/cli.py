@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+from functools import partial
 from pathlib import Path
 
 from rag.models import InputError, clean_text
@@ -39,8 +40,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         _err(f"error: corpus folder {settings.corpus_dir} does not exist (use --corpus or RAG_CORPUS_DIR)")
         return USAGE
     index = Index(settings)
-    report = index.ingest(args.paths or None, prune=args.prune, progress=sys.stderr.isatty(),
-                          on_error=lambda e: _err(f"failed: {e}"), fetch=operator_fetch_policy(settings, args.paths))
+    run = index.rebuild if args.rebuild else partial(index.ingest, prune=args.prune)
+    report = run(args.paths or None, progress=sys.stderr.isatty(), on_error=lambda e: _err(f"failed: {e}"),
+                 fetch=operator_fetch_policy(settings, args.paths))
     print(report.summary())
     if not report.failed:
         return OK
@@ -186,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("ingest", help="index files, folders or URLs (default: the corpus folder)")
     s.add_argument("paths", nargs="*", help="files, folders or http(s) URLs")
     s.add_argument("--prune", action="store_true", help="remove indexed documents whose files are gone")
+    s.add_argument("--rebuild", action="store_true",
+                   help="delete the whole index (even a damaged one) and build it again from the paths or the corpus")
     s.set_defaults(func=cmd_ingest)
 
     s = sub.add_parser("search", help="show the passages retrieval ranks for a query")

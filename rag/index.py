@@ -19,6 +19,7 @@ from rag.lexical import LexicalIndex
 from rag.models import DocMeta, Document
 from rag.settings import Settings
 from rag.store import StoreError
+from rag.versions import DocumentCache, Versions
 
 if TYPE_CHECKING:
     from rag.fetch import FetchPolicy
@@ -80,13 +81,19 @@ class EmptyIndexError(StoreError):
 
 
 class Index:
-    """Lazy handle on the embedder, the Chroma store and the lexical index."""
+    """Lazy handle on the embedder, the Chroma store and the lexical index.
+
+    Readers call `refresh()` at the start of each request (see rag/versions.py). Writers hold the
+    data folder's write lock, store the new documents, publish the new generation, and only then
+    delete what it replaced: a reader still on the old generation finds every document its chunks
+    came from.
+    """
 
     def __init__(self, settings: Settings | None = None, embedder=None):
         self.settings = settings or Settings()
         self._embedder = embedder
-        self._store = None
-        self._lexical: LexicalIndex | None = None
+        self.versions = Versions(self.settings, self._open_store)
+        self._docs = DocumentCache()
         self._lock = threading.RLock()  # lazy parts are created once, even by concurrent first calls
 
     @property
@@ -97,42 +104,41 @@ class Index:
                 self._embedder = make_embedder(self.settings.embedder)
             return self._embedder
 
-    @property
-    def store(self):
-        with self._lock:
-            if self._store is None:
-                from rag.store import ChromaStore
-                s = self.settings
-                self._store = ChromaStore(s.data_dir, s.chroma_collection, self.embedder, s.chroma_host, s.chroma_port)
-            return self._store
+    def _open_store(self):
+        from rag.store import ChromaStore
+        s = self.settings
+        return ChromaStore(s.data_dir, s.chroma_collection, self.embedder, s.chroma_host, s.chroma_port,
+                           s.chroma_timeout)
 
     @property
-    def lexical_dir(self) -> Path:
-        return self.settings.data_dir / f"lexical-{self.settings.chroma_collection}"
+    def store(self):
+        return self.versions.store
 
     @property
     def lexical(self) -> LexicalIndex:
-        """The BM25 index, rebuilt from Chroma when missing or out of step with it."""
-        with self._lock:
-            if self._lexical is None:
-                lex = LexicalIndex.load(self.lexical_dir)
-                if lex is None or len(lex.records) != self.store.count_chunks():
-                    lex = self._rebuild_lexical()
-                self._lexical = lex
-            return self._lexical
+        """The BM25 index of this thread's request (rebuilt from Chroma when missing or out of step)."""
+        return self.versions.lexical
 
-    def _rebuild_lexical(self) -> LexicalIndex:
-        lex = LexicalIndex(self.store.all_chunks())
-        lex.save(self.lexical_dir)
-        self._lexical = lex
-        return lex
+    @property
+    def lexical_dir(self) -> Path:
+        return self.versions.generations.root
+
+    def refresh(self) -> bool:
+        """Start of a request: see what any process published since; True when this thread's version changed."""
+        return self.versions.refresh()
 
     # ---- reading ---------------------------------------------------------
     def documents(self) -> list[tuple[str, DocMeta]]:
         return sorted(self.store.documents(), key=lambda d: d[1].path)
 
     def document(self, doc_id: str) -> Document | None:
-        return self.store.get_document(doc_id)
+        """The document with this id. Ids are content hashes, so a cached copy is never stale."""
+        doc = self._docs.get(doc_id)
+        if doc is None:
+            doc = self.store.get_document(doc_id)
+            if doc is not None:
+                self._docs.put(doc)
+        return doc
 
     def is_empty(self) -> bool:
         return self.store.count_chunks() == 0
@@ -182,31 +188,48 @@ class Index:
         """Store documents loaded elsewhere (e.g. fetched without holding a lock), as `ingest` would."""
         return self._put_documents(docs, IngestReport(), progress, prune=False)
 
-    def _put_documents(self, docs: list[Document], report: IngestReport, progress: bool, prune: bool) -> IngestReport:
-        """Skip unchanged documents, replace changed ones, add new ones; `prune` drops vanished files."""
-        by_path: dict[str, list[str]] = {}
-        for doc_id, meta in self.store.documents():
-            by_path.setdefault(meta.path, []).append(doc_id)
-        todo = []
-        for doc in docs:
-            old = by_path.get(doc.meta.path, [])
-            if old == [doc.id]:
-                report.skipped.append(doc.meta.path)
-            else:
-                todo.append((doc, [i for i in old if i != doc.id]))
-        self._embed_and_store(todo, report, progress)
+    def rebuild(self, sources: Iterable[str | Path] | None = None, progress: bool = False,
+                on_error: Callable[[IngestError], None] | None = None,
+                fetch: FetchPolicy | None = None) -> IngestReport:
+        """Delete the whole index, even a damaged one, without reading it, and ingest the sources again
+        (default: the corpus folder). Readers see an empty index until the new one is published."""
+        from rag.store import destroy
 
-        if prune:
-            corpus = self.settings.corpus_dir
-            seen = {d.meta.path for d in docs} | {e.source for e in report.failed}
-            gone = [p for p in by_path if p not in seen and not is_url(p) and not (corpus / p).exists()]
-            for p in gone:
-                self.store.delete_documents(by_path[p])
-                report.removed.append(p)
-        if todo or report.removed:
-            self._rebuild_lexical()
-        else:
-            self.lexical  # loads it, rebuilding it if it is missing or out of step with Chroma
+        s = self.settings
+        with self.versions.writing(reopen=False):
+            self.versions.drop_store()
+            self._docs.clear()
+            destroy(s.data_dir, s.chroma_collection, s.chroma_host, s.chroma_port, s.chroma_timeout)
+            self._commit([])  # an empty generation: nothing from the old index is served any more
+            return self.ingest(sources, progress=progress, on_error=on_error, fetch=fetch)
+
+    def _put_documents(self, docs: list[Document], report: IngestReport, progress: bool, prune: bool) -> IngestReport:
+        """Skip unchanged documents, store changed and new ones, publish, then delete replaced versions and
+        (with `prune`) documents whose files are gone."""
+        with self.versions.writing():
+            by_path: dict[str, list[str]] = {}
+            for doc_id, meta in self.store.documents():
+                by_path.setdefault(meta.path, []).append(doc_id)
+            todo = []
+            for doc in docs:
+                old = by_path.get(doc.meta.path, [])
+                if old == [doc.id]:
+                    report.skipped.append(doc.meta.path)
+                else:
+                    todo.append((doc, [i for i in old if i != doc.id]))
+            self._embed_and_store(todo, report, progress)
+            drop = [i for _, old in todo for i in old]
+            if prune:
+                corpus = self.settings.corpus_dir
+                seen = {d.meta.path for d in docs} | {e.source for e in report.failed}
+                for p in by_path:
+                    if p not in seen and not is_url(p) and not (corpus / p).exists():
+                        drop.extend(by_path[p])
+                        report.removed.append(p)
+            if todo or drop:
+                self._commit(drop)
+            else:
+                self.versions.snapshot()  # loads it, rebuilding it if it is missing or out of step with Chroma
         return report
 
     def _embed_and_store(self, todo, report: IngestReport, progress: bool) -> None:
@@ -220,8 +243,7 @@ class Index:
             bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr, leave=False)
         for doc, old, chunks in chunked:
             vectors = self.embedder.embed([c.text for c in chunks])
-            self.store.put_document(doc, chunks, vectors)
-            self.store.delete_documents(old)  # only after the new version is fully stored
+            self.store.put_document(doc, chunks, vectors)  # the old version goes after publishing
             (report.updated if old else report.added).append(doc.meta.path)
             report.chunks_embedded += len(chunks)
             if bar:
@@ -231,8 +253,19 @@ class Index:
 
     def remove(self, path_or_id: str) -> list[str]:
         """Remove a document by corpus-relative path, URL or id; returns the removed ids."""
-        ids = [i for i, m in self.store.documents() if path_or_id in (i, m.path)]
-        if ids:
-            self.store.delete_documents(ids)
-            self._rebuild_lexical()
+        with self.versions.writing():
+            ids = [i for i, m in self.store.documents() if path_or_id in (i, m.path)]
+            if ids:
+                self._commit(ids)
         return ids
+
+    def _commit(self, drop: Iterable[str]) -> None:
+        """Publish the lexical index of what Chroma holds without the `drop` documents, then delete them."""
+        drop = set(drop)
+        self.versions.publish(LexicalIndex([(c, m) for c, m in self.store.all_chunks() if c.doc_id not in drop]))
+        self.store.delete_documents(drop)
+
+    def _rebuild_lexical(self) -> LexicalIndex:
+        """Rebuild the lexical index from Chroma and publish it (after storing chunks directly)."""
+        with self.versions.writing(reopen=False):
+            return self.versions.publish(LexicalIndex(self.store.all_chunks()))[1]

@@ -13,6 +13,7 @@ from rag.settings import Settings
 
 T = TypeVar("T")
 Step = Callable[..., Any]  # step(name, fn, **inputs) -> fn(**inputs); the chain's runs each as a traced child run
+STALE_RETRIES = 2  # times a request retrieves again when a document vanished under it
 
 
 def run_step(name: str, fn: Callable[..., T], **inputs: Any) -> T:
@@ -51,15 +52,13 @@ class Pipeline:
 
     def __init__(self, index: Index, retriever: HybridRetriever, answerer: Answerer):
         self.index, self.retriever, self.answerer = index, retriever, answerer
-        self._docs: dict[str, Document] = {}
 
     def documents(self, doc_id: str) -> Document | None:
-        if doc_id not in self._docs:
-            doc = self.index.document(doc_id)
-            if doc is None:
-                return None
-            self._docs[doc_id] = doc
-        return self._docs[doc_id]
+        """The document with this id (a content hash: the version its chunks came from), None if removed."""
+        return self.index.document(doc_id)
+
+    def _documents_of(self, retrieved: list[RetrievedChunk]) -> dict[str, Document]:
+        return {d: doc for d in {r.chunk.doc_id for r in retrieved} if (doc := self.documents(d))}
 
     # ---- the steps ---------------------------------------------------------
     def standalone(self, req: ChainInput) -> str | None:
@@ -85,7 +84,7 @@ class Pipeline:
                       step: Step = run_step, drafts: bool = True) -> Iterator[str | Composed]:
         """With `drafts`, an answerer's unchecked draft previews (markdown, when it streams one: LLM); then
         the Composed answer. Without, the answer step runs whole (and is traced as one step)."""
-        docs = {d: doc for d in {r.chunk.doc_id for r in retrieved} if (doc := self.documents(d))}
+        retrieved, docs = self._with_documents(req, question, retrieved)
         stream = getattr(self.answerer, "stream_draft", None)
         if not (drafts and stream):
             draft = step("answer", self.answerer.draft, request=req, question=question, retrieved=retrieved,
@@ -94,6 +93,22 @@ class Pipeline:
             return
         for item in stream(req, question, retrieved, docs):
             yield item if isinstance(item, str) else step("verify", compose, draft=item, documents=docs)
+
+    def _with_documents(self, req: ChainInput, question: str, retrieved: list[RetrievedChunk]
+                        ) -> tuple[list[RetrievedChunk], dict[str, Document]]:
+        """The passages and the documents they came from. A document replaced or removed after this request
+        began (another process published a new version) makes it retrieve again from that version."""
+        docs = self._documents_of(retrieved)
+        for _ in range(STALE_RETRIES):
+            gone = [r.chunk.id for r in retrieved if r.chunk.doc_id not in docs]
+            if not gone:
+                break
+            self.index.refresh()
+            if any(c in self.index.lexical.position for c in gone):
+                break  # no newer version is published: answer from the documents still there
+            retrieved = self.retrieve(req, question)
+            docs = self._documents_of(retrieved)
+        return retrieved, docs
 
     def disagree(self, question: str, composed: Composed) -> tuple[list, str, int]:
         """Disagreement notes, their markdown, and how many independent sources the quotes come from.
@@ -135,6 +150,7 @@ class Pipeline:
 
     def _run(self, input: Any, partial: bool = False, step: Step = run_step) -> Iterator[Answer]:
         t0 = time.perf_counter()
+        self.index.refresh()  # see what other processes published; one version for this request
         req = to_input(input)
         rewritten = step("rewrite", self.standalone, req=req)
         corrected = step("correct_spelling", self.index.lexical.correct,  # "nuclar warheds" → "nuclear warheads"

@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     chroma_host: str | None = Field(None, validation_alias="CHROMA_HOST")
     chroma_port: int = Field(8000, ge=1, le=65535, validation_alias="CHROMA_PORT")
     chroma_collection: str = Field("news", min_length=1, validation_alias="CHROMA_COLLECTION")
+    chroma_timeout: float = Field(15.0, gt=0, validation_alias="CHROMA_TIMEOUT")
 
     retrieval_k: int = Field(10, ge=1, validation_alias="RAG_RETRIEVAL_K")
     per_source_cap: int = Field(4, ge=1, validation_alias="RAG_PER_SOURCE_CAP")
@@ -61,6 +62,7 @@ class Settings(BaseSettings):
 
     ui_password: str | None = Field(None, validation_alias="RAG_UI_PASSWORD")
     ui_user: str = Field("rag", validation_alias="RAG_UI_USER")
+    ui_concurrency: int = Field(2, ge=1, le=64, validation_alias="RAG_UI_CONCURRENCY")
 
     def __init__(self, **values: Any):
         _check_keys([k for k in values if not k.startswith("_")], "unknown setting")

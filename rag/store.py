@@ -3,13 +3,22 @@
 Embedded `PersistentClient` under the data dir by default; `HttpClient` when
 `CHROMA_HOST` is set. Vectors always come from our Embedder. The collections'
 names, metadata and declared embedding function: rag/store_layout.py.
+
+Failures are one clear `StoreError`: an unreachable or silent server (every request has a
+deadline, `CHROMA_TIMEOUT`), a damaged database (with how to rebuild it). A store whose folder
+cannot be written (a read-only volume) is read from a private copy.
 """
 from __future__ import annotations
 
+import atexit
+import functools
 import os
+import re
+import shutil
+import tempfile
 import threading
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence, TypeVar
 
 import numpy as np
 
@@ -24,6 +33,44 @@ _OPEN_LOCK = threading.Lock()  # creating chromadb's first client for a path is 
 
 class StoreError(RuntimeError):
     pass
+
+
+REBUILD_HINT = "rebuild it from the corpus with: rag ingest --rebuild"
+_DAMAGED = re.compile(r"\(code: (11|26)\)|malformed|not a database", re.I)
+_F = TypeVar("_F", bound=Callable)
+
+
+def _reason(e: BaseException) -> str:
+    """'[Errno 111] Connection refused' -> 'connection refused'."""
+    text = re.sub(r"^\[Errno -?\d+\]\s*", "", str(e).strip()) or type(e).__name__
+    return text[0].lower() + text[1:]
+
+
+def _guarded(method: _F) -> _F:
+    """Turn a failing Chroma call into one StoreError that names the store and what to do."""
+    @functools.wraps(method)
+    def call(self: "ChromaStore", *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except StoreError:
+            raise
+        except Exception as e:  # chromadb and httpx raise many types
+            known = self.error(e)
+            if known is None:
+                raise
+            raise known from e
+    return call  # type: ignore[return-value]
+
+
+def destroy(data_dir: Path, collection: str, host: str | None = None, port: int = 8000,
+            timeout: float = 15.0) -> None:
+    """Delete the store without reading it (it may be damaged): the embedded folder, or the server's collections."""
+    if not host:
+        shutil.rmtree(data_dir / "chroma", ignore_errors=True)
+        return
+    store = ChromaStore(data_dir, collection, None, host, port, timeout)
+    for name in (store.chunks.name, store.docs.name):
+        store.client.delete_collection(name)
 
 
 def _meta_to_chroma(doc_id: str, meta: DocMeta) -> dict:
@@ -53,33 +100,92 @@ def where_clause(filters: Filters) -> dict | None:
 
 
 class ChromaStore:
-    def __init__(self, data_dir: Path, collection: str, embedder, host: str | None = None, port: int = 8000):
-        with _OPEN_LOCK:  # concurrent first opens failed with "Could not connect to tenant default_tenant"
-            self._open(data_dir, collection, embedder, host, port)
+    def __init__(self, data_dir: Path, collection: str, embedder, host: str | None = None, port: int = 8000,
+                 timeout: float = 15.0):
+        self.host, self.port, self.timeout = host, port, timeout
+        self.path = self.client_path = data_dir / "chroma"  # client_path: a private copy when read-only
+        self.read_only = False
+        self._system = None
+        try:
+            with _OPEN_LOCK:  # concurrent first opens failed with "Could not connect to tenant default_tenant"
+                self.client = self._http_client() if host else self._embedded_client(data_dir)
+            self.chunks, self.docs = (open_collection(self.client, name) for name in collection_names(collection))
+        except StoreError:
+            raise
+        except Exception as e:  # chromadb raises many types while opening
+            raise self.error(e) or StoreError(f"cannot open {self.where}: {e}") from None
 
-    def _open(self, data_dir: Path, collection: str, embedder, host: str | None, port: int) -> None:
+    @property
+    def where(self) -> str:
+        return f"the Chroma server at {self.host}:{self.port}" if self.host else f"the index in {self.path}"
+
+    def error(self, e: BaseException) -> StoreError | None:
+        """One line saying what is wrong with this store and what to do, for the failures we know."""
+        import httpx
+
+        if isinstance(e, httpx.TimeoutException):
+            return StoreError(f"{self.where} is unreachable (no reply within {self.timeout:g} s)")
+        if isinstance(e, httpx.TransportError) or "Could not connect to a Chroma server" in str(e):
+            return StoreError(f"{self.where} is unreachable ({_reason(e)})")
+        if _DAMAGED.search(str(e)):
+            detail = re.sub(r"^.*\(code: \d+\)\s*", "", str(e).strip())
+            return StoreError(f"{self.where} is damaged ({detail}); {REBUILD_HINT}")
+        return None
+
+    def _http_client(self):
+        """A client whose every request has a deadline (chromadb's own has none): a silent server is an error."""
         import chromadb
+        import httpx
         from chromadb.config import Settings as ChromaSettings
 
-        cs = ChromaSettings(anonymized_telemetry=False)
-        try:
-            if host:
-                self.client = chromadb.HttpClient(host=host, port=port, settings=cs)
-                self.client.heartbeat()
-            else:
-                data_dir.mkdir(parents=True, exist_ok=True)
-                self.client = chromadb.PersistentClient(path=str(data_dir / "chroma"), settings=cs)
-        except Exception as e:  # chromadb raises many types for an unreachable server
-            where = f"{host}:{port}" if host else str(data_dir / "chroma")
-            raise StoreError(f"cannot open the Chroma store at {where}: {e}") from None
-        self.chunks, self.docs = (open_collection(self.client, name) for name in collection_names(collection))
+        # chromadb cannot be given a timeout before its first requests: ask the server ourselves first
+        httpx.get(f"http://{self.host}:{self.port}/api/v2/heartbeat", timeout=self.timeout).raise_for_status()
+        client = chromadb.HttpClient(host=self.host, port=self.port,
+                                     settings=ChromaSettings(anonymized_telemetry=False))
+        client._server._session.timeout = httpx.Timeout(self.timeout)
+        return client
+
+    def _embedded_client(self, data_dir: Path):
+        """A client with a System of its own, so it sees what other processes stored so far.
+
+        Chroma caches one System per folder and never reloads its vector index from disk; a new
+        System does. A folder that cannot be written is opened from a private copy (Chroma writes
+        while opening)."""
+        import chromadb
+        from chromadb.api.shared_system_client import SharedSystemClient
+        from chromadb.config import Settings as ChromaSettings
+
+        path = self.path
+        if path.exists() and not _writable(path):
+            path, self.read_only = _private_copy(path), True
+        elif not path.exists() and not _creatable(data_dir):
+            raise StoreError(f"there is no index in {data_dir}, and the folder is read-only")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.client_path = path
+        key = str(path)
+        SharedSystemClient._identifier_to_system.pop(key, None)  # the previous System stays with its owner
+        SharedSystemClient._identifier_to_refcount.pop(key, None)
+        client = chromadb.PersistentClient(path=key, settings=ChromaSettings(anonymized_telemetry=False))
+        self._system = SharedSystemClient._identifier_to_system.get(key)
+        return client
+
+    def close(self) -> None:
+        """Free an embedded store's memory (its vector index) and its private copy, if any; the object must
+        not be used after this."""
+        if self._system is not None:
+            self._system.stop()
+            self._system = None
+        if self.read_only:
+            shutil.rmtree(self.client_path.parent, ignore_errors=True)
 
     # ---- documents -------------------------------------------------------
+    @_guarded
     def documents(self) -> list[tuple[str, DocMeta]]:
         got = self.docs.get(include=["metadatas"])
         check_records(self.docs.name, got["ids"], got["metadatas"], DOC_KEYS)
         return [(i, _meta_from_chroma(m)) for i, m in zip(got["ids"], got["metadatas"])]
 
+    @_guarded
     def get_document(self, doc_id: str) -> Document | None:
         got = self.docs.get(ids=[doc_id], include=["documents", "metadatas"])
         if not got["ids"]:
@@ -87,6 +193,7 @@ class ChromaStore:
         check_records(self.docs.name, got["ids"], got["metadatas"], DOC_KEYS)
         return Document(id=doc_id, text=got["documents"][0], meta=_meta_from_chroma(got["metadatas"][0]))
 
+    @_guarded
     def put_document(self, doc: Document, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
         """Add a document and its chunks; callers delete the version it replaces afterwards."""
         md = _meta_to_chroma(doc.id, doc.meta)
@@ -101,6 +208,7 @@ class ChromaStore:
         self.docs.upsert(ids=[doc.id], documents=[doc.text], embeddings=[centroid.tolist()],
                          metadatas=[{**md, "n_chunks": len(chunks)}])
 
+    @_guarded
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
         ids = list(doc_ids)
         if ids:
@@ -108,9 +216,11 @@ class ChromaStore:
             self.docs.delete(ids=ids)
 
     # ---- chunks ----------------------------------------------------------
+    @_guarded
     def count_chunks(self) -> int:
         return self.chunks.count()
 
+    @_guarded
     def all_chunks(self) -> list[tuple[Chunk, DocMeta]]:
         out = []
         total = self.chunks.count()
@@ -122,6 +232,7 @@ class ChromaStore:
                                   end=m["end"]), _meta_from_chroma(m)))
         return out
 
+    @_guarded
     def query(self, vector: np.ndarray, n: int, filters: Filters) -> list[tuple[str, float]]:
         """Nearest chunk ids with cosine similarity, best first."""
         total = self.chunks.count()
@@ -130,3 +241,24 @@ class ChromaStore:
         got = self.chunks.query(query_embeddings=[vector.tolist()], n_results=min(n, total),
                                 where=where_clause(filters), include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]
+
+
+def _writable(path: Path) -> bool:
+    """Whether we may write in `path` (False on a read-only mount, even for root)."""
+    files = [path / "chroma.sqlite3"] if (path / "chroma.sqlite3").exists() else []
+    return all(os.access(p, os.W_OK) for p in [path, *files])
+
+
+def _creatable(folder: Path) -> bool:
+    """Whether `folder` exists and is writable, or could be created."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return _writable(folder)
+
+
+def _private_copy(path: Path) -> Path:
+    """A copy of a read-only store in a temporary folder (removed at exit), for Chroma to open."""
+    tmp = Path(tempfile.mkdtemp(prefix="rag-readonly-"))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+    shutil.copytree(path, tmp / "chroma")
+    return tmp / "chroma"

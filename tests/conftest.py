@@ -52,6 +52,14 @@ class FakeEmbedder:
         return out
 
 
+ARTICLE = "---\ntitle: {title}\noutlet: Test Post\npublished: 2024-01-02\n---\n{body}\n"
+
+
+def write_article(corpus: Path, name: str, title: str, body: str) -> None:
+    """A Markdown article with front matter, in the corpus folder."""
+    (corpus / name).write_text(ARTICLE.format(title=title, body=body), encoding="utf-8")
+
+
 @pytest.fixture
 def fake_embedder():
     return FakeEmbedder()

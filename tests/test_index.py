@@ -4,12 +4,7 @@ from __future__ import annotations
 import shutil
 
 from rag.index import Index
-
-ARTICLE = "---\ntitle: {title}\noutlet: Test Post\npublished: 2024-01-02\n---\n{body}\n"
-
-
-def _write(corpus, name, title, body):
-    (corpus / name).write_text(ARTICLE.format(title=title, body=body), encoding="utf-8")
+from tests.conftest import write_article as _write
 
 
 def test_reingest_is_idempotent_and_updates_replace(make_settings, fake_embedder):

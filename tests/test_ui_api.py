@@ -340,3 +340,17 @@ def test_private_add_url_handler_refuses_loopback_through_the_queue(ui_server, s
     assert done["success"], done
     assert "refused: 127.0.0.1 is a loopback address" in done["output"]["data"][0]
     assert site.hits == []
+
+
+@pytest.mark.slow
+def test_answering_events_share_one_deliberate_concurrency_limit(make_settings):
+    """/ask and every way the chat asks run in one group of RAG_UI_CONCURRENCY answers; corpus changes in a
+    group of 2, so a slow download never blocks an upload (the queue's default would give each event 4)."""
+    from ui.app import build_app
+
+    app = build_app(make_settings(RAG_UI_CONCURRENCY=3))
+    groups: dict[str, set] = {}
+    for f in app.fns.values():
+        groups.setdefault(f.name, set()).add((f.concurrency_id, f.concurrency_limit))
+    assert groups["ask"] == groups["respond"] == {("answer", 3)}
+    assert groups["add_files"] == groups["add_url"] == groups["remove"] == {("corpus", 2)}

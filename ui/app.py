@@ -22,6 +22,7 @@ from rag.chain import GroundedQAChain, build_chain  # noqa: E402
 from rag.index import Index  # noqa: E402
 from rag.models import MAX_HISTORY_TURNS, MAX_TURN_CHARS, InputError, clean_text  # noqa: E402
 from rag.settings import Settings  # noqa: E402
+from rag.store import StoreError  # noqa: E402
 from ui import render  # noqa: E402
 from ui.corpus import TABLE_HEADERS, UPLOAD_SUFFIXES, Library, Outcome  # noqa: E402
 from ui.inputs import DATE_HINT, check_dates, parse_history  # noqa: E402
@@ -59,11 +60,6 @@ class Chains:
     def default(self) -> str:
         return self.settings.answerer if self.settings.answerer in self.allowed() else "extractive"
 
-    def forget_documents(self) -> None:
-        """After the corpus changed: drop cached documents so removed ones are never served."""
-        for chain in list(self._chains.values()):
-            chain._docs.clear()
-
     def document(self, doc_id: str):
         return self.get().documents(doc_id)
 
@@ -91,7 +87,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     settings = settings or Settings()
     index = Index(settings)
     chains = Chains(settings, index)
-    library = Library(index, on_change=chains.forget_documents)
+    library = Library(index)
     lookup = chains.document
 
     def respond(question, turns, k, outlets, date_from, date_to, answerer):
@@ -116,7 +112,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 turn.answer = ans
                 yield chat_messages(turns), turns, render.sources_panel(turns, lookup), gr.skip(), gr.skip(), gr.skip()
         except Exception as e:  # show the problem in the page, keep the session usable
-            if isinstance(e, InputError):
+            if isinstance(e, (InputError, StoreError)):
                 problem = str(e)
             else:
                 log.exception("answering failed")
@@ -148,7 +144,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             raise gr.Error("question must be a non-empty string")
         try:
             answer = chains.get().invoke({"question": question.strip(), "history": parse_history(history_json)})
-        except InputError as e:
+        except (InputError, StoreError) as e:
             raise gr.Error(str(e)) from None
         return answer.model_dump_json()
 
@@ -249,10 +245,12 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         ask_inputs = [question, turns_state, k, outlets, date_from, date_to, answerer]
         ask_outputs = [chatbot, turns_state, sources, question, date_error, settings_box]
         private = dict(api_visibility="private")
-        question.submit(respond, ask_inputs, ask_outputs, **private)
-        ask_btn.click(respond, ask_inputs, ask_outputs, **private)
+        answering = dict(concurrency_id="answer", concurrency_limit=settings.ui_concurrency)
+        question.submit(respond, ask_inputs, ask_outputs, **private, **answering)
+        ask_btn.click(respond, ask_inputs, ask_outputs, **private, **answering)
         for btn, text in zip(example_btns, EXAMPLES):
-            btn.click(lambda t=text: t, None, question, **private).then(respond, ask_inputs, ask_outputs, **private)
+            btn.click(lambda t=text: t, None, question, **private).then(respond, ask_inputs, ask_outputs, **private,
+                                                                        **answering)
         clear_btn.click(clear, None, [chatbot, turns_state, sources, question], **private)
         chatbot.clear(clear, None, [chatbot, turns_state, sources, question], **private)
         for box in (date_from, date_to):
@@ -260,15 +258,17 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             box.submit(validate_dates, [date_from, date_to], date_error, **private)
 
         views = [table, doc_pick, outlets, header]
-        files.upload(add_files, files, [corpus_status, files, *views], **private)
-        url_btn.click(add_url, url, [corpus_status, url, *views], **private)
-        url.submit(add_url, url, [corpus_status, url, *views], **private)
-        remove_btn.click(remove, [doc_pick, delete_file], [corpus_status, preview, *views], **private)
+        # corpus changes share 2 workers: a slow download (fetched without the lock) never blocks an upload
+        changing = dict(concurrency_id="corpus", concurrency_limit=2)
+        files.upload(add_files, files, [corpus_status, files, *views], **private, **changing)
+        url_btn.click(add_url, url, [corpus_status, url, *views], **private, **changing)
+        url.submit(add_url, url, [corpus_status, url, *views], **private, **changing)
+        remove_btn.click(remove, [doc_pick, delete_file], [corpus_status, preview, *views], **private, **changing)
         doc_pick.change(lambda i: render.document_view(lookup(i) if i else None), doc_pick, preview, **private)
         table.select(pick_row, None, doc_pick, **private)
         app.load(corpus_views, None, views, **private)
 
-        gr.api(ask, api_name="ask")
+        gr.api(ask, api_name="ask", **answering)
     app.rag_chains = chains  # for serve() to warm up, and for tests
     return app
 
@@ -287,7 +287,7 @@ def serve(settings: Settings | None = None, host: str = "127.0.0.1", port: int =
     settings = settings or Settings()
     app = build_app(settings)
     app.rag_chains.get().retriever.search("warm up")  # load the embedder and BM25 before the first question
-    app.queue(default_concurrency_limit=4)
+    app.queue(default_concurrency_limit=4)  # the answering and corpus events set their own limits
     try:
         app.launch(**launch_options(settings, host, port))
     except OSError as e:  # e.g. the port is taken

@@ -82,6 +82,7 @@ class Library:
         return sorted({m.outlet for _, m in self.documents() if m.outlet})
 
     def table(self) -> list[list]:
+        self.index.refresh()  # documents another process added or removed since
         counts = Counter(c.doc_id for c, _ in self.index.lexical.records)
         return [[m.title or "(no title)", m.outlet or "", m.published or "", m.place or "", m.path, counts.get(i, 0)]
                 for i, m in self.documents()]
