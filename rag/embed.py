@@ -73,6 +73,8 @@ class OnnxEmbedder(_TokenizerMixin):
         path = onnx_path or ensure_onnx_model()
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = os.cpu_count() or 1
+        # idle threads sleep instead of spinning: under concurrent requests spinning burnt CPU other answers needed
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         opts.log_severity_level = 3
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL  # optimised once, on export
         self._session = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
