@@ -59,24 +59,28 @@ class ExtractiveAnswerer:
 
     # ---- evidence ------------------------------------------------------------
     def _embed(self, texts: list[str]) -> np.ndarray:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+        """Vectors of texts, cached across questions (read into a local map: other threads may clear the cache)."""
+        found = {t: v for t in texts if (v := self._vectors.get(t)) is not None}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
+            found.update(zip(missing, self.embedder.embed(missing)))
             if len(self._vectors) > 50_000:
                 self._vectors.clear()
-            self._vectors.update(zip(missing, self.embedder.embed(missing)))
-        return np.stack([self._vectors[t] for t in texts])
+            self._vectors.update((t, found[t]) for t in missing)
+        return np.stack([found[t] for t in texts])
 
     def _document_sentences(self, documents: dict[str, Document]) -> Callable[[str], list[Sentence]]:
         def of(doc_id: str) -> list[Sentence]:
             doc = documents.get(doc_id)
             if doc is None:
                 return []
-            key = doc.id
-            if key not in self._sentences:
+            sentences = self._sentences.get(doc.id)
+            if sentences is None:
+                sentences = document_sentences(doc)
                 if len(self._sentences) > 5_000:
                     self._sentences.clear()
-                self._sentences[key] = document_sentences(doc)
-            return self._sentences[key]
+                self._sentences[doc.id] = sentences
+            return sentences
         return of
 
     def candidates(self, question: str, retrieved: list[RetrievedChunk],
