@@ -50,6 +50,7 @@ class Candidate:
     text: str
     features: np.ndarray
     eligible: bool  # its document names what the question names, and it holds a figure or date when one is asked
+    values: tuple[Value, ...] = ()  # values of the asked kind in the sentence (rag/values.py), found once
 
     @property
     def doc_id(self) -> str:
@@ -213,5 +214,6 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
         start = s.before_start if joined else s.start
         text = documents[s.doc_id].text[start:s.end] if s.doc_id in documents else s.text
         names_ok = all(m >= 0.5 for m in doc_names.get(s.doc_id, [0.0]))
-        out.append(Candidate(s, start, s.end, text, f, names_ok and (value or info.answer_type not in VALUE_KINDS)))
+        out.append(Candidate(s, start, s.end, text, f, names_ok and (value or info.answer_type not in VALUE_KINDS),
+                             tuple(x.values)))
     return out

@@ -21,14 +21,14 @@ from rag.models import AnswerSlot, ChainInput, Document, RetrievedChunk
 from rag.query import QuestionInfo, analyze, split_question
 from rag.scorer import AnswerScorer, load_scorer
 from rag.text import normalize
-from rag.values import distance_to_terms, values
+from rag.values import distance_to_terms
 from rag.verify import QuoteClaim
 
 
 @dataclass
 class ExtractiveConfig:
     max_sources: int = 5  # independent sources quoted per (sub-)question, best first
-    threshold: float | None = None  # None: the scorer's calibrated bars
+    threshold: float | None = None  # the abstention bar; None: the scorer's calibrated one
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def answer_slot(info: QuestionInfo, candidate: Candidate) -> AnswerSlot | None:
     """The short answer the question asks for, from the span's own sentence: the value nearest a word
     the question asks about ("established … in 1861", not an earlier date), if it stands close to one."""
     text = candidate.sentence.text
-    near = [(d, v) for v in values(info, text)
+    near = [(d, v) for v in candidate.values
             if (d := distance_to_terms(text, v, info.content_terms)) is not None and d <= SLOT_WINDOW]
     if not near:
         return None

@@ -97,7 +97,8 @@ def _slots(quotes: list[Quote]) -> dict[int, AnswerSlot]:
 
 
 def answer_groups(quotes: list[Quote]) -> list[list[Quote]]:
-    """Quotes grouped by the answer they give (quotes without an answer slot are left out)."""
+    """Quotes grouped by the answer they give (quotes without an answer slot are left out). A quote whose
+    slot came from a near-copy's changed words gets it set as its `answer_slot`, so the Answer shows it."""
     slots = _slots(quotes)
     groups: list[list[Quote]] = []
     for q in quotes:

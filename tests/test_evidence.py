@@ -30,9 +30,10 @@ def test_answer_slot_is_the_value_nearest_the_asked_words():
     info = analyze("When was the city established?")
     text = "A village stood there in 1847, and the city was established in 1861 by a royal charter."
     sentence = Sentence("d", 0, len(text), text, "", -1)
-    slot = answer_slot(info, Candidate(sentence, 0, len(text), text, np.zeros(1), True))
+    slot = answer_slot(info, Candidate(sentence, 0, len(text), text, np.zeros(1), True, tuple(values(info, text))))
     assert slot.kind == "date" and slot.text == "1861"
-    assert answer_slot(analyze("Why did it happen?"), Candidate(sentence, 0, len(text), text, np.zeros(1), True)) is None
+    why = analyze("Why did it happen?")
+    assert answer_slot(why, Candidate(sentence, 0, len(text), text, np.zeros(1), True, tuple(values(why, text)))) is None
 
 
 def test_idf_of_the_subject_of_a_small_corpus_still_counts():
