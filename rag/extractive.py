@@ -16,12 +16,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answer import Draft, DraftClaim
+from rag.answer_slots import answer_slot
 from rag.evidence import Candidate, Sentence, candidate_sentences, document_sentences, featurize
-from rag.models import AnswerSlot, ChainInput, Document, RetrievedChunk
+from rag.models import ChainInput, Document, RetrievedChunk
 from rag.query import QuestionInfo, analyze, split_question
 from rag.scorer import AnswerScorer, load_scorer
 from rag.text import normalize
-from rag.values import distance_to_terms
 from rag.verify import QuoteClaim
 
 
@@ -138,18 +138,3 @@ class ExtractiveAnswerer:
             texts.add(key)
             chosen.append(s)
         return chosen
-
-
-SLOT_WINDOW = 4  # a value further than this many words from every asked word is not taken as the answer
-
-
-def answer_slot(info: QuestionInfo, candidate: Candidate) -> AnswerSlot | None:
-    """The short answer the question asks for, from the span's own sentence: the value nearest a word
-    the question asks about ("established … in 1861", not an earlier date), if it stands close to one."""
-    text = candidate.sentence.text
-    near = [(d, v) for v in candidate.values
-            if (d := distance_to_terms(text, v, info.content_terms)) is not None and d <= SLOT_WINDOW]
-    if not near:
-        return None
-    best = min(near, key=lambda dv: dv[0])[1]
-    return AnswerSlot(kind=best.kind, text=best.text)

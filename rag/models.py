@@ -190,8 +190,8 @@ class Source(BaseModel):
 class AnswerSlot(BaseModel):
     """The short answer a quote gives to the question, with its type."""
 
-    kind: Literal["money", "percent", "count", "measure", "date", "person", "place", "name"] = Field(
-        description="What kind of value the question asks for.")
+    kind: Literal["money", "percent", "count", "measure", "date", "person", "place", "name", "phrase"] = Field(
+        description="What kind of value the question asks for; `phrase` is a noun phrase (\"former footballer\").")
     text: str = Field(description="The value as written in the quote.")
 
 

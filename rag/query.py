@@ -11,7 +11,7 @@ from rag.text import STOPWORDS, stem, terms, words
 ANSWER_TYPES = {
     "money": re.compile(r"\bhow much\b(?! (?:time|longer|more time))|\b(?:value|cost|price|amount|worth|funding)\b", re.I),
     "percent": re.compile(r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow many percent\b", re.I),
-    "count": re.compile(r"\bhow many\b|\b(?:number|size) of\b|\bhow (?:big|large)\b", re.I),
+    "count": re.compile(r"\bhow many\b|\b(?:number|size|population) of\b|\bhow (?:big|large)\b", re.I),
     "measure": re.compile(r"\bhow (?:long|tall|high|far|wide|deep|heavy|old)\b(?! ago)", re.I),
     "date": re.compile(r"^\W*when\b|\bwhat (?:year|date|day|month|time)\b|\bin which (?:year|month)\b|\bhow long ago\b", re.I),
     "person": re.compile(r"^\W*who(?:m|se)?\b|\bwhich (?:person|leader|official)\b", re.I),
@@ -32,6 +32,12 @@ _THING_PRONOUNS = {"it", "its", "this", "that", "they", "them", "their", "these"
 _ASKED_THING = re.compile(r"^\W*(?:what|which)\s+(?P<thing>(?!(?:is|are|was|were|did|does|do|has|have|had|kind|type)\b)"
                           r"[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?:is|are|was|were|did|does|do|has|have|had|will)\b",
                           re.I)
+_HEAD = re.compile(  # "What sport is …", "Which political party …", "What is the profession of …", "type of institution"
+    r"^\W*(?:(?:to|in|from|of|for|at|by|with|on)\s+)?(?:what|which)\s+(?:(?:kind|type|sort|form)s?\s+of\s+)?(?P<h>(?:[a-z][\w\-]*\s+){0,2}?[a-z][\w\-]*)\s+"
+    r"(?:is|are|was|were|does|did|do|has|have|had)\b"
+    r"|^\W*what\s+(?:is|was|are|were)\s+the\s+(?:(?:kind|type|sort|form)\s+of\s+(?P<h2>[a-z][\w\-]*)\b|"
+    r"(?P<h3>(?:[a-z][\w\-]*\s+)?[a-z][\w\-]*)\s+of\b)", re.I)
+_CLOSING_VERB = re.compile(r"\b([a-z]{3,})\s+(with|into|for|to|from|on|in|of|by|as)\W*$", re.I)
 _ASKS_FOR_OBJECT = re.compile(r"^\W*what\s+(?:did|does|do|has|have|had|will)\b", re.I)
 _QWORDS = {"what", "who", "whom", "whose", "when", "where", "why", "how", "which", "did", "does", "do", "is",
            "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "should", "i", "and",
@@ -51,6 +57,8 @@ class QuestionInfo:
     content_terms: list[str] = field(default_factory=list)  # those not part of a name: what is asked about
     stems: frozenset[str] = frozenset()  # every word of the question, stemmed
     future: bool = False  # asks about something still to come ("will", "next")
+    head: str | None = None  # the kind of thing asked for, stemmed: "sport" in "What sport is …"
+    asked_verb: tuple[str, str] | None = None  # a closing verb and preposition, verb stemmed: ("flow", "into")
 
 
 def entities(text: str) -> list[str]:
@@ -106,7 +114,24 @@ def analyze(question: str) -> QuestionInfo:
     content = [t for t in terms_ if t not in name_stems]
     stems = frozenset(stem(w) for w in words(question))
     future = bool(re.search(r"\b(?:will|next|upcoming|going to|plan(?:s|ned)? to)\b", question, re.I))
-    return QuestionInfo(question, answer_type, names, terms_, content, stems, future)
+    closing = _CLOSING_VERB.search(question) if re.match(r"^\W*(?:what|which)\b", question, re.I) else None
+    return QuestionInfo(question, answer_type, names, terms_, content, stems, future, asked_head(question),
+                        (stem(closing.group(1)), closing.group(2).lower()) if closing else None)
+
+
+def asked_head_word(question: str) -> str | None:
+    """The noun naming what a what/which question asks for ("party" in "What political party is …",
+    "countries" in "To which countries has …"), when it is not a question word or a name."""
+    m = _HEAD.search(question)
+    phrase = m and next(g for g in m.group("h", "h2", "h3") if g)
+    head = phrase.split()[-1].lower() if phrase else None
+    return head if head and head not in _QWORDS and head not in STOPWORDS and head != "name" else None
+
+
+def asked_head(question: str) -> str | None:
+    """`asked_head_word`, stemmed."""
+    head = asked_head_word(question)
+    return stem(head) if head else None
 
 
 def split_question(question: str) -> list[str]:

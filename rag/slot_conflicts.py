@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from typing import Literal
 
 from rag.models import AnswerSlot, Conflict, Quote
+from rag.query import asked_head_word
 from rag.text import STOPWORDS, normalize
 
 _MULTI = re.compile(r"^\W*(?:what|which|who|where)\s+(?:\w+\s+){0,3}?(?:are|were|have)\b|\b(?:list|names of|all the)\b",
@@ -45,11 +46,16 @@ Relation = Literal["same", "different", "unknown"]
 
 def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
     """Do two slots give the same answer (up to wording and precision), different ones, or can't this
-    tell? Figures written differently are left to the typed claims of rag/disagree.py (intervals, units,
-    relative dates): here they are "unknown", neither agreeing nor disagreeing."""
+    tell? Figures compare by value in the same unit ("$10bn" = "$10 billion" ≠ "$7bn"); in other units
+    they are "unknown", left to the typed claims of rag/disagree.py (intervals, conversions)."""
     ta, tb = _tokens(a.text), _tokens(b.text)
     if {a.kind, b.kind} & _FIGURES:
-        return "same" if ta == tb else "unknown"
+        fa, fb = _figure(a.text), _figure(b.text)
+        if not (fa and fb):
+            return "same" if ta == tb else "unknown"
+        if fa[1] != fb[1] or a.kind != b.kind:
+            return "unknown"  # other units or currencies: the typed claims of rag/disagree.py compare those
+        return "same" if abs(fa[0] - fb[0]) <= 0.005 * max(fa[0], fb[0]) else "different"
     if a.kind == "date" or b.kind == "date":
         pa, pb = _date_parts(a.text), _date_parts(b.text)
         if not (pa[0] and pb[0]):
@@ -57,11 +63,39 @@ def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
         return "same" if all(x is None or y is None or x == y for x, y in zip(pa, pb)) else "different"
     if not ta or not tb:
         return "unknown"
-    sa, sb = set(ta), set(tb)
     ca, cb = "".join(ta), "".join(tb)
-    if sa <= sb or sb <= sa or ca == _acronym(tb) or cb == _acronym(ta) or ca == cb:
+    if _within(ta, tb) or _within(tb, ta) or ca == _acronym(tb) or cb == _acronym(ta) or ca == cb:
         return "same"  # a surname and the full name, a title with or without a word, an acronym
     return "different"
+
+
+def _alike(x: str, y: str) -> bool:
+    """The same word, or one word the start of the other ("football", "footballer")."""
+    return x == y or min(len(x), len(y)) >= 5 and (x.startswith(y) or y.startswith(x))
+
+
+def _within(small: list[str], big: list[str]) -> bool:
+    return all(any(_alike(x, y) for y in big) for x in small)
+
+
+_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9,
+           "trillion": 1e12}
+
+
+def _figure(text: str) -> tuple[float, str] | None:
+    """A written figure as (value, unit): "$5bn" → (5e9, "$"), "12 per cent" → (12, "per cent");
+    None when it holds no plain number."""
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    if not m:
+        return None
+    value = float(m.group().replace(",", ""))
+    unit = []
+    for w in re.findall(r"[a-z]+|[^\w\s.,]", text[:m.start()] + " " + text[m.end():].lower()):
+        if w in _SCALES:
+            value *= _SCALES[w]
+        else:
+            unit.append(w.rstrip("s") if len(w) > 3 else w)
+    return value, " ".join(unit).replace("per cent", "%").replace("percent", "%")
 
 
 def _changed_words(a: str, b: str) -> tuple[str, str] | None:
@@ -115,9 +149,20 @@ def answer_groups(quotes: list[Quote]) -> list[list[Quote]]:
     return groups
 
 
+def _mentions_other(a: Quote, b: Quote) -> bool:
+    """An answer the other quote also names ("a lawyer and politician" vs "a politician"; "the Complex
+    in Pyongyang" vs "Pyongyang"): the two may both be true, so they are not counted as disagreeing.
+    Only for descriptions and places, which nest; names, dates and figures are compared as they are."""
+    if not {a.answer_slot.kind, b.answer_slot.kind} <= {"phrase", "place"}:
+        return False
+    return _within(_tokens(b.answer_slot.text), _tokens(a.text)) or _within(_tokens(a.answer_slot.text), _tokens(b.text))
+
+
 def single_valued(question: str) -> bool:
-    """Does the question ask for one thing ("Who designed …") rather than several ("Which countries were …")?"""
-    return not _MULTI.search(question)
+    """Does the question ask for one thing ("Who designed …") rather than several ("Which countries were …",
+    "To which countries has …")?"""
+    head = asked_head_word(question)
+    return not _MULTI.search(question) and not (head and head.endswith("s") and not head.endswith("ss"))
 
 
 def slot_conflicts(question: str, groups: list[list[Quote]], voice: dict[str, str]) -> list[Conflict]:
@@ -127,7 +172,8 @@ def slot_conflicts(question: str, groups: list[list[Quote]], voice: dict[str, st
         return []
     for i, g in enumerate(groups):
         for h in groups[i + 1:]:
-            if any(relation(a.answer_slot, b.answer_slot) != "different" for a in g for b in h):
+            if any(relation(a.answer_slot, b.answer_slot) != "different" or _mentions_other(a, b)
+                   for a in g for b in h):
                 return []
     groups = sorted(groups, key=lambda g: -len({voice.get(q.source.id, q.source.id) for q in g}))
     sides = []

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from rag.query import QuestionInfo
-from rag.text import stem, words
+from rag.text import STOPWORDS, stem, words
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
@@ -28,8 +28,13 @@ PATTERNS: dict[str, re.Pattern] = {
                        rf"|\b(?:last|this|next|earlier this|later this) (?:year|month|week)\b", re.I),
     "count": re.compile(rf"\b{_NUM}{_SCALE}\b", re.I),
 }
+_CALENDAR = re.compile(rf"^(?:{_MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)$")
+_SHARE = re.compile(r"\s?(?:%|percent\b|per cent\b)", re.I)
 _YEAR = re.compile(r"^(?:1[0-9]|20)\d\d$")
 _NAME = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|de\s+|von\s+|van\s+)?[A-Z][\w’'\-]*)*")
+MAX_NAME_WORDS = 6  # a longer run of capitalised words is a list of headings, not one name
+DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ican)$")  # the shape of "English", "Chinese", "Korean", "American"
+_NEXT_WORD = re.compile(r"\s+([a-z]\w*)")  # a demonym before a lower-case noun modifies it
 _PLACE = re.compile(r"\b(?:in|at|from|near|inside|to)\s+(?:the\s+)?"
                     r"(?P<v>[A-Z][\w’'\-]*(?:,?\s+(?:of\s+)?[A-Z][\w’'\-]*)*)")
 _LEADING = {"the", "a", "an", "in", "on", "at", "he", "she", "it", "they", "his", "her", "its", "their", "this",
@@ -57,8 +62,12 @@ def _names(text: str) -> list[Value]:
         ws = m.group().split()
         while ws and ws[0].lower() in _LEADING:
             ws = ws[1:]
-        if not ws:
-            continue
+        if not ws or len(ws) == 1 and _CALENDAR.match(ws[0]):
+            continue  # "Friday", "March": dates, not names
+        after = _NEXT_WORD.match(text, m.end())
+        if len(ws) > MAX_NAME_WORDS or len(ws) == 1 and DEMONYM.search(ws[0]) and after \
+                and after.group(1) not in STOPWORDS:
+            continue  # a run of headings, or "English" in "English rock band"
         value = " ".join(ws)
         start = m.end() - len(value) if m.group().endswith(value) else m.start()
         out.append(Value("name", value.rstrip("’'"), start, start + len(value.rstrip("’'"))))
@@ -72,8 +81,8 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
         return []
     if kind in PATTERNS:
         found = [Value(kind, m.group().strip(), m.start(), m.end()) for m in PATTERNS[kind].finditer(text)]
-        if kind == "count":  # a year is a date, not a count
-            found = [v for v in found if not _YEAR.match(v.text)]
+        if kind == "count":  # a year is a date and "40%" a share, not a count
+            found = [v for v in found if not _YEAR.match(v.text) and not _SHARE.match(text, v.end)]
     elif kind == "place":
         found = [Value(kind, m.group("v"), m.start("v"), m.end("v")) for m in _PLACE.finditer(text)]
     else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered"
@@ -82,13 +91,14 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
     return [v for v in found if not _in_question(info, v.text)]
 
 
-_TOKEN = re.compile(r"[\w’'\-]+")
+_TOKEN = re.compile(r"[\w’']+")  # "News-Democrat" is two words: either may be the asked one
 
 
-def distance_to_terms(text: str, value: Value, term_stems: list[str]) -> int | None:
-    """Words between a value and the nearest of the given (stemmed) words in text; None when none is there."""
+def distance_to_terms(text: str, value: Value, term_stems: list[str], after_only: bool = False) -> int | None:
+    """Words between a value and the nearest of the given (stemmed) words in text (with `after_only`, of
+    those before the value); None when none is there."""
     tokens = list(_TOKEN.finditer(text))
-    asked = [i for i, m in enumerate(tokens) if stem(m.group()) in term_stems]
     first = sum(1 for m in tokens if m.start() < value.start)
     last = max(first, sum(1 for m in tokens if m.start() < value.end) - 1)
+    asked = [i for i, m in enumerate(tokens) if stem(m.group()) in term_stems and not (after_only and i >= first)]
     return min((0 if first <= i <= last else min(abs(first - i), abs(last - i)) for i in asked), default=None)

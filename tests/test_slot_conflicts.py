@@ -29,10 +29,29 @@ def test_same_entity_in_other_words_agrees():
 def test_different_entities_and_dates_differ():
     assert not same_answer(_name("Hollow Pines"), _name("The Ferrymen"))
     assert not same_answer(AnswerSlot(kind="date", text="5 January 1884"), AnswerSlot(kind="date", text="26 December 1844"))
-    # figures written differently are left to the typed claims of rag/disagree.py: neither same nor different
-    assert relation(AnswerSlot(kind="money", text="$10 billion"), AnswerSlot(kind="money", text="$10bn")) == "unknown"
-    assert relation(AnswerSlot(kind="money", text="$5bn"), AnswerSlot(kind="money", text="$7bn")) == "unknown"
+    # figures: the same value in other words agrees, another value in the same unit differs, other units can't tell
+    assert relation(AnswerSlot(kind="money", text="$10 billion"), AnswerSlot(kind="money", text="$10bn")) == "same"
+    assert relation(AnswerSlot(kind="money", text="$5bn"), AnswerSlot(kind="money", text="$7bn")) == "different"
     assert relation(AnswerSlot(kind="count", text="14 million"), AnswerSlot(kind="count", text="14 million")) == "same"
+    assert relation(AnswerSlot(kind="count", text="2,197"), AnswerSlot(kind="count", text="5,000")) == "different"
+    assert relation(AnswerSlot(kind="measure", text="3 miles"), AnswerSlot(kind="measure", text="5 km")) == "unknown"
+    assert relation(AnswerSlot(kind="money", text="$5bn"), AnswerSlot(kind="money", text="€5bn")) == "unknown"
+
+
+def test_noun_phrases_agree_on_a_shared_word_start_and_differ_otherwise():
+    phrase = lambda t: AnswerSlot(kind="phrase", text=t)  # noqa: E731
+    assert same_answer(phrase("former footballer"), phrase("footballer"))
+    assert same_answer(phrase("football"), phrase("footballer"))
+    assert relation(phrase("hockey player"), phrase("cross-country skier")) == "different"
+
+
+def test_a_noun_phrase_the_other_quote_also_uses_is_no_disagreement():
+    info = "What is the profession of Ian Murray?"
+    a = _quote(1, "Ian Murray is a lawyer and politician.", AnswerSlot(kind="phrase", text="lawyer"))
+    b = _quote(2, "Ian Murray was a politician from Leith.", AnswerSlot(kind="phrase", text="politician"))
+    c = _quote(3, "Ian Murray was a bishop of Argyll.", AnswerSlot(kind="phrase", text="bishop"))
+    assert slot_conflicts(info, answer_groups([a, b]), {}) == []
+    assert slot_conflicts(info, answer_groups([b, c]), {})[0].kind == "contradiction"
 
 
 def test_note_counts_independent_sources_on_each_side():
@@ -61,10 +80,13 @@ def test_near_copy_with_changed_words_is_a_disagreement():
     assert slot_conflicts("What sport is Altrincham associated with?", groups, {})
 
 
-def test_figures_never_claimed_to_agree_unless_written_alike():
-    quotes = [_quote(1, "x", AnswerSlot(kind="money", text="$5bn")), _quote(2, "y", AnswerSlot(kind="money", text="$7bn"))]
-    groups = answer_groups(quotes)
-    assert len(groups) == 2 and slot_conflicts("How much did it cost?", groups, {}) == []
+def test_figures_agree_only_when_equal_in_value_and_unit():
+    money = lambda i, t: _quote(i, "x", AnswerSlot(kind="money", text=t))  # noqa: E731
+    assert len(answer_groups([money(1, "$5bn"), money(2, "$5 billion")])) == 1
+    groups = answer_groups([money(1, "$5bn"), money(2, "$7bn")])
+    assert len(groups) == 2 and slot_conflicts("How much did it cost?", groups, {})[0].kind == "contradiction"
+    other_currency = answer_groups([money(1, "$5bn"), money(2, "€7bn")])
+    assert len(other_currency) == 2 and slot_conflicts("How much did it cost?", other_currency, {}) == []
 
 
 def test_agreement_and_unrelated_sentences_give_no_note():

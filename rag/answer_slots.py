@@ -1,0 +1,145 @@
+"""The short answer a quoted span gives to the question (its answer slot).
+
+For a question asking for a typed value (an amount, date, place, person, name …) the slot is
+the value of that kind nearest a word the question asks about, else nearest the question's
+subject, else the span's only value. For "What sport / political party / language … is X?"
+it is the phrase the asked noun names in the sentence ("the Koltsevaya line", "Urdu-language",
+"the sport of cricket"), or else what the sentence says X is ("X is a Scottish former
+footballer" → "former footballer"). Only a span about the question's subject gets a slot: a
+sentence about another bridge of the same kind answers nothing about this one.
+"""
+from __future__ import annotations
+
+import re
+
+from rag.evidence import FEATURES, Candidate
+from rag.models import AnswerSlot
+from rag.query import QuestionInfo
+from rag.text import STOPWORDS, stem, words
+from rag.values import DEMONYM, Value, distance_to_terms
+
+SLOT_WINDOW = 4  # a value this close to an asked word is the answer
+SUBJECT_WINDOW = 8  # else one this close to the subject's name
+OPENING_WORDS = 3  # a sentence whose subject is among its first words is about it
+FIGURES = frozenset({"money", "count", "percent", "measure"})
+PHRASE_WORDS = 2  # a predicate noun phrase keeps its last words only ("retired Finnish heavyweight weightlifter")
+_ENTITY_CONTEXT, _ENTITY_DOCUMENT = FEATURES.index("entity_context"), FEATURES.index("entity_document")
+_TOKEN = re.compile(r"[\w’']+(?:-[\w’']+)*")
+_CAPS = re.compile(r"[A-Z][\w’'\-]*")
+_NAME_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'\-]*)*")
+_WORD_AFTER = re.compile(r"\s+([a-z][\w\-]*)")
+# what a sentence says its subject is: "X is a/an/the …", "X worked as a …", "X, a … ,"
+_PREDICATE = re.compile(
+    r"(?:\b(?:is|was|are|were|became|becomes|remains|worked\s+as|served\s+as)\s+|,\s+)(?:a|an|the)\s+"
+    r"(?P<np>[^,.;:()\"“”\[\]]{1,80}?)(?=\s+(?:who|which|that|whose|from|in|of|for|with|at|on|and|or|born|"
+    r"based|known|since|by|to|between|during|after|before|where|whom)\b|\s*[,.;:()\"“”\[\]]|\s*$)", re.I)
+
+
+def answer_slot(info: QuestionInfo, candidate: Candidate) -> AnswerSlot | None:
+    """The span's answer to the question, or None when it has none it can be read from."""
+    if not _about_subject(info, candidate):
+        return None
+    text = candidate.sentence.text
+    open_ended = info.answer_type in (None, "name")
+    phrase = named_by_head(info, text) if open_ended else None
+    if not phrase and candidate.values:
+        v = _chosen_value(info, text, list(candidate.values))
+        return AnswerSlot(kind=v.kind, text=v.text) if v else None
+    phrase = phrase or (after_asked_verb(info, text) or _predicate(info, text) if open_ended else None)
+    return AnswerSlot(kind="phrase", text=phrase) if phrase else None
+
+
+def _about_subject(info: QuestionInfo, candidate: Candidate) -> bool:
+    """The span names the question's subject (a surname will do) and its document names it in full."""
+    if not info.entity_names or len(candidate.features) <= _ENTITY_DOCUMENT:
+        return True
+    return candidate.features[_ENTITY_CONTEXT] >= 0.5 and candidate.features[_ENTITY_DOCUMENT] >= 0.8
+
+
+def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | None:
+    """The value nearest an asked word. In a sentence that opens with the subject ("X is a newspaper in
+    …", "X (15 May 1885 – …)"), else the nearest one after the subject's name, else the only one; a
+    figure is only ever read next to what it counts."""
+    subject = [stem(w) for n in info.entity_names for w in words(n)]
+    fallback = info.answer_type not in FIGURES and _opens_with(text, subject)
+    for stems, window, after in ((info.content_terms, SLOT_WINDOW, False), (subject, SUBJECT_WINDOW, True)):
+        near = [(d, v) for v in found if (d := distance_to_terms(text, v, stems, after)) is not None and d <= window]
+        if near:
+            return min(near, key=lambda dv: dv[0])[1]
+        if not fallback:
+            return None
+    return found[0] if len({v.text for v in found}) == 1 else None
+
+
+def _opens_with(text: str, stems: list[str]) -> bool:
+    """One of the words is among the sentence's first few: the sentence is about it."""
+    return any(stem(w) in stems for w in words(text)[:OPENING_WORDS])
+
+
+def _asked(info: QuestionInfo, phrase: str) -> bool:
+    """Every word of the phrase is in the question: it is the subject, not an answer."""
+    ws = words(phrase)
+    return not ws or all(stem(w) in info.stems or w.lower() in STOPWORDS for w in ws)
+
+
+def named_by_head(info: QuestionInfo, text: str) -> str | None:
+    """Without an asked noun, None. Else The phrase the asked noun names: a name right before it ("the Green River", "Urdu-language"),
+    or a name or a word right after it ("the river Thames", "the sport of cricket")."""
+    toks = list(_TOKEN.finditer(text)) if info.head else []
+    for i, m in enumerate(toks):
+        parts = m.group().split("-")
+        if len(parts) > 1 and stem(parts[-1]) == info.head and not _asked(info, parts[0]):
+            return m.group()
+        if stem(m.group()) != info.head:
+            continue
+        before, nxt = [], m
+        for t in reversed(toks[max(0, i - 3):i]):
+            if not _CAPS.fullmatch(t.group()) or text[t.end():nxt.start()].strip() or \
+                    t.group().lower().endswith(("'s", "’s")):  # "Metro's Koltsevaya line": the owner is no part
+                break
+            before.insert(0, t)
+            nxt = t
+        after = _WORD_AFTER.match(text, m.end())
+        if len(before) == 1 and DEMONYM.search(before[0].group()) and after and after.group(1) not in STOPWORDS:
+            continue  # "Chinese sports history" names no sport
+        if before and not _asked(info, " ".join(t.group() for t in before)):
+            return text[before[0].start():m.end()]
+        rest = re.match(r"\s+(?:of\s+|is\s+|was\s+|,\s*)?(?:the\s+)?(?P<v>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}|"
+                        r"[a-z][\w\-]+)", text[m.end():])
+        if m.group().islower() and rest and rest.group("v").lower() not in STOPWORDS and \
+                not _asked(info, rest.group("v")):
+            return rest.group("v")
+    return None
+
+
+def after_asked_verb(info: QuestionInfo, text: str) -> str | None:
+    """What follows the question's closing verb and preposition in the sentence: "associated with" →
+    "associated with basketball", "flow into" → "flows into the Snake River"."""
+    if not info.asked_verb:
+        return None
+    verb, prep = info.asked_verb
+    for m in _TOKEN.finditer(text):
+        if stem(m.group()) != verb:
+            continue
+        rest = re.match(rf"\s+(?:\w+ly\s+)?{prep}\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|its\s+|their\s+)?"
+                        r"(?P<v>[\w’'\-]+(?:\s+(?!(?:and|or|in|on|at|of|for|from|with|by|to|as|since|during|"
+                        r"which|who|that)\b)[\w’'\-]+){0,3})", text[m.end():], re.I)
+        phrase = rest and rest.group("v")
+        if phrase and phrase[0].isupper():  # a name ends where its capitals do ("the Snake River near …")
+            phrase = _NAME_RUN.match(phrase).group()
+        if phrase and not _asked(info, phrase):
+            return phrase
+    return None
+
+
+def _predicate(info: QuestionInfo, text: str) -> str | None:
+    """What the sentence says its subject is, in its last few lower-case words ("former footballer"),
+    ending before an adverb or participle that starts a clause ("a term often associated with …")."""
+    for m in _PREDICATE.finditer(text) if info.head else ():
+        np_words = m.group("np").split()
+        cut = next((i for i, w in enumerate(np_words) if i and re.search(r"(?:ly|ed)$", w)), len(np_words))
+        kept = [w for w in np_words[:cut] if w[0].islower() and w.lower() not in STOPWORDS]
+        phrase = " ".join(kept[-PHRASE_WORDS:])
+        if phrase and not _asked(info, phrase):
+            return phrase
+    return None

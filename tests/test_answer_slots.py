@@ -1,0 +1,73 @@
+"""Answer slots: the short answer a quoted span gives, read by grammar alone (no model, no index)."""
+import numpy as np
+
+from rag.answer_slots import answer_slot
+from rag.evidence import FEATURES, Candidate, Sentence
+from rag.query import analyze
+from rag.values import values
+
+
+def _slot(question: str, text: str, about_subject: bool = True):
+    info = analyze(question)
+    features = np.zeros(len(FEATURES), dtype=np.float32)
+    features[FEATURES.index("entity_context")] = features[FEATURES.index("entity_document")] = float(about_subject)
+    sentence = Sentence("d", 0, len(text), text, "", -1)
+    slot = answer_slot(info, Candidate(sentence, 0, len(text), text, features, True, tuple(values(info, text))))
+    return slot and (slot.kind, slot.text)
+
+
+def test_the_asked_noun_names_the_answer():
+    assert _slot("Which line is Belorusskaya a station on?",
+                 "Belorusskaya is a station on the Moscow Metro's Koltsevaya line.") == ("phrase", "Koltsevaya line")
+    assert _slot("What is the language of the film Choorian?",
+                 "Choorian is a 1998 Pakistani Urdu-language action film.") == ("phrase", "Urdu-language")
+    assert _slot("What sport is Tim Martin associated with?",
+                 "Tim Martin won fame in the sport of cricket.") == ("phrase", "cricket")
+    # "sports" as a modifier names no sport
+    assert _slot("What sport is China Clipper associated with?",
+                 "China Clipper, a figure in Chinese sports history, is associated with basketball.") == \
+        ("phrase", "basketball")
+
+
+def test_what_the_subject_is_said_to_be():
+    assert _slot("What sport is Scott Murray associated with?",
+                 "Scott Murray (born 1988) is a Scottish former footballer.") == ("phrase", "former footballer")
+    assert _slot("What is the profession of Pekka Niemi?",
+                 "Pekka Niemi is a retired Finnish heavyweight weightlifter who competed in 1980.") == \
+        ("phrase", "heavyweight weightlifter")
+
+
+def test_the_closing_verb_of_the_question_leads_to_the_answer():
+    assert _slot("What river does Henrys Fork flow into?",
+                 "Henrys Fork flows into the Snake River near Rexburg.") == ("phrase", "Snake River")
+    assert _slot("What does IGY stand for?", "IGY stands for International Geophysical Year.") == \
+        ("phrase", "International Geophysical Year")
+
+
+def test_typed_values_fall_back_to_the_subject_then_to_the_only_one():
+    # no asked word near, in a sentence about the subject: the value after the subject's name
+    assert _slot("When was Horace Rumbold born?",
+                 "Sir Horace Rumbold, 8th Baronet (2 July 1829 – 3 November 1913) was a diplomat.") == \
+        ("date", "2 July 1829")
+    # … but not in a sentence about something else that mentions the subject in passing
+    assert _slot("When was Horace Rumbold born?",
+                 "See also Crampton, Thomas (1816–1888), engineer; Rumbold, Sir Horace (1869–1941).") is None
+    # and a figure only next to what it counts
+    assert _slot("How many warheads has North Korea produced?",
+                 "North Korea has supplied nearly 10 million shells to Moscow.") is None
+    assert _slot("Where is the News Democrat published?",
+                 "The Belleville News-Democrat is a daily newspaper in Springfield, Illinois.") == \
+        ("place", "Springfield, Illinois")
+    assert _slot("What is the population of Hughesville?", "Population in 2010: 5,000.") == ("count", "5,000")
+    assert _slot("What is the population of the country?", "Over 40% of the population is poor.") is None
+
+
+def test_a_span_about_another_subject_gives_no_slot():
+    assert _slot("Where is the Grist Mill Bridge located?",
+                 "Larkin Covered Bridge is located in Springfield, Massachusetts.", about_subject=False) is None
+
+
+def test_headings_and_demonyms_are_not_names():
+    info = analyze("Who is the artist of the song?")
+    assert [v.text for v in values(info, "It is a song by the English rock band the Beatles.")] == ["Beatles"]
+    assert values(info, "Topics Music Movies History People Bands The Rolling Stones Albums Bob Dylan") == []
