@@ -28,9 +28,9 @@ _TOKEN = re.compile(r"[\w’']+(?:-[\w’']+)*")
 _CAPS = re.compile(r"[A-Z][\w’'\-]*")
 _NAME_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'\-]*)*")
 _WORD_AFTER = re.compile(r"\s+([a-z][\w\-]*)")
-# what a sentence says its subject is: "X is a/an/the …", "X worked as a …", "X, a … ,"
+# what a sentence says its subject is: "X is a/an/the …", "X worked as a …", "X, a … ,", "her talent as an actor"
 _PREDICATE = re.compile(
-    r"(?:\b(?:is|was|are|were|became|becomes|remains|worked\s+as|served\s+as)\s+|,\s+)(?:a|an|the)\s+"
+    r"(?:\b(?:is|was|are|were|became|becomes|remains|as)\s+|,\s+)(?:a|an|the)\s+"
     r"(?P<np>[^,.;:()\"“”\[\]]{1,80}?)(?=\s+(?:who|which|that|whose|from|in|of|for|with|at|on|and|or|born|"
     r"based|known|since|by|to|between|during|after|before|where|whom)\b|\s*[,.;:()\"“”\[\]]|\s*$)", re.I)
 
