@@ -101,7 +101,7 @@ def named_by_head(info: QuestionInfo, text: str) -> str | None:
             nxt = t
         after = _WORD_AFTER.match(text, m.end())
         if len(before) == 1 and DEMONYM.search(before[0].group()) and after and after.group(1) not in STOPWORDS:
-            continue  # "Chinese sports history" names no sport
+            continue  # "Japanese sports history" names no sport
         if before and not _asked(info, " ".join(t.group() for t in before)):
             return text[before[0].start():m.end()]
         rest = re.match(r"\s+(?:of\s+|is\s+|was\s+|,\s*)?(?:the\s+)?(?P<v>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}|"

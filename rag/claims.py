@@ -26,7 +26,7 @@ class Mention:
     low: float  # values consistent with the text (dates: day ordinals, high exclusive)
     high: float
     qualifier: Qualifier
-    unit: str  # currency code, counted noun ("soldiers"), "%", "pp" or "day"
+    unit: str  # currency code, counted noun ("workers"), "%", "pp" or "day"
     value: float | None = None  # the stated figure of an exact/about claim
     assumption: str | None = None  # how a relative date was resolved
 
@@ -35,7 +35,7 @@ class Mention:
 class Slot:
     """What a figure measures, read from the clause around it."""
     words: tuple[str, ...]  # content words of the clause, in text order
-    after: tuple[str, ...]  # those from the figure on ("worth of weapons")
+    after: tuple[str, ...]  # those from the figure on ("worth of grain")
     entities: frozenset[str]  # proper names in the sentence (4-letter stems)
     attribution: str | None = None  # who the sentence cites ("a German think tank")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -22,12 +23,13 @@ from rag.models import Conflict, DocMeta, Document, Quote, Source
 from rag.text import stem
 
 Relation = Literal["agree", "differs", "contradiction"]
+Alike = Callable[[str, str], bool]  # do two unit words count the same thing?
 
 # ---- slot words: light stemming and a small synonym table ----------------------------
 _SYNONYMS = (  # the first word of each group names the concept
     "supply provide send give deliver transfer ship export donate furnish contribute",
-    "receive get obtain gain earn return", "troop soldier personnel serviceman force",
-    "weapon arm munition armament ammunition", "treaty pact agreement accord deal alliance",
+    "receive get obtain gain earn return",
+    "treaty pact agreement accord deal alliance",
     "sign ink seal conclude", "people person population resident inhabitant citizen",
     "die kill death dead fatality", "spend cost pay", "war conflict battle fight",
     "announce declare unveil", "aid assistance support help", "buy purchase import",
@@ -140,18 +142,23 @@ def asked_kinds(question: str) -> frozenset[Kind]:
     return frozenset(kinds) or _KINDS
 
 
-def comparable(a: Claim, b: Claim) -> bool:
+def _same_unit(a: Mention, b: Mention, alike: Alike | None) -> bool:
+    """The same kind and unit: the same word after stemming, or words `alike` joins ("employees", "workers")."""
+    return a.kind == b.kind and (concept(a.unit) == concept(b.unit) or bool(alike and alike(a.unit, b.unit)))
+
+
+def comparable(a: Claim, b: Claim, alike: Alike | None = None) -> bool:
     """Whether two claims measure the same thing (conservative)."""
     x, y, unit = a.mention, b.mention, concept(a.mention.unit)
-    if x.kind != y.kind or unit != concept(y.unit):
+    if not _same_unit(x, y, alike):
         return False
     if a.slot.entities and b.slot.entities and not a.slot.entities & b.slot.entities:
         return False
-    ca, cb = concepts(a.slot.words) - {unit}, concepts(b.slot.words) - {unit}
+    ca, cb = concepts(a.slot.words) - {unit, concept(y.unit)}, concepts(b.slot.words) - {unit, concept(y.unit)}
     only_a, only_b = ca - cb, cb - ca
     if any((p in only_a and q in only_b) or (q in only_a and p in only_b) for p, q in _OPPOSITE):
         return False
-    after_a, after_b = concepts(a.slot.after) - {unit}, concepts(b.slot.after) - {unit}
+    after_a, after_b = concepts(a.slot.after) - {unit, concept(y.unit)}, concepts(b.slot.after) - {unit, concept(y.unit)}
     if after_a and after_b and not (after_a & cb or after_b & ca):
         return False  # different objects: "$5bn on research" vs "$8bn on marketing"
     shared, small = len(ca & cb), min(len(ca), len(cb))
@@ -247,8 +254,10 @@ def _focus(question: str, found: list[Found]) -> set[int]:
     return keep or set(range(len(found)))
 
 
-def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Document]) -> list[Conflict]:
-    """Disagreement notes between the quotes of independent sources, most relevant first."""
+def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Document],
+                   alike: Alike | None = None) -> list[Conflict]:
+    """Disagreement notes between the quotes of independent sources, most relevant first. `alike` tells
+    whether two different unit words count the same thing (rag/word_similarity.py)."""
     docs = {q.source.id: d for q in quotes if (d := documents.get(q.source.id)) is not None}
     voice = {i: g[0] for g in independent_groups(list(docs.values())) for i in g}
     kinds = asked_kinds(question)
@@ -260,8 +269,8 @@ def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Docu
     sole = _sole_answers(found, kinds)
     scored, seen = [], set()
     for (i, a), (j, b) in combinations(enumerate(found), 2):
-        both_sole = i in sole and j in sole and _same_measure(a.claim, b.claim)
-        if a.voice == b.voice or not (both_sole or i in focus and j in focus and comparable(a.claim, b.claim)):
+        both_sole = i in sole and j in sole and _same_measure(a.claim, b.claim, alike)
+        if a.voice == b.voice or not (both_sole or i in focus and j in focus and comparable(a.claim, b.claim, alike)):
             continue
         verdict = relate(a.claim, b.claim)
         key = frozenset({(a.voice, a.claim.surface), (b.voice, b.claim.surface)})
@@ -290,9 +299,8 @@ def _sole_answers(found: list[Found], kinds: frozenset[Kind]) -> set[int]:
     return {ids[0] for ids in per_quote.values() if len(ids) == 1}
 
 
-def _same_measure(a: Claim, b: Claim) -> bool:
-    x, y = a.mention, b.mention
-    if x.kind != y.kind or concept(x.unit) != concept(y.unit):
+def _same_measure(a: Claim, b: Claim, alike: Alike | None) -> bool:
+    if not _same_unit(a.mention, b.mention, alike):
         return False
     if a.slot.entities and b.slot.entities and not a.slot.entities & b.slot.entities:
         return False
@@ -306,7 +314,7 @@ def conflicts_markdown(conflicts: list[Conflict]) -> str:
 
 
 # ---- evaluation ------------------------------------------------------------------
-def predict(pair: PassagePair) -> Relation:
+def predict(pair: PassagePair, alike: Alike | None = None) -> Relation:
     """The relation find_conflicts reports between two passages from different sources."""
     quotes = []
     docs = {}
@@ -314,13 +322,13 @@ def predict(pair: PassagePair) -> Relation:
         doc = Document(f"doc{n}", text, DocMeta(path=f"source-{n}.md", outlet=f"Source {n}", published=published))
         docs[doc.id] = doc
         quotes.append(Quote(id=n, text=text, source=Source.from_meta(doc.id, doc.meta), start=0, end=len(text)))
-    kinds = {c.kind for c in find_conflicts(pair.question, quotes, docs)}
+    kinds = {c.kind for c in find_conflicts(pair.question, quotes, docs, alike)}
     return "contradiction" if "contradiction" in kinds else "differs" if kinds else "agree"
 
 
-def evaluate_pairs(pairs: list[PassagePair]) -> dict[str, dict[str, float]]:
+def evaluate_pairs(pairs: list[PassagePair], alike: Alike | None = None) -> dict[str, dict[str, float]]:
     """Precision and recall of each relation over labelled passage pairs."""
-    got = [(p.expected, predict(p)) for p in pairs]
+    got = [(p.expected, predict(p, alike)) for p in pairs]
     report = {}
     for rel in ("agree", "differs", "contradiction"):
         hits = sum(e == rel and g == rel for e, g in got)

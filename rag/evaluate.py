@@ -352,8 +352,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"rag eval: no pairs file {pairs}: disagreement pairs not scored", file=sys.stderr)
     elif pairs != "none":  # the disagreement detector on labelled passage pairs
         from rag.disagree import evaluate_pairs
+        from rag.embed import make_embedder
+        from rag.word_similarity import WordSimilarity
 
-        for rel, m in evaluate_pairs(load_pairs(Path(pairs))).items():
+        alike = WordSimilarity(make_embedder(settings.embedder))
+        for rel, m in evaluate_pairs(load_pairs(Path(pairs)), alike).items():
             report.metrics[f"pairs_{rel}_precision"], report.metrics[f"pairs_{rel}_recall"] = m["precision"], m["recall"]
         report.missed = missed(report.metrics, bounds or thresholds_for(report.dataset))
     out = Path(args.report)

@@ -52,6 +52,7 @@ class Pipeline:
 
     def __init__(self, index: Index, retriever: HybridRetriever, answerer: Answerer):
         self.index, self.retriever, self.answerer = index, retriever, answerer
+        self._alike = None  # the unit-word similarity of the disagreement check, made on first use
 
     def documents(self, doc_id: str) -> Document | None:
         """The document with this id (a content hash: the version its chunks came from), None if removed."""
@@ -124,7 +125,11 @@ class Pipeline:
         groups = independent_groups([d for d in docs.values() if d is not None])
         voice = {i: g[0] for g in groups for i in g}
         by_answer = answer_groups(composed.quotes)
-        conflicts = find_conflicts(question, composed.quotes, docs) or slot_conflicts(question, by_answer, voice)
+        if self._alike is None:
+            from rag.word_similarity import WordSimilarity
+            self._alike = WordSimilarity(self.index.embedder)
+        conflicts = find_conflicts(question, composed.quotes, docs, self._alike) or \
+            slot_conflicts(question, by_answer, voice)
         notes = [conflicts_markdown(conflicts)] if conflicts else []
         label = {q.source.id: q.source.label for q in composed.quotes}
         for g in (g for g in groups if len(g) > 1):
@@ -153,7 +158,7 @@ class Pipeline:
         self.index.refresh()  # see what other processes published; one version for this request
         req = to_input(input)
         rewritten = step("rewrite", self.standalone, req=req)
-        corrected = step("correct_spelling", self.index.lexical.correct,  # "nuclar warheds" → "nuclear warheads"
+        corrected = step("correct_spelling", self.index.lexical.correct,  # "hospitl staf" → "hospital staff"
                          query=rewritten or req.question)
         rewritten = corrected or rewritten
         question = rewritten or req.question

@@ -150,8 +150,8 @@ def answer_groups(quotes: list[Quote]) -> list[list[Quote]]:
 
 
 def _mentions_other(a: Quote, b: Quote) -> bool:
-    """An answer the other quote also names ("a lawyer and politician" vs "a politician"; "the Complex
-    in Pyongyang" vs "Pyongyang"): the two may both be true, so they are not counted as disagreeing.
+    """An answer the other quote also names ("a lawyer and politician" vs "a politician"; "the museum
+    in Lisbon" vs "Lisbon"): the two may both be true, so they are not counted as disagreeing.
     Only for descriptions and places, which nest; names, dates and figures are compared as they are."""
     if not {a.answer_slot.kind, b.answer_slot.kind} <= {"phrase", "place"}:
         return False

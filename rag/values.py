@@ -33,7 +33,7 @@ _SHARE = re.compile(r"\s?(?:%|percent\b|per cent\b)", re.I)
 _YEAR = re.compile(r"^(?:1[0-9]|20)\d\d$")
 _NAME = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|de\s+|von\s+|van\s+)?[A-Z][\w’'\-]*)*")
 MAX_NAME_WORDS = 6  # a longer run of capitalised words is a list of headings, not one name
-DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ican)$")  # the shape of "English", "Chinese", "Korean", "American"
+DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ican)$")  # the shape of "English", "Japanese", "Italian", "Mexican"
 _NEXT_WORD = re.compile(r"\s+([a-z]\w*)")  # a demonym before a lower-case noun modifies it
 _PLACE = re.compile(r"\b(?:in|at|from|near|inside|to)\s+(?:the\s+)?"
                     r"(?P<v>[A-Z][\w’'\-]*(?:,?\s+(?:of\s+)?[A-Z][\w’'\-]*)*)")

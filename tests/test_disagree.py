@@ -138,11 +138,25 @@ def test_pair(row):
 
 
 @pytest.mark.parametrize("row", [r for r in PAIRS if r.get("compared")], ids=lambda r: r["id"])
-def test_agreement_is_compared_not_missed(row):
+def test_agreement_is_compared_not_missed(row, word_similarity):
     """'Same fact in other words' pairs must be matched as one slot and judged equal, not just skipped."""
     a = extract_claims(row["a"], row.get("published_a"))
     b = extract_claims(row["b"], row.get("published_b"))
-    assert any(comparable(x, y) and relate(x, y).relation == "agree" for x, y in product(a, b))
+    assert any(comparable(x, y, word_similarity) and relate(x, y).relation == "agree" for x, y in product(a, b))
+
+
+@pytest.fixture(scope="module")
+def word_similarity():
+    from rag.embed import make_embedder
+    from rag.word_similarity import WordSimilarity
+
+    return WordSimilarity(make_embedder())
+
+
+def test_unit_words_join_by_meaning_not_by_a_table(word_similarity):
+    assert word_similarity("soldiers", "troops") and word_similarity("deaths", "fatalities")
+    assert not word_similarity("soldiers", "reservists") and not word_similarity("votes", "voters")
+    assert not word_similarity("USD", "EUR") and word_similarity("USD", "usd")
 
 
 def test_pairs_cover_every_kind_and_relation():
