@@ -11,8 +11,8 @@ sentence about another bridge of the same kind answers nothing about this one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from rag.evidence import FEATURES, Candidate
 from rag.models import AnswerSlot
 from rag.query import QuestionInfo
 from rag.text import STOPWORDS, stem, words
@@ -23,7 +23,6 @@ SUBJECT_WINDOW = 8  # else one this close to the subject's name
 OPENING_WORDS = 3  # a sentence whose subject is among its first words is about it
 FIGURES = frozenset({"money", "count", "percent", "measure"})
 PHRASE_WORDS = 2  # a predicate noun phrase keeps its last words only ("retired Finnish heavyweight weightlifter")
-_ENTITY_CONTEXT, _ENTITY_DOCUMENT = FEATURES.index("entity_context"), FEATURES.index("entity_document")
 _TOKEN = re.compile(r"[\w’']+(?:-[\w’']+)*")
 _CAPS = re.compile(r"[A-Z][\w’'\-]*")
 _NAME_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'\-]*)*")
@@ -35,25 +34,20 @@ _PREDICATE = re.compile(
     r"based|known|since|by|to|between|during|after|before|where|whom)\b|\s*[,.;:()\"“”\[\]]|\s*$)", re.I)
 
 
-def answer_slot(info: QuestionInfo, candidate: Candidate) -> AnswerSlot | None:
-    """The span's answer to the question, or None when it has none it can be read from."""
-    if not _about_subject(info, candidate):
+def answer_slot(info: QuestionInfo, text: str, found: Sequence[Value], about_subject: bool = True
+                ) -> AnswerSlot | None:
+    """The sentence's answer to the question, or None when it has none it can be read from. `found` are the
+    values of the asked kind in it (rag/values.py); `about_subject`: the span names the question's subject
+    (a surname will do) and its document names it in full."""
+    if not about_subject:
         return None
-    text = candidate.sentence.text
     open_ended = info.answer_type in (None, "name")
     phrase = named_by_head(info, text) if open_ended else None
-    if not phrase and candidate.values:
-        v = _chosen_value(info, text, list(candidate.values))
+    if not phrase and found:
+        v = _chosen_value(info, text, list(found))
         return AnswerSlot(kind=v.kind, text=v.text) if v else None
     phrase = phrase or (after_asked_verb(info, text) or _predicate(info, text) if open_ended else None)
     return AnswerSlot(kind="phrase", text=phrase) if phrase else None
-
-
-def _about_subject(info: QuestionInfo, candidate: Candidate) -> bool:
-    """The span names the question's subject (a surname will do) and its document names it in full."""
-    if not info.entity_names or len(candidate.features) <= _ENTITY_DOCUMENT:
-        return True
-    return candidate.features[_ENTITY_CONTEXT] >= 0.5 and candidate.features[_ENTITY_DOCUMENT] >= 0.8
 
 
 def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | None:

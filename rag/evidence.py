@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.models import Document, RetrievedChunk
+from rag.answer_slots import answer_slot
+from rag.models import AnswerSlot, Document, RetrievedChunk
 from rag.query import QuestionInfo
 from rag.text import TYPO_RATIO, sentence_spans, stem, typo_similarity, words
 from rag.values import Value, distance_to_terms, values
@@ -27,6 +28,7 @@ FEATURES = (
     "sim_sentence", "sim_context", "sim_gap", "idf_overlap", "idf_overlap_context", "entity_context",
     "entity_document", "has_entities", "typed_value", "typed_question", "new_name", "new_number",
     "chunk_rank", "doc_rank", "sim_x_entity", "overlap_x_typed", "content_overlap", "value_near_term",
+    "has_slot",
 )
 
 
@@ -51,6 +53,7 @@ class Candidate:
     features: np.ndarray
     eligible: bool  # its document names what the question names, and it holds a figure or date when one is asked
     values: tuple[Value, ...] = ()  # values of the asked kind in the sentence (rag/values.py), found once
+    slot: AnswerSlot | None = None  # the short answer it gives (rag/answer_slots.py)
 
     @property
     def doc_id(self) -> str:
@@ -151,7 +154,8 @@ def _new_number(info: QuestionInfo, text: str) -> bool:
     return any(m.group().strip(",.") not in info.text for m in _DIGITS.finditer(text))
 
 
-EMBEDDED = 24  # candidates per question that get embedded: the most promising by the lexical features
+EMBEDDED = 16  # candidates per question that get embedded: the most promising by the lexical features
+SENTENCE_CHARS = 320  # a sentence is embedded by its first ~70 tokens (longer "sentences" are page furniture)
 
 
 @dataclass(frozen=True)
@@ -184,13 +188,13 @@ def _lexical(info: QuestionInfo, row: tuple[Sentence, int, int], idf: Callable[[
 def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, int, int]],
               vectors: Callable[[list[str]], np.ndarray], idf: Callable[[str], float],
               documents: dict[str, Document]) -> list[Candidate]:
-    """Candidates with their feature vectors: the EMBEDDED most promising sentences."""
+    """Candidates with their feature vectors and answer slots: the EMBEDDED most promising sentences."""
     if not rows:
         return []
     lex = sorted((_lexical(info, r, idf) for r in rows), key=lambda x: -x.promise)[:EMBEDDED]
     sents = [x.row[0] for x in lex]
-    sv = vectors([s.text for s in sents])
-    bv = vectors([s.before or s.text for s in sents])
+    both = vectors([s.text[:SENTENCE_CHARS] for s in sents] + [(s.before or s.text)[:SENTENCE_CHARS] for s in sents])
+    sv, bv = both[:len(sents)], both[len(sents):]
     ctx = sv + 0.5 * bv
     ctx /= np.linalg.norm(ctx, axis=1, keepdims=True) + 1e-9
     sim, sim_ctx = sv @ q_vec, ctx @ q_vec
@@ -208,12 +212,15 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
             float(_new_name(info, s.text)), float(_new_number(info, s.text)),
             1.0 / (1 + chunk_rank), 1.0 / (1 + doc_rank),
             sim[i] * x.entity_context, x.overlap * float(value), x.content_overlap,
-            float(_value_near_term(info, s.text, x.values)),
+            float(_value_near_term(info, s.text, x.values)), 0.0,
         ], dtype=np.float32)
         joined = s.before and x.entity_context > x.entity_sentence  # the sentence before names the subject
         start = s.before_start if joined else s.start
         text = documents[s.doc_id].text[start:s.end] if s.doc_id in documents else s.text
         names_ok = all(m >= 0.5 for m in doc_names.get(s.doc_id, [0.0]))
+        about_subject = not info.entity_names or (x.entity_context >= 0.5 and doc_cover.get(s.doc_id, 0.0) >= 0.8)
+        slot = answer_slot(info, s.text, x.values, about_subject)
+        f[-1] = float(slot is not None)
         out.append(Candidate(s, start, s.end, text, f, names_ok and (value or info.answer_type not in VALUE_KINDS),
-                             tuple(x.values)))
+                             tuple(x.values), slot))
     return out

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answer import Draft, DraftClaim
-from rag.answer_slots import answer_slot
 from rag.evidence import Candidate, Sentence, candidate_sentences, document_sentences, featurize
 from rag.models import ChainInput, Document, RetrievedChunk
 from rag.query import QuestionInfo, analyze, split_question
@@ -112,7 +111,7 @@ class ExtractiveAnswerer:
             for s in self.select(ranked):
                 c = s.candidate
                 draft.claims.append(DraftClaim(QuoteClaim(c.doc_id, c.text, c.start), part=i,
-                                               slot=answer_slot(info, c), score=s.p))
+                                               slot=c.slot, score=s.p))
             runners_up.extend(ranked[:2])
         if not draft.claims:
             for s in sorted(runners_up, key=lambda s: -s.p)[:2]:

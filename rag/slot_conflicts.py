@@ -14,8 +14,9 @@ from difflib import SequenceMatcher
 from typing import Literal
 
 from rag.models import AnswerSlot, Conflict, Quote
-from rag.query import asked_head_word
+from rag.query import QuestionInfo, analyze, asked_head_word
 from rag.text import STOPWORDS, normalize
+from rag.values import values
 
 _MULTI = re.compile(r"^\W*(?:what|which|who|where)\s+(?:\w+\s+){0,3}?(?:are|were|have)\b|\b(?:list|names of|all the)\b",
                     re.I)
@@ -149,13 +150,19 @@ def answer_groups(quotes: list[Quote]) -> list[list[Quote]]:
     return groups
 
 
-def _mentions_other(a: Quote, b: Quote) -> bool:
-    """An answer the other quote also names ("a lawyer and politician" vs "a politician"; "the museum
-    in Lisbon" vs "Lisbon"): the two may both be true, so they are not counted as disagreeing.
-    Only for descriptions and places, which nest; names, dates and figures are compared as they are."""
-    if not {a.answer_slot.kind, b.answer_slot.kind} <= {"phrase", "place"}:
+def _mentions_other(info: QuestionInfo, a: Quote, b: Quote) -> bool:
+    """An answer the other quote also gives ("a lawyer and politician" vs "a politician"; "the museum in
+    Lisbon" vs "Lisbon"; "Putin … though Moscow reaped more" vs "Moscow"): both may be true, so the two
+    are not counted as disagreeing. A description counts when its words are in the other quote; a name,
+    place or date when the other quote holds it as a value of the asked kind. Figures compare by value."""
+    kinds = {a.answer_slot.kind, b.answer_slot.kind}
+    if kinds & _FIGURES:
         return False
-    return _within(_tokens(b.answer_slot.text), _tokens(a.text)) or _within(_tokens(a.answer_slot.text), _tokens(b.text))
+    if "phrase" in kinds:
+        return _within(_tokens(b.answer_slot.text), _tokens(a.text)) or \
+            _within(_tokens(a.answer_slot.text), _tokens(b.text))
+    return any(relation(AnswerSlot(kind=v.kind, text=v.text), y.answer_slot) == "same"
+               for x, y in ((a, b), (b, a)) for v in values(info, x.text))
 
 
 def single_valued(question: str) -> bool:
@@ -170,9 +177,10 @@ def slot_conflicts(question: str, groups: list[list[Quote]], voice: dict[str, st
     every answer of one group differs from every answer of the others."""
     if not single_valued(question) or len(groups) < 2:
         return []
+    info = analyze(question)
     for i, g in enumerate(groups):
         for h in groups[i + 1:]:
-            if any(relation(a.answer_slot, b.answer_slot) != "different" or _mentions_other(a, b)
+            if any(relation(a.answer_slot, b.answer_slot) != "different" or _mentions_other(info, a, b)
                    for a in g for b in h):
                 return []
     groups = sorted(groups, key=lambda g: -len({voice.get(q.source.id, q.source.id) for q in g}))

@@ -1,18 +1,12 @@
 """Answer slots: the short answer a quoted span gives, read by grammar alone (no model, no index)."""
-import numpy as np
-
 from rag.answer_slots import answer_slot
-from rag.evidence import FEATURES, Candidate, Sentence
 from rag.query import analyze
 from rag.values import values
 
 
 def _slot(question: str, text: str, about_subject: bool = True):
     info = analyze(question)
-    features = np.zeros(len(FEATURES), dtype=np.float32)
-    features[FEATURES.index("entity_context")] = features[FEATURES.index("entity_document")] = float(about_subject)
-    sentence = Sentence("d", 0, len(text), text, "", -1)
-    slot = answer_slot(info, Candidate(sentence, 0, len(text), text, features, True, tuple(values(info, text))))
+    slot = answer_slot(info, text, values(info, text), about_subject)
     return slot and (slot.kind, slot.text)
 
 

@@ -1,8 +1,7 @@
 """Evidence features that need no model: name matching, values near asked words, the answer slot."""
-import numpy as np
 
-from rag.evidence import Candidate, Sentence, _entity_cover, _value_near_term
-from rag.extractive import answer_slot
+from rag.answer_slots import answer_slot
+from rag.evidence import _entity_cover, _value_near_term
 from rag.query import analyze
 from rag.values import values
 
@@ -29,11 +28,10 @@ def test_value_near_an_asked_word():
 def test_answer_slot_is_the_value_nearest_the_asked_words():
     info = analyze("When was the city established?")
     text = "A village stood there in 1847, and the city was established in 1861 by a royal charter."
-    sentence = Sentence("d", 0, len(text), text, "", -1)
-    slot = answer_slot(info, Candidate(sentence, 0, len(text), text, np.zeros(1), True, tuple(values(info, text))))
+    slot = answer_slot(info, text, values(info, text))
     assert slot.kind == "date" and slot.text == "1861"
     why = analyze("Why did it happen?")
-    assert answer_slot(why, Candidate(sentence, 0, len(text), text, np.zeros(1), True, tuple(values(why, text)))) is None
+    assert answer_slot(why, text, values(why, text)) is None
 
 
 def test_idf_of_the_subject_of_a_small_corpus_still_counts():
