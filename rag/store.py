@@ -264,7 +264,8 @@ class ChromaStore:
         docs, orphans = self.doc_ids(), []
         for offset in range(0, self.count_chunks(), _BATCH):
             got = self.chunks.get(include=["metadatas"], limit=_BATCH, offset=offset)
-            orphans += [i for i, m in zip(got["ids"], got["metadatas"]) if (m or {}).get("doc_id") not in docs]
+            check_records(self.chunks.name, got["ids"], got["metadatas"], CHUNK_KEYS)  # never delete others' records
+            orphans += [i for i, m in zip(got["ids"], got["metadatas"]) if m["doc_id"] not in docs]
         for b in range(0, len(orphans), self.max_batch):
             self.chunks.delete(ids=orphans[b:b + self.max_batch])
         return len(orphans)

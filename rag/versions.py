@@ -162,15 +162,15 @@ class Versions:
         except BaseException:
             update.builder.discard()
             raise
-        if manifest is None:  # nothing changed (sync always publishes when there was no index)
-            return self._remember(generation, base)
-        if not self.embedded and not catch_up:
+        announce = manifest is not None and not self.embedded and not catch_up
+        if announce:
             manifest = replace(manifest, state=uuid.uuid4().hex)
-        snapshot = self.publish(self.generations.publish(manifest))
+        # sync always publishes when there was no index: `base` is there when nothing changed
+        snapshot = self._remember(generation, base) if manifest is None else self.publish(self.generations.publish(manifest))
         self.store.delete_documents(update.drop)
         if self.embedded and self.store.count_chunks() != len(snapshot[1].records):
             self.store.delete_orphan_chunks()  # chunks of an ingest cut short before their document record
-        if not self.embedded and not catch_up:
+        if announce:
             self.store.set_state(manifest.state)
         return snapshot
 
