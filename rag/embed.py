@@ -204,6 +204,7 @@ def _export_onnx() -> Path:
 
 
 def make_embedder(kind: str = "onnx") -> Embedder:
+    """"onnx" (fp32), "onnx-int8" (int8 weights, for ingest) or "sentence-transformers"."""
     if kind == "sentence-transformers":
         return SentenceTransformerEmbedder()
-    return OnnxEmbedder()
+    return OnnxEmbedder(ensure_int8_model() if kind == "onnx-int8" else None)
