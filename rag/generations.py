@@ -107,7 +107,7 @@ class Generations:
             if old not in kept:
                 shutil.rmtree(old, ignore_errors=True)
         used = {s for g in kept for s in (self.manifest(g.name) or Manifest()).segments}
-        for seg in self.segments_dir.iterdir():
+        for seg in self.segments_dir.iterdir() if self.segments_dir.is_dir() else ():
             if seg.name not in used:  # replaced, compacted, or left by a write that was cut short
                 shutil.rmtree(seg, ignore_errors=True)
         for legacy in ("records.json", "bm25"):  # the layout before generations

@@ -105,7 +105,11 @@ class Versions:
         generation = self.generations.current()
         lex = self.generations.load(generation)
         if lex is None or self._out_of_step(lex):
-            return self._repair() or (generation, lex or LexicalIndex(self.store.iter_chunks()))
+            repaired = self._repair()
+            if repaired:
+                return repaired
+            if lex is None:  # a read-only folder, or a writer is busy: an index for this process only
+                return None, LexicalIndex(self.store.iter_chunks())
         return generation, lex
 
     def _out_of_step(self, lex: LexicalIndex) -> bool:
@@ -155,7 +159,7 @@ class Versions:
         """Publish the lexical index of what Chroma holds plus `update`, then delete `update.drop` from Chroma
         (hold `writing()`). A write announces a new state to replicas; `catch_up` records the current one."""
         generation = self.generations.current()
-        base = self._latest[1] if self._latest and self._latest[0] == generation else self.generations.load(generation)
+        base = self.generations.load(generation)  # as published (what this process holds may be a private index)
         state = self.store.state() if catch_up and not self.embedded else base.state if base else None
         try:
             manifest = sync(self.generations, self.store, base, update, state)
