@@ -1,7 +1,7 @@
 """Embed and store documents in batches across documents, with a progress bar.
 
-Each ONNX call and each Chroma upsert has a fixed cost (see DESIGN.md), so chunks of many documents
-go through together: EMBED_BATCH chunks per embed call (the embedder splits it into its own smaller
+Each ONNX call and each Chroma upsert has a fixed cost (an upsert of one chunk measured ~5.5 ms against
+~0.43 ms a chunk in calls of 100), so chunks of many documents go through together: EMBED_BATCH chunks per embed call (the embedder splits it into its own smaller
 batches, sorted by length), then one upsert per Chroma batch for the chunks and one for the
 document records. Only one batch of documents is held at a time, whatever the corpus size.
 """
