@@ -8,7 +8,8 @@ touches only the postings of its own terms and the records it returns.
 Layout of a segment folder (chunks sorted by id, documents by id):
     chunk_ids  chunk_doc (row in doc_ids)  chunk_pos (index, start, end)  chunk_len (terms)
     text_span (byte range in texts)  texts (UTF-8 bytes)
-    doc_ids  doc_published (YYYYMMDD, 0 unknown)  doc_outlet (row in outlets.json, -1 none)  docs.json (DocMeta)
+    doc_ids  doc_published (YYYYMMDD, 0 unknown)  doc_outlet (row in `outlets`, -1 none)
+    docs.jsonl (one DocMeta a line)  doc_span (its byte range, so a record parses only its own document's)
     term_hash (sorted, 64-bit hashes of stemmed terms)  term_ptr  post_row  post_tf    words.txt (for spelling)
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ from rag.text import terms, words
 FORMAT = 1
 MAX_SEGMENT_CHUNKS = 50_000  # a builder starts a new segment after this many: bounded memory on any corpus
 _ARRAYS = ("chunk_ids", "chunk_doc", "chunk_pos", "chunk_len", "text_span", "texts", "doc_ids", "doc_published",
-           "doc_outlet", "term_hash", "term_ptr", "post_row", "post_tf")
+           "doc_outlet", "doc_span", "term_hash", "term_ptr", "post_row", "post_tf")
 
 
 def term_hash(term: str) -> int:
@@ -49,13 +50,18 @@ class Segment:
         for key in _ARRAYS:
             setattr(self, key, np.load(directory / f"{key}.npy", mmap_mode="r"))
         self.outlets: list[str] = info["outlets"]
-        self._docs_json = (directory / "docs.json").read_bytes()  # read now: the folder may go once replaced
+        self._docs_jsonl = (directory / "docs.jsonl").read_bytes()  # read now: the folder may go once replaced
         self._words_txt = (directory / "words.txt").read_text(encoding="utf-8")
+        self._metas: dict[int, DocMeta] = {}
         self.n = len(self.chunk_ids)
 
-    @cached_property
-    def metas(self) -> list[DocMeta]:
-        return [DocMeta(**m) for m in json.loads(self._docs_json)]
+    def meta(self, doc: int) -> DocMeta:
+        """The metadata of the document in row `doc` of `doc_ids` (parsed on first use)."""
+        meta = self._metas.get(doc)
+        if meta is None:
+            a, b = self.doc_span[doc]
+            meta = self._metas[doc] = DocMeta(**json.loads(self._docs_jsonl[int(a):int(b)]))
+        return meta
 
     @cached_property
     def words(self) -> list[str]:
@@ -87,7 +93,7 @@ class Segment:
         index, start, end = (int(x) for x in self.chunk_pos[slot])
         doc = int(self.chunk_doc[slot])
         text = bytes(self.texts[int(a):int(b)]).decode("utf-8")
-        return Chunk(str(self.chunk_ids[slot]), str(self.doc_ids[doc]), index, text, start, end), self.metas[doc]
+        return Chunk(str(self.chunk_ids[slot]), str(self.doc_ids[doc]), index, text, start, end), self.meta(doc)
 
 
 _EMPTY_ROWS, _EMPTY_TF = np.zeros(0, np.int32), np.zeros(0, np.uint16)
@@ -165,7 +171,7 @@ class SegmentBuilder:
         for s in slots:
             a, b = seg.text_span[s]
             doc = int(seg.chunk_doc[s])
-            new_slot[s] = self._add_record(str(seg.chunk_ids[s]), self._doc_row(str(seg.doc_ids[doc]), seg.metas[doc]),
+            new_slot[s] = self._add_record(str(seg.chunk_ids[s]), self._doc_row(str(seg.doc_ids[doc]), seg.meta(doc)),
                                            tuple(int(x) for x in seg.chunk_pos[s]), int(seg.chunk_len[s]),
                                            bytes(seg.texts[int(a):int(b)]))
         hashes = np.repeat(np.asarray(seg.term_hash), np.diff(np.asarray(seg.term_ptr)))
@@ -202,6 +208,8 @@ class SegmentBuilder:
         metas = [self._metas[i] for i in doc_order]
         outlets = sorted({m.outlet for m in metas if m.outlet})
         code = {o: i for i, o in enumerate(outlets)}
+        lines = [json.dumps(asdict(m)).encode("utf-8") + b"\n" for m in metas]
+        ends = np.cumsum([len(line) for line in lines], dtype=np.int64)
         hashes = np.concatenate([np.frombuffer(self._post["hash"], np.uint64), *(p[0] for p in self._parts)])
         rows = new_slot[np.concatenate([np.frombuffer(self._post["row"], np.int32), *(p[1] for p in self._parts)])]
         tf = np.concatenate([np.frombuffer(self._post["tf"], np.uint16), *(p[2] for p in self._parts)])
@@ -218,13 +226,14 @@ class SegmentBuilder:
             "doc_published": np.array([int(m.published.replace("-", "")) if m.published else 0 for m in metas],
                                       dtype=np.int32),
             "doc_outlet": np.array([code[m.outlet] if m.outlet else -1 for m in metas], dtype=np.int32),
+            "doc_span": np.stack([ends - [len(line) for line in lines], ends], axis=1),
             "term_hash": uniq, "term_ptr": np.append(first, len(hashes)).astype(np.int64),
             "post_row": rows.astype(np.int32), "post_tf": tf,
         }
         for key, value in arrays.items():
             np.save(d / f"{key}.npy", value)
         (d / "texts.bin").unlink()
-        (d / "docs.json").write_text(json.dumps([asdict(m) for m in metas]), encoding="utf-8")
+        (d / "docs.jsonl").write_bytes(b"".join(lines))
         (d / "words.txt").write_text("\n".join(sorted(self._words)), encoding="utf-8")
         (d / "segment.json").write_text(json.dumps({"format": FORMAT, "outlets": outlets}), encoding="utf-8")
         name = f"s-{uuid.uuid4().hex[:12]}"
