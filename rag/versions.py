@@ -117,6 +117,7 @@ class Versions:
         writer off, so counts tell), or another machine wrote to the shared server (its state token tells)."""
         if self.embedded:
             return len(lex.records) != self.store.count_chunks()
+        self._state_checked = time.monotonic()
         return lex.state != self.store.state()
 
     def _repair(self) -> Snapshot | None:
