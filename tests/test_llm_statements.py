@@ -66,15 +66,18 @@ def test_injected_instructions_are_not_evidence():
 
 
 class BagOfWords:
-    """A token encoder for tests: one unit vector per word."""
+    """A token encoder for tests: one unit vector per word (its own dimension, the same in every run)."""
+
+    def __init__(self):
+        self.vocabulary: dict[str, int] = {}
 
     def content_pieces(self, texts):
         out = []
         for t in texts:
             ws = [w.strip(".,").lower() for w in t.split() if len(w) > 3]
-            v = np.zeros((len(ws), 64), dtype=np.float32)
+            v = np.zeros((len(ws), 256), dtype=np.float32)
             for i, w in enumerate(ws):
-                v[i, hash(w) % 64] = 1.0
+                v[i, self.vocabulary.setdefault(w, len(self.vocabulary))] = 1.0
             out.append(v)
         return out
 
