@@ -105,9 +105,11 @@ class PassagePair:
 
 
 # ---- independent voices ----------------------------------------------------
-def _shingles(text: str, n: int = 5) -> set[str]:
+@lru_cache(maxsize=1024)
+def _shingles(text: str, n: int = 5) -> frozenset[str]:
+    """The text's runs of n words (a document's are read once, not once per answer)."""
     words = re.findall(r"\w+", text.lower())
-    return {" ".join(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}
+    return frozenset(" ".join(words[i:i + n]) for i in range(max(1, len(words) - n + 1)))
 
 
 def independent_groups(documents: list[Document], threshold: float = 0.6) -> list[list[str]]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -88,7 +89,7 @@ def candidate_sentences(retrieved: list[RetrievedChunk], sentences_of: Callable[
     return out
 
 
-def _name_match(entity: str, toks: set[str], lowered: set[str]) -> float:
+def _name_match(entity: str, toks: frozenset[str], lowered: frozenset[str]) -> float:
     """1 when every word of a name is there; 0.5 for its head word alone (the surname, the last word of
     "Fort Buchanan"; or the first word of a name of three or more, "Lee" for "Lee Hsien Loong"); 0.8 / 0.5
     for a misspelling of a long word; else 0."""
@@ -109,16 +110,24 @@ def _name_match(entity: str, toks: set[str], lowered: set[str]) -> float:
 _CAP_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|and\s+)?[A-Z][\w’'\-]*)+")
 
 
-def _acronyms(text: str) -> set[str]:
+@lru_cache(maxsize=4096)
+def _acronyms(text: str) -> frozenset[str]:
     """Initials of the text's multi-word names: "Yangchenphug Higher Secondary School" → "yhss"."""
-    return {"".join(w[0] for w in m.group().split() if w[0].isupper()).lower() for m in _CAP_RUN.finditer(text)}
+    return frozenset("".join(w[0] for w in m.group().split() if w[0].isupper()).lower()
+                     for m in _CAP_RUN.finditer(text))
+
+
+@lru_cache(maxsize=4096)
+def _vocabulary(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The text's words, stemmed and lower-cased (a document's are read once, not once per question)."""
+    ws = words(text)
+    return frozenset(stem(w) for w in ws), frozenset(w.lower() for w in ws)
 
 
 def _name_matches(info: QuestionInfo, text: str) -> list[float]:
     """How well the text mentions each of the question's names (a surname or an acronym's spelt-out name counts)."""
-    ws = words(text)
-    toks, lowered = {stem(w) for w in ws}, {w.lower() for w in ws}
-    acronyms = _acronyms(text) if any(e.isupper() for e in info.entity_names) else set()
+    toks, lowered = _vocabulary(text)
+    acronyms = _acronyms(text) if any(e.isupper() for e in info.entity_names) else frozenset()
     return [1.0 if e.isupper() and e.lower() in acronyms else _name_match(e, toks, lowered) for e in info.entity_names]
 
 
@@ -131,7 +140,7 @@ def _overlap(terms: list[str], idf: Callable[[str], float], text: str) -> float:
     """IDF-weighted share of the terms the text contains."""
     if not terms:
         return 0.0
-    have = {stem(w) for w in words(text)}
+    have = _vocabulary(text)[0]
     weights = [idf(t) for t in terms]
     return sum(w for t, w in zip(terms, weights) if t in have) / (sum(weights) or 1.0)
 

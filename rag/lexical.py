@@ -63,6 +63,7 @@ class LexicalIndex:
         self._avg_length = float(self._length[self._live].mean()) if len(self._live) else 1.0
         self.records = Records(self)
         self.position = Positions(self)
+        self._idf: dict[str, float] = {}  # the index never changes: each term's idf is computed once
 
     def alive(self, segment: int) -> np.ndarray:
         """Which chunks of the segment at this place are live."""
@@ -96,8 +97,11 @@ class LexicalIndex:
         """Inverse document frequency of a stemmed term over the chunks, as if the corpus also held
         BACKGROUND_CHUNKS chunks without it: in a small corpus on one subject, the subject's own words
         (a country's name in every chunk) still weigh like ordinary words instead of nothing."""
-        df = len(self._postings(term)[0])
-        return float(np.log((len(self._live) + BACKGROUND_CHUNKS) / (df + 0.5)))
+        idf = self._idf.get(term)
+        if idf is None:
+            df = len(self._postings(term)[0])
+            idf = self._idf[term] = float(np.log((len(self._live) + BACKGROUND_CHUNKS) / (df + 0.5)))
+        return idf
 
     def search(self, query: str, n: int, filters: Filters) -> list[tuple[int, float]]:
         """Top-n (record position, BM25 score), filters applied."""
