@@ -183,21 +183,37 @@ def ingest_10k(b: Bench) -> None:
 
 
 def standalone_embedder(b: Bench) -> None:
-    """The project's embedder alone on a sample of the same chunk texts, in this process."""
-    from rag.embed import make_embedder
+    """The project's ONNX embedders alone on a sample of the same chunk texts, in this process: fp32, and int8
+    where rag.embed can build it. `b.embed_rate` is the rate of the one `rag ingest` uses (`make_embedder()`)."""
+    import numpy as np
 
-    rng = random.Random(b.args.seed)
-    idx = rng.sample(range(len(b.chunk_texts)), min(b.args.embed_sample, len(b.chunk_texts)))
+    import rag.embed as E
+
+    idx = random.Random(b.args.seed).sample(range(len(b.chunk_texts)), min(b.args.embed_sample, len(b.chunk_texts)))
     texts, tokens = [b.chunk_texts[i] for i in idx], sum(b.chunk_tokens[i] for i in idx)
-    embedder = make_embedder()
-    embedder.embed(texts[:64])  # warm-up: first-call allocations
-    l0, t = loadavg(), time.perf_counter()
-    embedder.embed(texts)
-    dt = time.perf_counter() - t
-    b.embed_rate = tokens / dt
-    b.add(Row(f"embedder alone ({type(embedder).__name__}), fp32 all-MiniLM-L6-v2", b.embed_rate, "tokens/s",
-              versus=FP32_LIMIT, versus_label="fp32 limit (8.7k tokens/s)",
-              detail=f"{len(texts):,} chunks, {tokens:,} tokens in {dt:.0f} s"), (l0, loadavg()))
+    models = {"fp32": E.ensure_onnx_model}
+    if hasattr(E, "ensure_int8_model"):
+        models["int8"] = E.ensure_int8_model
+    probe = texts[:16]
+    used = E.make_embedder().embed(probe)
+    vectors = {}
+    for kind, ensure in models.items():
+        embedder = E.OnnxEmbedder(ensure())
+        embedder.embed(texts[:64])  # warm-up: first-call allocations
+        l0, t = loadavg(), time.perf_counter()
+        vectors[kind] = embedder.embed(texts)
+        rate = tokens / (time.perf_counter() - t)
+        default = bool(np.allclose(embedder.embed(probe), used, atol=1e-4))
+        if default:
+            b.embed_rate = rate
+        cos = "" if kind == "fp32" else (lambda c: f"; cosine to fp32 mean {c.mean():.4f}, min {c.min():.4f}")(
+            (vectors[kind] * vectors["fp32"]).sum(1))
+        b.add(Row(f"embedder alone, {kind} all-MiniLM-L6-v2 (ONNX){', what ingest uses' if default else ''}", rate,
+                  "tokens/s", ">=" if kind == "int8" and default else None, 1.0, versus=FP32_LIMIT,
+                  versus_label="fp32 limit (8.7k tokens/s)",
+                  detail=f"{len(texts):,} chunks, {tokens:,} tokens{cos}"), (l0, loadavg()))
+    if b.embed_rate is None:
+        raise RuntimeError("make_embedder() gives neither the fp32 nor the int8 ONNX model's vectors")
 
 
 def reingest(b: Bench) -> None:
@@ -370,7 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--baseline", type=Path, default=DEFAULT_BASELINE)
     ap.add_argument("--out", type=Path, default=BENCH / "RESULTS.md", help="results file (default %(default)s)")
     ap.add_argument("--json", type=Path, help="also write the rows as JSON")
-    ap.add_argument("--embed-sample", type=int, default=2000, help="chunks for the standalone embedder row")
+    ap.add_argument("--embed-sample", type=int, default=1500, help="chunks for the standalone embedder row")
     ap.add_argument("--cold-runs", type=int, default=5)
     ap.add_argument("--queries", type=int, default=200, help="searches per retrieval row")
     ap.add_argument("--serve-questions", type=int, default=5)
