@@ -6,6 +6,7 @@ neither torch nor sentence-transformers, so a cold `rag ask` starts fast.
 """
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Protocol, Sequence
@@ -128,14 +129,44 @@ def ensure_onnx_model() -> Path:
 
     target = cache_dir() / f"{MODEL_NAME}.ort{ort.__version__}.{platform.machine()}.onnx"
     if not target.exists():
-        raw = _export_onnx()
-        opts = ort.SessionOptions()
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        opts.optimized_model_filepath = str(tmp)
-        ort.InferenceSession(str(raw), opts, providers=["CPUExecutionProvider"])
-        os.replace(tmp, target)  # atomic: concurrent processes never see a half-written file
+        _optimise(_export_onnx(), target)
     return target
+
+
+def ensure_int8_model() -> Path:
+    """The exported model with int8 weights (dynamic per-channel quantisation), optimised, once (a few seconds).
+
+    About 1.5x faster than fp32 on this CPU; cosine to the fp32 vectors ≥ 0.99 (bench/quantize_check.py)."""
+    import platform
+
+    import onnxruntime as ort
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    target = cache_dir() / f"{MODEL_NAME}.int8.ort{ort.__version__}.{platform.machine()}.onnx"
+    if not target.exists():
+        quantized = target.with_suffix(f".{os.getpid()}.q.tmp")
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)  # the quantiser logs a pre-processing tip as a warning
+        try:
+            quantize_dynamic(_export_onnx(), quantized, weight_type=QuantType.QInt8, per_channel=True)
+            _optimise(quantized, target)
+        finally:
+            root.setLevel(level)
+            quantized.unlink(missing_ok=True)
+    return target
+
+
+def _optimise(model: Path, target: Path) -> None:
+    """Save `model` with ONNX Runtime's graph optimisations for this machine applied, atomically as `target`."""
+    import onnxruntime as ort
+
+    opts = ort.SessionOptions()
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    tmp = target.with_suffix(f".{os.getpid()}.tmp")
+    opts.optimized_model_filepath = str(tmp)
+    ort.InferenceSession(str(model), opts, providers=["CPUExecutionProvider"])
+    os.replace(tmp, target)  # atomic: concurrent processes never see a half-written file
 
 
 def _export_onnx() -> Path:
@@ -173,6 +204,7 @@ def _export_onnx() -> Path:
 
 
 def make_embedder(kind: str = "onnx") -> Embedder:
+    """"onnx" (fp32), "onnx-int8" (int8 weights, for ingest) or "sentence-transformers"."""
     if kind == "sentence-transformers":
         return SentenceTransformerEmbedder()
-    return OnnxEmbedder()
+    return OnnxEmbedder(ensure_int8_model() if kind == "onnx-int8" else None)

@@ -1,28 +1,48 @@
 """Index generations: how a reader in any process notices that the index changed, cheaply and safely.
 
 Every change to the index (ingest, removal, rebuild) is made under an exclusive lock on
-`DATA_DIR/write.lock` and ends by *publishing* a generation: the BM25 index of the new content is
-saved in a folder of its own, `DATA_DIR/lexical-COLLECTION/gN/`, then the file `CURRENT` next to it
-is replaced (atomically) by one holding `gN`. A reader reads `CURRENT` once per request (a few
-bytes) and loads the named folder when it changed. Published folders are never modified, so a
-reader never sees half an index; the newest two are kept.
+`DATA_DIR/write.lock` and ends by *publishing* a generation: `DATA_DIR/lexical-COLLECTION/gN/manifest.json`
+lists the lexical segments of the new content (`segments/NAME/`, rag/segments.py, shared by generations)
+and the documents dead in each, then the file `CURRENT` next to it is replaced (atomically) by one
+holding `gN`. A reader reads `CURRENT` once per request (a few bytes) and opens the named manifest's
+segments when it changed. Published folders are never modified, so a reader never sees half an index;
+the newest two generations are kept, and the segments they use.
+
+Indexes written before segments (a `records.json` in the generation) are not loaded: the caller
+rebuilds the index from Chroma (rag/lexical_sync.py).
 """
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import re
 import shutil
 import threading
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from rag.lexical import LexicalIndex
+from rag.segments import Segment
 from rag.store import StoreError
 
 LEGACY = "legacy"  # records.json directly in the lexical folder, as written before generations
+MANIFEST_FORMAT = 2
 _GEN = re.compile(r"^g(\d+)$")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A generation: its segments, the documents dead in each, and the Chroma state it reflects."""
+
+    segments: dict[str, frozenset[str]] = field(default_factory=dict)  # segment name -> dead document ids
+    state: str | None = None
+
+    @classmethod
+    def of(cls, lexical: LexicalIndex) -> "Manifest":
+        return cls({s.name: lexical.dead[s.name] for s in lexical.segments}, lexical.state)
 
 
 class Generations:
@@ -31,6 +51,7 @@ class Generations:
     def __init__(self, data_dir: Path, collection: str):
         self.data_dir = data_dir
         self.root = data_dir / f"lexical-{collection}"
+        self.segments_dir = self.root / "segments"
         self._held = threading.local()  # how deep this thread is inside `writing()`
 
     # ---- reading ---------------------------------------------------------
@@ -43,23 +64,52 @@ class Generations:
         except OSError:
             return None
 
+    def manifest(self, generation: str | None) -> Manifest | None:
+        """That generation's manifest, or None when it is missing, unreadable or of an older format."""
+        if not generation or generation == LEGACY:
+            return None
+        try:
+            raw = json.loads((self.root / generation / "manifest.json").read_text(encoding="utf-8"))
+            if raw.get("format") != MANIFEST_FORMAT:
+                return None
+            return Manifest({name: frozenset(dead) for name, dead in raw["segments"]}, raw.get("state"))
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+
     def load(self, generation: str | None) -> LexicalIndex | None:
         """That generation's lexical index, or None when it is missing or unreadable."""
-        if not generation:
+        manifest = self.manifest(generation)
+        if manifest is None:
             return None
-        return LexicalIndex.load(self.root if generation == LEGACY else self.root / generation)
+        try:
+            segments = [Segment(self.segments_dir / name) for name in manifest.segments]
+        except (OSError, ValueError, KeyError):
+            return None
+        return LexicalIndex(segments=segments, dead=manifest.segments, state=manifest.state)
 
     # ---- writing ---------------------------------------------------------
-    def publish(self, lexical: LexicalIndex) -> str:
-        """Save `lexical` as the next generation and make it current; drop all but the newest two."""
+    def publish(self, manifest: Manifest) -> str:
+        """Save `manifest` as the next generation and make it current; drop all but the newest two, and the
+        segments neither uses."""
         numbers = [int(m.group(1)) for p in self._folders() if (m := _GEN.match(p.name))]
         name = f"g{max(numbers, default=0) + 1}"
-        lexical.save(self.root / name)
+        (self.root / name).mkdir(parents=True)
+        tmp = self.root / name / "manifest.json.tmp"
+        tmp.write_text(json.dumps({"format": MANIFEST_FORMAT, "state": manifest.state,
+                                   "segments": [[s, sorted(dead)] for s, dead in manifest.segments.items()]}),
+                       encoding="utf-8")
+        tmp.replace(self.root / name / "manifest.json")
         tmp = self.root / "CURRENT.tmp"
         tmp.write_text(name, encoding="utf-8")
         tmp.replace(self.root / "CURRENT")
-        for old in sorted(self._folders(), key=lambda p: int(p.name[1:]))[:-2]:
-            shutil.rmtree(old, ignore_errors=True)
+        kept = sorted(self._folders(), key=lambda p: int(p.name[1:]))[-2:]
+        for old in self._folders():
+            if old not in kept:
+                shutil.rmtree(old, ignore_errors=True)
+        used = {s for g in kept for s in (self.manifest(g.name) or Manifest()).segments}
+        for seg in self.segments_dir.iterdir() if self.segments_dir.is_dir() else ():
+            if seg.name not in used:  # replaced, compacted, or left by a write that was cut short
+                shutil.rmtree(seg, ignore_errors=True)
         for legacy in ("records.json", "bm25"):  # the layout before generations
             path = self.root / legacy
             shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)

@@ -2,17 +2,20 @@
 
 Ingest is idempotent (ids are content hashes): unchanged documents cost no
 embedding work, changed ones replace their old version, and `prune` removes
-documents whose files are gone. A failed file is reported and skipped;
-nothing already indexed is lost.
+documents whose files are gone. Documents stream through in batches
+(rag/batch_ingest.py) and the lexical index gets one update per run
+(rag/lexical_sync.py). A failed file is reported and skipped; nothing already
+indexed is lost, and an interrupted run resumes where it stopped.
 """
 from __future__ import annotations
 
-import sys
 import threading
+from collections.abc import Sized
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
+from rag.batch_ingest import BatchWriter, IngestProgress, Pending
 from rag.chunk import chunk_document
 from rag.ingest import SUPPORTED_SUFFIXES, IngestError, is_url, load_path, load_url
 from rag.lexical import LexicalIndex
@@ -89,9 +92,12 @@ class Index:
     came from.
     """
 
-    def __init__(self, settings: Settings | None = None, embedder=None):
+    def __init__(self, settings: Settings | None = None, embedder=None, ingest_embedder=None):
+        """`embedder` embeds questions (and, unless `ingest_embedder` is given, documents too); by default
+        both come from the settings."""
         self.settings = settings or Settings()
         self._embedder = embedder
+        self._ingest_embedder = ingest_embedder or embedder
         self.versions = Versions(self.settings, self._open_store)
         self._docs = DocumentCache()
         self._lock = threading.RLock()  # lazy parts are created once, even by concurrent first calls
@@ -103,6 +109,20 @@ class Index:
                 from rag.embed import make_embedder
                 self._embedder = make_embedder(self.settings.embedder)
             return self._embedder
+
+    @property
+    def ingest_embedder(self):
+        """The embedder for documents: the int8 model by default (`RAG_INGEST_EMBEDDER=int8`, about twice the
+        fp32 speed, same retrieval recall: bench/quantize_check.py), else the question embedder."""
+        with self._lock:
+            if self._ingest_embedder is None:
+                s = self.settings
+                if s.ingest_embedder == "int8" and s.embedder == "onnx":
+                    from rag.embed import make_embedder
+                    self._ingest_embedder = make_embedder("onnx-int8")
+                else:
+                    self._ingest_embedder = self.embedder
+            return self._ingest_embedder
 
     def _open_store(self):
         from rag.store import ChromaStore
@@ -163,7 +183,7 @@ class Index:
     def ingest(self, sources: Iterable[str | Path] | None = None, prune: bool = False,
                progress: bool = False, on_error: Callable[[IngestError], None] | None = None,
                fetch: FetchPolicy | None = None) -> IngestReport:
-        """Load, chunk, embed and store sources (default: the corpus folder).
+        """Load, chunk, embed and store sources (default: the corpus folder), one document at a time.
 
         URLs are fetched under `fetch` (default: the settings' policy, which refuses private addresses).
         """
@@ -173,20 +193,25 @@ class Index:
         if fetch is None and any(isinstance(i, str) for i in items):
             from rag.fetch import FetchPolicy
             fetch = FetchPolicy.from_settings(self.settings)
-        docs: list[Document] = []
-        for item in items:
-            try:
-                docs.append(load_url(item, fetch) if isinstance(item, str) else load_path(item, corpus))
-            except IngestError as e:
-                report.failed.append(e)
-        for e in report.failed:
+        for e in errors:
             if on_error:
                 on_error(e)
-        return self._put_documents(docs, report, progress, prune)
 
-    def add_documents(self, docs: list[Document], progress: bool = False) -> IngestReport:
-        """Store documents loaded elsewhere (e.g. fetched without holding a lock), as `ingest` would."""
-        return self._put_documents(docs, IngestReport(), progress, prune=False)
+        def load() -> Iterator[Document]:
+            for item in items:
+                try:
+                    yield load_url(item, fetch) if isinstance(item, str) else load_path(item, corpus)
+                except IngestError as e:
+                    report.failed.append(e)
+                    if on_error:
+                        on_error(e)
+        return self._put_documents(load(), report, progress, prune, total=len(items))
+
+    def add_documents(self, docs: Iterable[Document], progress: bool = False) -> IngestReport:
+        """Store documents loaded elsewhere (e.g. fetched without holding a lock), as `ingest` would; a
+        generator is consumed as the documents are stored."""
+        total = len(docs) if isinstance(docs, Sized) else 0
+        return self._put_documents(docs, IngestReport(), progress, prune=False, total=total)
 
     def rebuild(self, sources: Iterable[str | Path] | None = None, progress: bool = False,
                 on_error: Callable[[IngestError], None] | None = None,
@@ -200,72 +225,68 @@ class Index:
             self.versions.drop_store()
             self._docs.clear()
             destroy(s.data_dir, s.chroma_collection, s.chroma_host, s.chroma_port, s.chroma_timeout)
-            self._commit([])  # an empty generation: nothing from the old index is served any more
+            self.versions.commit(self.versions.update())  # an empty generation: nothing old is served any more
             return self.ingest(sources, progress=progress, on_error=on_error, fetch=fetch)
 
-    def _put_documents(self, docs: list[Document], report: IngestReport, progress: bool, prune: bool) -> IngestReport:
-        """Skip unchanged documents, store changed and new ones, publish, then delete replaced versions and
-        (with `prune`) documents whose files are gone."""
+    def _put_documents(self, docs: Iterable[Document], report: IngestReport, progress: bool, prune: bool,
+                       total: int) -> IngestReport:
+        """Skip unchanged documents, store changed and new ones in batches, publish, then delete replaced
+        versions and (with `prune`) documents whose files are gone."""
+        s = self.settings
         with self.versions.writing():
             by_path: dict[str, list[str]] = {}
             for doc_id, meta in self.store.documents():
                 by_path.setdefault(meta.path, []).append(doc_id)
-            todo = []
-            for doc in docs:
-                old = by_path.get(doc.meta.path, [])
-                if old == [doc.id]:
-                    report.skipped.append(doc.meta.path)
-                else:
-                    todo.append((doc, [i for i in old if i != doc.id]))
-            self._embed_and_store(todo, report, progress)
-            drop = [i for _, old in todo for i in old]
-            if prune:
-                corpus = self.settings.corpus_dir
-                seen = {d.meta.path for d in docs} | {e.source for e in report.failed}
-                for p in by_path:
-                    if p not in seen and not is_url(p) and not (corpus / p).exists():
-                        drop.extend(by_path[p])
-                        report.removed.append(p)
-            if todo or drop:
-                self._commit(drop)
-            else:
-                self.versions.snapshot()  # loads it, rebuilding it if it is missing or out of step with Chroma
-        return report
+            update = self.versions.update()
+            bar = IngestProgress(total, progress)
 
-    def _embed_and_store(self, todo, report: IngestReport, progress: bool) -> None:
-        s = self.settings
-        chunked = [(doc, old, chunk_document(doc, self.embedder.count_tokens, s.chunk_max_tokens,
-                                             s.chunk_overlap_sentences)) for doc, old in todo]
-        total = sum(len(c) for _, _, c in chunked)
-        bar = None
-        if progress and total:
-            from tqdm import tqdm
-            bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr, leave=False)
-        for doc, old, chunks in chunked:
-            vectors = self.embedder.embed([c.text for c in chunks])
-            self.store.put_document(doc, chunks, vectors)  # the old version goes after publishing
-            (report.updated if old else report.added).append(doc.meta.path)
-            report.chunks_embedded += len(chunks)
-            if bar:
-                bar.update(len(chunks))
-        if bar:
-            bar.close()
+            def stored(p: Pending) -> None:
+                (report.updated if p.replaces else report.added).append(p.doc.meta.path)
+                report.chunks_embedded += len(p.chunks)
+                update.add(p.doc.id, p.chunks, p.doc.meta)
+                update.drop.update(p.replaces)
+                bar.stored(len(p.chunks))
+
+            embedder = self.ingest_embedder
+            writer = BatchWriter(embedder, self.store, stored)
+            seen: set[str] = set()
+            try:
+                for doc in docs:
+                    seen.add(doc.meta.path)
+                    old = by_path.get(doc.meta.path, [])
+                    if old == [doc.id]:
+                        report.skipped.append(doc.meta.path)
+                    else:
+                        chunks = chunk_document(doc, embedder.count_tokens, s.chunk_max_tokens,
+                                                s.chunk_overlap_sentences)
+                        writer.add(Pending(doc, chunks, [i for i in old if i != doc.id]))
+                    bar.article()
+                writer.flush()
+            except BaseException:
+                update.builder.discard()  # what was stored stays in Chroma: the next run skips it
+                raise
+            finally:
+                bar.close()
+            if prune:
+                seen |= {e.source for e in report.failed}
+                for p in by_path:
+                    if p not in seen and not is_url(p) and not (s.corpus_dir / p).exists():
+                        update.drop.update(by_path[p])
+                        report.removed.append(p)
+            self.versions.commit(update)  # publishes only when something changed
+        return report
 
     def remove(self, path_or_id: str) -> list[str]:
         """Remove a document by corpus-relative path, URL or id; returns the removed ids."""
         with self.versions.writing():
             ids = [i for i, m in self.store.documents() if path_or_id in (i, m.path)]
             if ids:
-                self._commit(ids)
+                update = self.versions.update()
+                update.drop.update(ids)
+                self.versions.commit(update)
         return ids
 
-    def _commit(self, drop: Iterable[str]) -> None:
-        """Publish the lexical index of what Chroma holds without the `drop` documents, then delete them."""
-        drop = set(drop)
-        self.versions.publish(LexicalIndex([(c, m) for c, m in self.store.all_chunks() if c.doc_id not in drop]))
-        self.store.delete_documents(drop)
-
     def _rebuild_lexical(self) -> LexicalIndex:
-        """Rebuild the lexical index from Chroma and publish it (after storing chunks directly)."""
+        """Bring the lexical index in step with Chroma and publish it (after storing chunks directly)."""
         with self.versions.writing(reopen=False):
-            return self.versions.publish(LexicalIndex(self.store.all_chunks()))[1]
+            return self.versions.commit(self.versions.update())[1]

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import threading
 from pathlib import Path
-from typing import Callable, Iterable, Sequence, TypeVar
+from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
 import numpy as np
 
@@ -28,6 +28,8 @@ from rag.store_layout import CHUNK_KEYS, DOC_KEYS, check_records, collection_nam
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 _META_KEYS = ("title", "outlet", "published", "place", "url")
 _BATCH = 2000
+_BY_ID = 1000  # up to this many documents, their chunks are read by id; more, by paging through all
+STATE_KEY = "rag_state"
 _OPEN_LOCK = threading.Lock()  # creating chromadb's first client for a path is not thread-safe
 
 
@@ -194,19 +196,38 @@ class ChromaStore:
         return Document(id=doc_id, text=got["documents"][0], meta=_meta_from_chroma(got["metadatas"][0]))
 
     @_guarded
+    def doc_ids(self) -> set[str]:
+        return set(self.docs.get(include=[])["ids"])
+
     def put_document(self, doc: Document, chunks: Sequence[Chunk], vectors: np.ndarray) -> None:
-        """Add a document and its chunks; callers delete the version it replaces afterwards."""
-        md = _meta_to_chroma(doc.id, doc.meta)
-        for b in range(0, len(chunks), _BATCH):
-            part = chunks[b:b + _BATCH]
-            self.chunks.upsert(
-                ids=[c.id for c in part], documents=[c.text for c in part],
-                embeddings=vectors[b:b + _BATCH].tolist(),
-                metadatas=[{**md, "idx": c.index, "start": c.start, "end": c.end} for c in part])
-        centroid = vectors.mean(axis=0)
-        centroid = centroid / max(float(np.linalg.norm(centroid)), 1e-12)
-        self.docs.upsert(ids=[doc.id], documents=[doc.text], embeddings=[centroid.tolist()],
-                         metadatas=[{**md, "n_chunks": len(chunks)}])
+        """Add one document and its chunks (see `put_documents`)."""
+        self.put_documents([(doc, chunks, vectors)])
+
+    @_guarded
+    def put_documents(self, items: Sequence[tuple[Document, Sequence[Chunk], np.ndarray]]) -> None:
+        """Add documents and their chunks, in as few upserts as Chroma allows; callers delete the versions they
+        replace afterwards. The document records go last: a document is stored only once all its chunks are."""
+        chunk_rows: list[tuple[Chunk, dict, np.ndarray]] = []
+        doc_rows = []
+        for doc, chunks, vectors in items:
+            md = _meta_to_chroma(doc.id, doc.meta)
+            chunk_rows += [(c, md, v) for c, v in zip(chunks, vectors)]
+            centroid = vectors.mean(axis=0)
+            doc_rows.append((doc, {**md, "n_chunks": len(chunks)}, centroid / max(float(np.linalg.norm(centroid)), 1e-12)))
+        for b in range(0, len(chunk_rows), self.max_batch):
+            part = chunk_rows[b:b + self.max_batch]
+            self.chunks.upsert(ids=[c.id for c, _, _ in part], documents=[c.text for c, _, _ in part],
+                               embeddings=np.stack([v for _, _, v in part]).tolist(),
+                               metadatas=[{**md, "idx": c.index, "start": c.start, "end": c.end} for c, md, _ in part])
+        for b in range(0, len(doc_rows), self.max_batch):
+            part = doc_rows[b:b + self.max_batch]
+            self.docs.upsert(ids=[d.id for d, _, _ in part], documents=[d.text for d, _, _ in part],
+                             embeddings=np.stack([v for _, _, v in part]).tolist(), metadatas=[md for _, md, _ in part])
+
+    @functools.cached_property
+    def max_batch(self) -> int:
+        """The most records one Chroma call may carry."""
+        return self.client.get_max_batch_size()
 
     @_guarded
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
@@ -220,17 +241,44 @@ class ChromaStore:
     def count_chunks(self) -> int:
         return self.chunks.count()
 
+    def iter_chunks(self, doc_ids: set[str] | None = None) -> Iterator[tuple[Chunk, DocMeta]]:
+        """The chunks of `doc_ids` (default: every chunk), read in pages."""
+        if doc_ids is not None and len(doc_ids) <= _BY_ID:
+            ids = sorted(doc_ids)
+            pages = (self._chunk_page(where={"doc_id": {"$in": ids[b:b + 100]}}) for b in range(0, len(ids), 100))
+        else:
+            pages = (self._chunk_page(limit=_BATCH, offset=o) for o in range(0, self.count_chunks(), _BATCH))
+        for page in pages:
+            yield from (r for r in page if doc_ids is None or r[0].doc_id in doc_ids)
+
     @_guarded
-    def all_chunks(self) -> list[tuple[Chunk, DocMeta]]:
-        out = []
-        total = self.chunks.count()
-        for offset in range(0, total, _BATCH):
-            got = self.chunks.get(include=["documents", "metadatas"], limit=_BATCH, offset=offset)
-            check_records(self.chunks.name, got["ids"], got["metadatas"], CHUNK_KEYS)
-            for cid, text, m in zip(got["ids"], got["documents"], got["metadatas"]):
-                out.append((Chunk(id=cid, doc_id=m["doc_id"], index=m["idx"], text=text, start=m["start"],
-                                  end=m["end"]), _meta_from_chroma(m)))
-        return out
+    def _chunk_page(self, **query) -> list[tuple[Chunk, DocMeta]]:
+        got = self.chunks.get(include=["documents", "metadatas"], **query)
+        check_records(self.chunks.name, got["ids"], got["metadatas"], CHUNK_KEYS)
+        return [(Chunk(id=cid, doc_id=m["doc_id"], index=m["idx"], text=text, start=m["start"], end=m["end"]),
+                 _meta_from_chroma(m)) for cid, text, m in zip(got["ids"], got["documents"], got["metadatas"])]
+
+    @_guarded
+    def delete_orphan_chunks(self) -> int:
+        """Delete chunks whose document record is missing (an ingest cut short between the two); how many."""
+        docs, orphans = self.doc_ids(), []
+        for offset in range(0, self.count_chunks(), _BATCH):
+            got = self.chunks.get(include=["metadatas"], limit=_BATCH, offset=offset)
+            check_records(self.chunks.name, got["ids"], got["metadatas"], CHUNK_KEYS)  # never delete others' records
+            orphans += [i for i, m in zip(got["ids"], got["metadatas"]) if m["doc_id"] not in docs]
+        for b in range(0, len(orphans), self.max_batch):
+            self.chunks.delete(ids=orphans[b:b + self.max_batch])
+        return len(orphans)
+
+    # ---- the collection's state, for replicas ----------------------------
+    @_guarded
+    def state(self) -> str | None:
+        """The token the last write announced (rag/lexical_sync.py), read fresh from the server."""
+        return (self.client.get_collection(self.docs.name).metadata or {}).get(STATE_KEY)
+
+    @_guarded
+    def set_state(self, token: str) -> None:
+        self.docs.modify(metadata={STATE_KEY: token})
 
     @_guarded
     def query(self, vector: np.ndarray, n: int, filters: Filters) -> list[tuple[str, float]]:

@@ -5,22 +5,32 @@ A request calls `refresh()` first: when another process (or thread) published a 
 Chroma client never reloads vectors other processes stored), and the calling thread is pinned to
 the newest lexical index until its next request, so the positions one request uses never mix two
 versions. Nothing changed costs one small file read.
+
+With a Chroma server (`CHROMA_HOST`), replicas on other machines share the collection but not the
+data folder: every write announces a new state token in the collection's metadata, and `refresh()`
+compares it with the one its lexical index reflects (at most once per STATE_CHECK_S); when it moved,
+the index catches up from Chroma (rag/lexical_sync.py) and is published in this data folder.
 """
 from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Callable, Iterator
 
 from rag.generations import Generations
 from rag.lexical import LexicalIndex
+from rag.lexical_sync import LexicalUpdate, sync
 from rag.models import Document
+from rag.segments import SegmentBuilder
 from rag.settings import Settings
 from rag.store import ChromaStore, StoreError
 
 RETIRE_AFTER_S = 60.0  # replaced store clients and old pins go this long after (no request lasts that long)
+STATE_CHECK_S = 1.0  # how often a reader asks a Chroma server whether another machine wrote
 Snapshot = tuple[str | None, LexicalIndex]  # (generation, its lexical index)
 
 
@@ -34,6 +44,7 @@ class Versions:
         self._retired: list[tuple[float, ChromaStore]] = []
         self._latest: Snapshot | None = None
         self._pins: dict[int, tuple[float, Snapshot]] = {}  # thread -> (when, the version its request uses)
+        self._state_checked = 0.0
         self._lock = threading.RLock()
 
     # ---- what readers use ------------------------------------------------
@@ -59,6 +70,10 @@ class Versions:
     def refresh(self) -> bool:
         """Load a newer published generation if there is one and pin this thread to the newest; True when
         this thread's version changed."""
+        if not self.embedded and time.monotonic() - self._state_checked >= STATE_CHECK_S:
+            self._state_checked = time.monotonic()
+            if self.store.state() != self.snapshot()[1].state:
+                self._repair()  # another machine wrote to the shared collection
         generation = self.generations.current()
         before = self._pins.get(threading.get_ident())
         if generation is not None and generation != self.snapshot()[0]:
@@ -89,13 +104,28 @@ class Versions:
     def _load(self) -> Snapshot:
         generation = self.generations.current()
         lex = self.generations.load(generation)
-        if lex is None or len(lex.records) != self.store.count_chunks():  # missing, or an ingest was cut short
-            with self.generations.writing(wait=False) as alone:
-                if alone and not self.store.read_only:  # nobody is writing: repair it for everyone
-                    return self.publish(LexicalIndex(self.store.all_chunks()))
-            if lex is None:  # a read-only folder, or a writer is busy: for this process only
-                lex = LexicalIndex(self.store.all_chunks())
+        if lex is None or self._out_of_step(lex):
+            repaired = self._repair()
+            if repaired:
+                return repaired
+            if lex is None:  # a read-only folder, or a writer is busy: an index for this process only
+                return None, LexicalIndex(self.store.iter_chunks())
         return generation, lex
+
+    def _out_of_step(self, lex: LexicalIndex) -> bool:
+        """Whether Chroma holds what `lex` does not: an embedded ingest was cut short (its lock held every
+        writer off, so counts tell), or another machine wrote to the shared server (its state token tells)."""
+        if self.embedded:
+            return len(lex.records) != self.store.count_chunks()
+        return lex.state != self.store.state()
+
+    def _repair(self) -> Snapshot | None:
+        """Bring the published index in step with Chroma, unless the folder is read-only or a writer is busy
+        (None: then that writer publishes, or this process builds an index of its own)."""
+        with self.generations.writing(wait=False) as alone:
+            if alone and not self.store.read_only:
+                return self.commit(self.update(), catch_up=True)
+        return None
 
     def _reopen_store(self, generation: str) -> None:
         """Reopen an embedded store when no writer is busy (else keep the current one: its reads stay
@@ -121,9 +151,45 @@ class Versions:
         self._store = None
 
     # ---- what writers use ------------------------------------------------
-    def publish(self, lexical: LexicalIndex) -> Snapshot:
-        """Make `lexical` the current generation for every process (hold `writing()`)."""
-        generation = self.generations.publish(lexical)
+    def update(self) -> LexicalUpdate:
+        """An empty update to the lexical index, for a write to fill (hold `writing()`)."""
+        return LexicalUpdate(SegmentBuilder(self.generations.segments_dir))
+
+    def commit(self, update: LexicalUpdate, catch_up: bool = False) -> Snapshot:
+        """Publish the lexical index of what Chroma holds plus `update`, then delete `update.drop` from Chroma
+        (hold `writing()`). A write announces a new state to replicas; `catch_up` records the current one."""
+        generation = self.generations.current()
+        base = self.generations.load(generation)  # as published (what this process holds may be a private index)
+        state = self.store.state() if catch_up and not self.embedded else base.state if base else None
+        try:
+            manifest = sync(self.generations, self.store, base, update, state)
+        except BaseException:
+            update.builder.discard()
+            raise
+        announce = manifest is not None and not self.embedded and not catch_up
+        if announce:
+            manifest = replace(manifest, state=uuid.uuid4().hex)
+        # sync always publishes when there was no index: `base` is there when nothing changed
+        snapshot = self._remember(generation, base) if manifest is None else self.publish(self.generations.publish(manifest))
+        self.store.delete_documents(update.drop)
+        if self.embedded and self.store.count_chunks() != len(snapshot[1].records):
+            self.store.delete_orphan_chunks()  # chunks of an ingest cut short before their document record
+        if announce:
+            self.store.set_state(manifest.state)
+        return snapshot
+
+    def _remember(self, generation: str | None, lexical: LexicalIndex) -> Snapshot:
+        """The published version this process already had, or just loaded."""
+        with self._lock:
+            if self._latest is None or self._latest[0] != generation:
+                self._latest = (generation, lexical)
+            return self._latest
+
+    def publish(self, generation: str) -> Snapshot:
+        """Make the just published `generation` this process's newest version."""
+        lexical = self.generations.load(generation)
+        if lexical is None:
+            raise StoreError(f"the lexical index {self.generations.root / generation} cannot be read back")
         with self._lock:
             self._latest = (generation, lexical)
             self._pin(self._latest)

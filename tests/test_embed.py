@@ -25,3 +25,16 @@ def test_batches_keep_input_order():
     together = e.embed(texts)
     alone = np.stack([e.embed([t])[0] for t in texts])
     assert np.allclose(together, alone, atol=1e-5)
+
+
+def test_the_int8_model_is_made_once_and_stays_close_to_fp32(tmp_path, monkeypatch):
+    from rag.embed import _export_onnx, ensure_int8_model
+
+    raw = _export_onnx()  # the fp32 export, already cached
+    monkeypatch.setenv("RAG_MODEL_CACHE", str(tmp_path))
+    (tmp_path / raw.name).symlink_to(raw)
+    path = ensure_int8_model()
+    assert path.parent == tmp_path and path.stat().st_size < raw.stat().st_size / 2
+    assert ensure_int8_model() == path and not list(tmp_path.glob("*.tmp"))
+    a, b = OnnxEmbedder(path).embed(TEXTS), OnnxEmbedder().embed(TEXTS)
+    assert (a * b).sum(axis=1).min() >= 0.98

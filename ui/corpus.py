@@ -12,7 +12,6 @@ import hashlib
 import re
 import shutil
 import threading
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -83,7 +82,7 @@ class Library:
 
     def table(self) -> list[list]:
         self.index.refresh()  # documents another process added or removed since
-        counts = Counter(c.doc_id for c, _ in self.index.lexical.records)
+        counts = self.index.lexical.chunk_counts()
         return [[m.title or "(no title)", m.outlet or "", m.published or "", m.place or "", m.path, counts.get(i, 0)]
                 for i, m in self.documents()]
 
