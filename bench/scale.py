@@ -32,7 +32,7 @@ REPO = BENCH.parent
 sys.path[:0] = [str(BENCH), str(REPO)]
 
 from compare_baseline import DEFAULT_BASELINE, OUR_ENV, log, percentile, rag_command, run_worker  # noqa: E402
-from scale_report import Row, Run, section, write_section  # noqa: E402
+from scale_report import HEADING, Row, Run, section, write_section  # noqa: E402
 
 REAL_DOCS = 1059  # the "1,059 real encyclopedia-style documents"
 REAL_SETS = ("ramdocs-train.jsonl", "ramdocs-dev.jsonl")
@@ -86,7 +86,7 @@ class Bench:
             self.save()
 
     def save(self) -> None:
-        write_section(self.args.out, section(self.run, REPO))
+        write_section(self.args.out, section(self.run, REPO), self.run.heading)
         if self.args.json:
             self.args.json.write_text(json.dumps(self.run.to_json(), indent=2), encoding="utf-8")
 
@@ -395,6 +395,12 @@ def stored_vectors(col, page: int = 5000):
 
 
 # ---------------------------------------------------------------------------------------------------
+STEPS = {"generate": make_corpus, "chunk": chunk_corpus, "real": real_ingest, "embedder": standalone_embedder,
+         "ingest": ingest_10k, "reingest": reingest, "cold": cold_ask, "retrieval": retrieval,
+         "serve": serve_memory, "hnsw": hnsw_recall, "warm": warm_answers}
+ALWAYS = ("generate", "chunk")  # deterministic: the same files and chunk counts as the run that built the index
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--articles", type=int, default=10_000, help="generated articles (default %(default)s)")
@@ -409,18 +415,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--serve-questions", type=int, default=5)
     ap.add_argument("--hnsw-queries", type=int, default=200)
     ap.add_argument("--keep", type=Path, help="keep the corpus and indexes in this folder")
+    ap.add_argument("--only", type=lambda v: v.split(","), metavar="STEP,...",
+                    help=f"only these steps, on the index a --keep run left in that folder ({', '.join(STEPS)}); "
+                    "written as a section of their own")
     args = ap.parse_args(argv)
     os.environ.update(OUR_ENV)
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="rag-scale-"))
     tmp.mkdir(parents=True, exist_ok=True)
     b, started = Bench(args, tmp), time.perf_counter()
+    if args.only:
+        b.run.heading = f"{HEADING}, re-measured: {', '.join(args.only)}"
     try:
-        for name, step in (("generate corpus", make_corpus), ("chunk corpus", chunk_corpus),
-                           ("real documents vs baseline", real_ingest), ("embedder alone", standalone_embedder),
-                           ("ingest", ingest_10k),
-                           ("re-ingest", reingest), ("cold ask", cold_ask), ("retrieval", retrieval),
-                           ("serve memory", serve_memory), ("HNSW", hnsw_recall), ("warm answers", warm_answers)):
-            b.measure(name, lambda step=step: step(b))
+        for name, step in STEPS.items():
+            if name in ALWAYS or not args.only or name in args.only:
+                b.measure(name, lambda step=step: step(b))
         b.run.finished = True
         b.run.facts.append(f"whole run: {(time.perf_counter() - started) / 60:.1f} min")
         b.save()

@@ -63,6 +63,7 @@ class Run:
     rows: list[Row] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)  # corpus sizes, timings of setup steps, caveats
     finished: bool = False
+    heading: str = HEADING
 
     def to_json(self) -> dict:
         return {**asdict(self), "rows": [{**asdict(r), "ratio": r.ratio, "met": r.met} for r in self.rows]}
@@ -107,22 +108,22 @@ def section(run: Run, repo: Path) -> str:
             "|---|---|---|---|---|---|"]
     table = head + ["| " + " | ".join(r.cells()) + " |" for r in run.rows]
     return "\n".join([
-        HEADING, "",
+        run.heading, "",
         f"Measured {run.started} on {machine_line()}; {git_line(repo)}. "
         f"Corpus: {run.articles:,} generated articles (`bench/scale_corpus.py --seed {run.seed}`). "
         f"Load: the machine's 1-minute load average before and after each measurement (2 cores; other "
         f"sessions' tests shared the machine).", status, *table, "", *[f"- {f}" for f in run.facts], ""])
 
 
-def write_section(path: Path, text: str) -> None:
-    """Replace this benchmark's section of `path` (up to the next `## ` heading), or append it."""
+def write_section(path: Path, text: str, heading: str = HEADING) -> None:
+    """Replace the section under `heading` in `path` (up to the next `## ` heading), or append it."""
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    start = old.find(HEADING)
+    start = old.find(heading + "\n")
     if start < 0:
         new = old.rstrip("\n") + "\n\n" + text
     else:
-        nxt = re.search(r"^## ", old[start + len(HEADING):], re.M)
-        end = start + len(HEADING) + nxt.start() if nxt else len(old)
+        nxt = re.search(r"^## ", old[start + len(heading):], re.M)
+        end = start + len(heading) + nxt.start() if nxt else len(old)
         new = old[:start] + text + ("\n" + old[end:] if nxt else "")
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     tmp.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
