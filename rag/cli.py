@@ -90,9 +90,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from rag.render import answer_to_text
 
     settings = settings_from_args(args)
-    if _ready_index(settings) is None:
+    index = _ready_index(settings)
+    if index is None:
         return USAGE
-    chain = build_pipeline(settings)
+    chain = build_pipeline(settings, index=index)  # one store client and one count per process
     if args.jsonl:
         return _ask_jsonl(chain, args.jsonl)
     if not args.question:

@@ -202,9 +202,7 @@ class Records(Sequence):
     def __len__(self) -> int:
         return len(self._index._live)
 
-    def __getitem__(self, position):  # type: ignore[override]
-        if isinstance(position, slice):
-            return [self[p] for p in range(*position.indices(len(self)))]
+    def __getitem__(self, position: int) -> tuple[Chunk, DocMeta]:  # type: ignore[override]
         return self._index._record(int(self._index._live[position]))
 
     def __iter__(self) -> Iterator[tuple[Chunk, DocMeta]]:

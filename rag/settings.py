@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path(".rag"), validation_alias="RAG_DATA_DIR")
 
     embedder: Literal["onnx", "sentence-transformers"] = Field("onnx", validation_alias="RAG_EMBEDDER")
-    ingest_embedder: Literal["int8", "same"] = Field("int8", validation_alias="RAG_INGEST_EMBEDDER")
+    ingest_embedder: Literal["same", "int8"] = Field("same", validation_alias="RAG_INGEST_EMBEDDER")
     chunk_max_tokens: int = Field(200, ge=16, le=254, validation_alias="RAG_CHUNK_MAX_TOKENS")
     chunk_overlap_sentences: int = Field(1, ge=0, validation_alias="RAG_CHUNK_OVERLAP_SENTENCES")
 

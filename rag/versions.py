@@ -70,10 +70,12 @@ class Versions:
     def refresh(self) -> bool:
         """Load a newer published generation if there is one and pin this thread to the newest; True when
         this thread's version changed."""
-        if not self.embedded and time.monotonic() - self._state_checked >= STATE_CHECK_S:
-            self._state_checked = time.monotonic()
-            if self.store.state() != self.snapshot()[1].state:
-                self._repair()  # another machine wrote to the shared collection
+        if not self.embedded:
+            lexical = self.snapshot()[1]  # a first load checks the state itself
+            if time.monotonic() - self._state_checked >= STATE_CHECK_S:
+                self._state_checked = time.monotonic()
+                if self.store.state() != lexical.state:
+                    self._repair()  # another machine wrote to the shared collection
         generation = self.generations.current()
         before = self._pins.get(threading.get_ident())
         if generation is not None and generation != self.snapshot()[0]:
@@ -117,6 +119,7 @@ class Versions:
         writer off, so counts tell), or another machine wrote to the shared server (its state token tells)."""
         if self.embedded:
             return len(lex.records) != self.store.count_chunks()
+        self._state_checked = time.monotonic()
         return lex.state != self.store.state()
 
     def _repair(self) -> Snapshot | None:
