@@ -32,7 +32,7 @@ REPO = BENCH.parent
 sys.path[:0] = [str(BENCH), str(REPO)]
 
 from compare_baseline import DEFAULT_BASELINE, OUR_ENV, log, percentile, rag_command, run_worker  # noqa: E402
-from scale_report import HEADING, Row, Run, section, write_section  # noqa: E402
+from scale_report import HEADING, Row, Run, git_line, section, write_section  # noqa: E402
 
 REAL_DOCS = 1059  # the "1,059 real encyclopedia-style documents"
 REAL_SETS = ("ramdocs-train.jsonl", "ramdocs-dev.jsonl")
@@ -49,7 +49,8 @@ class Bench:
         self.args, self.tmp = args, tmp
         self.corpus, self.data = tmp / "articles", tmp / "articles-data"
         self.env = {**os.environ, **OUR_ENV, "PYTHONPATH": str(REPO)}
-        self.run = Run(datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), args.articles, args.seed)
+        self.run = Run(datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), args.articles, args.seed,
+                       code=git_line(REPO))
         self.chunk_texts: list[str] = []
         self.chunk_tokens: list[int] = []
         self.embed_rate: float | None = None  # tokens/s of the ingest's embedder alone, wall and CPU
@@ -179,10 +180,15 @@ def ingest_10k(b: Bench) -> None:
     rate = b.embed_rate
     b.add(Row("ingest throughput vs the embedder's own (same chunk texts)", tokens / wall, "tokens/s", ">=", 0.9,
               versus=rate, versus_label=f"embedder alone ({rate:,.0f} tokens/s)"), load)
+    b.add(Row("same, in tokens per CPU second (less sensitive to load)", tokens / cpu, "tokens/CPU s", ">=", 0.9,
+              versus=b.embed_cpu_rate, versus_label=f"embedder alone ({b.embed_cpu_rate:,.0f})"), load)
     embed_s, embed_cpu = tokens / rate, tokens / b.embed_cpu_rate
-    b.add(Row("storage + BM25 + load/chunk share of the ingest wall time", (wall - embed_s) / wall, "share",
-              "<=", 0.10, detail=f"{wall - embed_s:.0f} s of {wall:.0f} s: wall minus {embed_s:.0f} s of "
-              "embedding at the standalone rate"), load)
+    share = (wall - embed_s) / wall
+    b.add(Row("storage + BM25 + load/chunk share of the ingest wall time", share, "share",
+              "<=" if share >= 0 else None, 0.10, detail=f"{wall - embed_s:.0f} s of {wall:.0f} s: wall minus "
+              f"{embed_s:.0f} s of embedding at the standalone rate"
+              + ("; negative: the machine was busier during the standalone row, no verdict" if share < 0 else "")),
+          load)
     b.add(Row("same, share of the ingest's CPU time (less sensitive to load)", (cpu - embed_cpu) / cpu, "share",
               "<=", 0.10, detail=f"{cpu - embed_cpu:.0f} of {cpu:.0f} CPU s: minus {embed_cpu:.0f} CPU s of "
               "embedding at the standalone CPU cost"), load)

@@ -30,7 +30,7 @@ class Row:
 
     @property
     def ratio(self) -> float | None:
-        ref = self.target if self.versus is None else self.versus
+        ref = self.versus if self.versus is not None else self.target if self.op else None
         return self.value / ref if self.value is not None and ref else None
 
     @property
@@ -64,6 +64,7 @@ class Run:
     facts: list[str] = field(default_factory=list)  # corpus sizes, timings of setup steps, caveats
     finished: bool = False
     heading: str = HEADING
+    code: str = ""  # the commit measured (git_line at the start)
 
     def to_json(self) -> dict:
         return {**asdict(self), "rows": [{**asdict(r), "ratio": r.ratio, "met": r.met} for r in self.rows]}
@@ -94,6 +95,7 @@ def machine_line() -> str:
 
 
 def git_line(repo: Path) -> str:
+    """The branch and commit, and whether tracked files differ from it."""
     def git(*args: str) -> str:
         r = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
         return r.stdout.strip()
@@ -109,7 +111,7 @@ def section(run: Run, repo: Path) -> str:
     table = head + ["| " + " | ".join(r.cells()) + " |" for r in run.rows]
     return "\n".join([
         run.heading, "",
-        f"Measured {run.started} on {machine_line()}; {git_line(repo)}. "
+        f"Measured {run.started} on {machine_line()}; {run.code or git_line(repo)}. "
         f"Corpus: {run.articles:,} generated articles (`bench/scale_corpus.py --seed {run.seed}`). "
         f"Load: the machine's 1-minute load average before and after each measurement (2 cores; other "
         f"sessions' tests shared the machine).", status, *table, "", *[f"- {f}" for f in run.facts], ""])
