@@ -7,7 +7,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install chat test test-fast eval train browser-deps bench clean
+.PHONY: install chat test test-fast eval train browser-deps bench bench-scale clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ browser-deps:
 
 bench: install
 	$(BIN)/python bench/compare_baseline.py
+
+## Issue 15's scale targets (10k generated articles, ~100k chunks) in one run; writes bench/RESULTS.md (< 60 min)
+bench-scale: install
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) .rag

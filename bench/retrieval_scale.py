@@ -44,6 +44,16 @@ def synthetic_chunks(n: int, per_doc: int, vocab: list[str], rng: random.Random)
         yield doc, chunks
 
 
+def time_searches(retriever, questions: list[str], filters: Filters, n: int) -> list[float]:
+    """Milliseconds of `n` searches (query embedding included), cycling through `questions`."""
+    times = []
+    for q in (questions * n)[:n]:
+        t = time.perf_counter()
+        retriever.search(q, filters=filters)
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--chunks", type=int, default=100_000)
@@ -71,12 +81,7 @@ def main() -> int:
         retriever.search("warm up")
         for label, filters in (("no filter", Filters()), ("outlet + date filter",
                                                           Filters(outlets=("A",), published_from="2025-03-01"))):
-            times = []
-            for q in (QUESTIONS * args.queries)[:args.queries]:
-                t = time.perf_counter()
-                retriever.search(q, filters=filters)
-                times.append((time.perf_counter() - t) * 1000)
-            times.sort()
+            times = sorted(time_searches(retriever, QUESTIONS, filters, args.queries))
             print(f"{args.chunks} chunks, {label}: retrieval median {statistics.median(times):.1f} ms, "
                   f"p95 {times[int(0.95 * (len(times) - 1))]:.1f} ms (incl. query embedding)")
         print(f"store {stored:.0f} s, lexical build {lexical:.1f} s, lexical load in a new process {load:.1f} s")
