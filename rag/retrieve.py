@@ -65,16 +65,23 @@ class HybridRetriever:
         return results
 
     def _dense(self, vector, n: int, filters: Filters) -> list[tuple[str, float]]:
-        """Nearest chunks passing the filters. Chroma's filtered query is slow on large stores, so first
-        over-fetch without filters and filter here; only a selective filter needs Chroma's own."""
+        """Nearest chunks passing the filters. Chroma's filtered query is slow on large stores (0.2-0.9 s at
+        100k chunks), so over-fetch without filters and filter here, fetching 4x more while too few pass;
+        only a selective filter, which few of any over-fetch would pass, goes to Chroma's own."""
         store = self.index.store
         if filters.empty:
             return store.query(vector, n, filters)
         lex = self.index.lexical
         mask = lex.filter_mask(filters)
-        kept = [(cid, sim) for cid, sim in store.query(vector, n * OVERFETCH, Filters())
-                if (pos := lex.position.get(cid)) is not None and mask[pos]]
-        return kept[:n] if len(kept) >= n else store.query(vector, n, filters)
+        if not len(mask) or mask.mean() * n * OVERFETCH < n / 2:
+            return store.query(vector, n, filters)
+        fetch = n * OVERFETCH
+        while True:
+            kept = [(cid, sim) for cid, sim in store.query(vector, fetch, Filters())
+                    if (pos := lex.position.get(cid)) is not None and mask[pos]]
+            if len(kept) >= n or fetch >= len(mask):
+                return kept[:n]
+            fetch = min(4 * fetch, len(mask))
 
     def as_langchain(self, **fields: Any):
         """The same retriever as a LangChain `BaseRetriever` (rag.lc_retriever.GroundedRetriever; fields: k,

@@ -53,3 +53,38 @@ def test_metadata_filters(retriever):
 def test_langchain_retriever(retriever):
     docs = retriever.as_langchain().invoke("How many reservists does North Korea have?")
     assert docs and {"doc_id", "start", "end", "source"} <= set(docs[0].metadata)
+
+
+def test_dense_filter_widens_the_unfiltered_fetch_before_asking_chroma_to_filter():
+    """Chroma's filtered query is slow at scale: a filter most chunks pass is applied to a wider unfiltered
+    fetch; only a filter few chunks pass goes to Chroma."""
+    import numpy as np
+
+    from rag.retrieve import OVERFETCH, HybridRetriever
+
+    class Store:
+        def __init__(self):
+            self.calls = []
+
+        def query(self, vector, n, filters):
+            self.calls.append((n, filters.empty))
+            return [(f"c{i}", 1.0 - i / 10_000) for i in range(min(n, 10_000))]
+
+    class Lexical:
+        def __init__(self, passing: float):
+            self.mask = np.arange(10_000) % int(1 / passing) == 0
+            self.position = {f"c{i}": i for i in range(10_000)}
+
+        def filter_mask(self, filters):
+            return self.mask
+
+    class Index:
+        def __init__(self, passing):
+            self.store, self.lexical = Store(), Lexical(passing)
+
+    wide = Index(passing=0.1)  # 10% pass: 200 fetched keep ~20 of 40, so fetch 800
+    kept = HybridRetriever(wide)._dense(None, 40, Filters(outlets=("A",)))
+    assert len(kept) == 40 and wide.store.calls == [(40 * OVERFETCH, True), (4 * 40 * OVERFETCH, True)]
+    rare = Index(passing=0.001)  # 0.1% pass: Chroma's own filter
+    HybridRetriever(rare)._dense(None, 40, Filters(outlets=("A",)))
+    assert rare.store.calls == [(40, False)]

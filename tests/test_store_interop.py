@@ -100,3 +100,14 @@ def test_a_record_written_through_langchain_fails_clearly(index, fake_embedder):
     with pytest.raises(StoreError, match=r"record 'foreign-1' in Chroma collection news_chunks was not written by "
                                          r"rag \(it has no doc_id, path, idx, start, end\)"):
         Index(index.settings, embedder=fake_embedder).lexical  # the BM25 index is rebuilt from Chroma
+
+
+def test_a_new_store_searches_hnsw_with_the_wider_candidate_list(tmp_path):
+    import chromadb
+
+    from rag.store_layout import EF_SEARCH, open_collection
+
+    client = chromadb.PersistentClient(path=str(tmp_path))
+    collection = open_collection(client, "news_chunks")
+    assert collection.configuration_json["hnsw"]["ef_search"] == EF_SEARCH == 200
+    assert collection.configuration_json["hnsw"]["space"] == "cosine"
