@@ -152,7 +152,7 @@ def answer_groups(quotes: list[Quote]) -> list[list[Quote]]:
 
 def _mentions_other(info: QuestionInfo, a: Quote, b: Quote) -> bool:
     """An answer the other quote also gives ("a lawyer and politician" vs "a politician"; "the museum in
-    Lisbon" vs "Lisbon"; "Putin … though Moscow reaped more" vs "Moscow"): both may be true, so the two
+    Lisbon" vs "Lisbon"; "Ana Lopez … though Lisbon gained more" vs "Lisbon"): both may be true, so the two
     are not counted as disagreeing. A description counts when its words are in the other quote; a name,
     place or date when the other quote holds it as a value of the asked kind. Figures compare by value."""
     kinds = {a.answer_slot.kind, b.answer_slot.kind}
