@@ -28,10 +28,11 @@ _CAPS = re.compile(r"[A-Z][\w’'\-]*")
 _NAME_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'\-]*)*")
 _WORD_AFTER = re.compile(r"\s+([a-z][\w\-]*)")
 # what a sentence says its subject is: "X is a/an/the …", "X worked as a …", "X, a … ,", "her talent as an actor"
-_PREDICATE = re.compile(
-    r"(?:\b(?:is|was|are|were|became|becomes|remains|as)\s+|,\s+)(?:a|an|the)\s+"
-    r"(?P<np>[^,.;:()\"“”\[\]]{1,80}?)(?=\s+(?:who|which|that|whose|from|in|of|for|with|at|on|and|or|born|"
-    r"based|known|since|by|to|between|during|after|before|where|whom)\b|\s*[,.;:()\"“”\[\]]|\s*$)", re.I)
+_NOUN_PHRASE = (r"(?P<np>[^,.;:()\"“”\[\]]{1,80}?)(?=\s+(?:who|which|that|whose|from|in|of|for|with|at|on|and|or|"
+                r"born|based|known|since|by|to|between|during|after|before|where|whom)\b|\s*[,.;:()\"“”\[\]]|\s*$)")
+_PREDICATE = re.compile(r"(?:\b(?:is|was|are|were|became|becomes|remains|as)\s+|,\s+)(?:a|an|the)\s+" + _NOUN_PHRASE,
+                        re.I)
+_OF_A = re.compile(r"\s+of\s+(?:a|an)\s+" + _NOUN_PHRASE, re.I)  # "the title of a studio album": "studio album"
 
 
 def answer_slot(info: QuestionInfo, text: str, found: Sequence[Value], about_subject: bool = True
@@ -52,10 +53,11 @@ def answer_slot(info: QuestionInfo, text: str, found: Sequence[Value], about_sub
 
 def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | None:
     """The value nearest an asked word. In a sentence that opens with the subject ("X is a newspaper in
-    …", "X (15 May 1885 – …)"), else the nearest one after the subject's name, else the only one; a
-    figure is only ever read next to what it counts."""
+    …", "X (15 May 1885 – …)") or holds an asked word, else the nearest one after the subject's name, else
+    the only one; a figure is only ever read next to what it counts."""
     subject = [stem(w) for n in info.entity_names for w in words(n)]
-    fallback = info.answer_type not in FIGURES and _opens_with(text, subject)
+    asked = any(stem(w) in info.content_terms for w in words(text))  # "… built the fort … in 1867"
+    fallback = info.answer_type not in FIGURES and (asked or _opens_with(text, subject))
     for stems, window, after in ((info.content_terms, SLOT_WINDOW, False), (subject, SUBJECT_WINDOW, True)):
         near = [(d, v) for v in found if (d := distance_to_terms(text, v, stems, after)) is not None and d <= window]
         if near:
@@ -84,8 +86,8 @@ def named_by_head(info: QuestionInfo, text: str) -> str | None:
         parts = m.group().split("-")
         if len(parts) > 1 and stem(parts[-1]) == info.head and not _asked(info, parts[0]):
             return m.group()
-        if stem(m.group()) != info.head:
-            continue
+        if stem(m.group()) != info.head or m.group().lower().endswith(("'s", "’s")):
+            continue  # "his sport's world title" names no sport
         before, nxt = [], m
         for t in reversed(toks[max(0, i - 3):i]):
             if not _CAPS.fullmatch(t.group()) or text[t.end():nxt.start()].strip() or \
@@ -112,6 +114,11 @@ def after_asked_verb(info: QuestionInfo, text: str) -> str | None:
     if not info.asked_verb:
         return None
     verb, prep = info.asked_verb
+    return next((p for p in (_after(info, text, verb, prep), _after(info, text, verb, "as")) if p), None)
+
+
+def _after(info: QuestionInfo, text: str, verb: str, prep: str) -> str | None:
+    """The phrase after the (stemmed) verb and the preposition in the text ("plays as a winger": "winger")."""
     for m in _TOKEN.finditer(text):
         if stem(m.group()) != verb:
             continue
@@ -131,6 +138,8 @@ def _predicate(info: QuestionInfo, text: str) -> str | None:
     ending before an adverb or participle that starts a clause ("a term often associated with …")."""
     for m in _PREDICATE.finditer(text) if info.head else ():
         np_words = m.group("np").split()
+        inner = _OF_A.match(text, m.end()) if len(np_words) == 1 else None
+        np_words = inner.group("np").split() if inner else np_words
         cut = next((i for i, w in enumerate(np_words) if i and re.search(r"(?:ly|ed)$", w)), len(np_words))
         kept = [w for w in np_words[:cut] if w[0].islower() and w.lower() not in STOPWORDS]
         phrase = " ".join(kept[-PHRASE_WORDS:])

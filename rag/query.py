@@ -38,6 +38,7 @@ _HEAD = re.compile(  # "What sport is …", "Which political party …", "What i
     r"|^\W*what\s+(?:is|was|are|were)\s+the\s+(?:(?:kind|type|sort|form)\s+of\s+(?P<h2>[a-z][\w\-]*)\b|"
     r"(?P<h3>(?:[a-z][\w\-]*\s+)?[a-z][\w\-]*)\s+of\b)", re.I)
 _CLOSING_VERB = re.compile(r"\b([a-z]{3,})\s+(with|into|for|to|from|on|in|of|by|as)\W*$", re.I)
+_FRAME = re.compile(r"\b([a-z]{3,})\s+(with|into|for|to|from|on|in|of|by|as)\s+(?:which|what)\b", re.I)
 _ASKS_FOR_OBJECT = re.compile(r"^\W*what\s+(?:did|does|do|has|have|had|will)\b", re.I)
 _QWORDS = {"what", "who", "whom", "whose", "when", "where", "why", "how", "which", "did", "does", "do", "is",
            "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "should", "i", "and",
@@ -58,7 +59,7 @@ class QuestionInfo:
     stems: frozenset[str] = frozenset()  # every word of the question, stemmed
     future: bool = False  # asks about something still to come ("will", "next")
     head: str | None = None  # the kind of thing asked for, stemmed: "sport" in "What sport is …"
-    asked_verb: tuple[str, str] | None = None  # a closing verb and preposition, verb stemmed: ("flow", "into")
+    asked_verb: tuple[str, str] | None = None  # the word and preposition the answer follows, stemmed: ("flow", "into")
 
 
 def entities(text: str) -> list[str]:
@@ -114,7 +115,8 @@ def analyze(question: str) -> QuestionInfo:
     content = [t for t in terms_ if t not in name_stems]
     stems = frozenset(stem(w) for w in words(question))
     future = bool(re.search(r"\b(?:will|next|upcoming|going to|plan(?:s|ned)? to)\b", question, re.I))
-    closing = _CLOSING_VERB.search(question) if re.match(r"^\W*(?:what|which)\b", question, re.I) else None
+    closing = _CLOSING_VERB.search(question) if re.match(r"^\W*(?:what|which)\b", question, re.I) else \
+        _FRAME.search(question)  # "… is the home venue of which team?": what follows "venue of" answers
     return QuestionInfo(question, answer_type, names, terms_, content, stems, future, asked_head(question),
                         (stem(closing.group(1)), closing.group(2).lower()) if closing else None)
 

@@ -153,16 +153,23 @@ def answer_groups(quotes: list[Quote]) -> list[list[Quote]]:
 def _mentions_other(info: QuestionInfo, a: Quote, b: Quote) -> bool:
     """An answer the other quote also gives ("a lawyer and politician" vs "a politician"; "the museum in
     Lisbon" vs "Lisbon"; "Ana Lopez … though Lisbon gained more" vs "Lisbon"): both may be true, so the two
-    are not counted as disagreeing. A description counts when its words are in the other quote; a name,
-    place or date when the other quote holds it as a value of the asked kind. Figures compare by value."""
+    are not counted as disagreeing. A description counts when its words stand together in the other quote
+    ("basketball coach … National Football League" does not give "football coach"); a name, place or date
+    when the other quote holds it as a value of the asked kind. Figures compare by value."""
     kinds = {a.answer_slot.kind, b.answer_slot.kind}
     if kinds & _FIGURES:
         return False
     if "phrase" in kinds:
-        return _within(_tokens(b.answer_slot.text), _tokens(a.text)) or \
-            _within(_tokens(a.answer_slot.text), _tokens(b.text))
+        return _contains(_tokens(a.text), _tokens(b.answer_slot.text)) or \
+            _contains(_tokens(b.text), _tokens(a.answer_slot.text))
     return any(relation(AnswerSlot(kind=v.kind, text=v.text), y.answer_slot) == "same"
                for x, y in ((a, b), (b, a)) for v in values(info, x.text))
+
+
+def _contains(text: list[str], phrase: list[str]) -> bool:
+    """The phrase's words stand in the text in a row (word starts alike: "footballer" for "football")."""
+    n = len(phrase)
+    return bool(n) and any(all(_alike(x, y) for x, y in zip(phrase, text[i:i + n])) for i in range(len(text) - n + 1))
 
 
 def single_valued(question: str) -> bool:
@@ -172,23 +179,34 @@ def single_valued(question: str) -> bool:
     return not _MULTI.search(question) and not (head and head.endswith("s") and not head.endswith("ss"))
 
 
+def _clearly_different(info: QuestionInfo, g: list[Quote], h: list[Quote]) -> bool:
+    """Every answer of one group differs from every answer of the other, and neither quote gives the other's."""
+    return all(relation(a.answer_slot, b.answer_slot) == "different" and not _mentions_other(info, a, b)
+               for a in g for b in h)
+
+
 def slot_conflicts(question: str, groups: list[list[Quote]], voice: dict[str, str]) -> list[Conflict]:
-    """A `contradiction` when sources give different answers (`answer_groups`) to a single-valued question:
-    every answer of one group differs from every answer of the others."""
+    """A `contradiction` when sources give different answers (`answer_groups`) to a single-valued question.
+    The note names the answers that clearly differ from each other, the best-supported first; an answer that
+    may be the same as one of them (other units, a quote that also gives the other answer) is left out of it."""
     if not single_valued(question) or len(groups) < 2:
         return []
     info = analyze(question)
-    for i, g in enumerate(groups):
-        for h in groups[i + 1:]:
-            if any(relation(a.answer_slot, b.answer_slot) != "different" or _mentions_other(info, a, b)
-                   for a in g for b in h):
-                return []
-    groups = sorted(groups, key=lambda g: -len({voice.get(q.source.id, q.source.id) for q in g}))
-    sides = []
-    for g in groups:
-        n = len({voice.get(q.source.id, q.source.id) for q in g})
+
+    def sources(g: list[Quote]) -> int:
+        return len({voice.get(q.source.id, q.source.id) for q in g})
+
+    sides: list[list[Quote]] = []
+    for g in sorted(groups, key=lambda g: -sources(g)):
+        if all(_clearly_different(info, g, h) for h in sides):
+            sides.append(g)
+    if len(sides) < 2:
+        return []
+    text = []
+    for g in sides:
+        n = sources(g)
         refs = "".join(f"[{q.id}]" for q in g)
-        sides.append(f"{n} source{'s' if n > 1 else ''} {'give' if n > 1 else 'gives'} “{g[0].answer_slot.text}” {refs}")
-    kind = groups[0][0].answer_slot.kind
-    return [Conflict(topic=f"the {kind} asked for", kind="contradiction", note="; ".join(sides) + ".",
-                     quote_ids=sorted(q.id for g in groups for q in g))]
+        text.append(f"{n} source{'s' if n > 1 else ''} {'give' if n > 1 else 'gives'} “{g[0].answer_slot.text}” {refs}")
+    kind = sides[0][0].answer_slot.kind
+    return [Conflict(topic=f"the {kind} asked for", kind="contradiction", note="; ".join(text) + ".",
+                     quote_ids=sorted(q.id for g in sides for q in g))]

@@ -36,6 +36,21 @@ def test_the_closing_verb_of_the_question_leads_to_the_answer():
                  "Henrys Fork flows into the Snake River near Rexburg.") == ("phrase", "Snake River")
     assert _slot("What does IGY stand for?", "IGY stands for International Geophysical Year.") == \
         ("phrase", "International Geophysical Year")
+    # another preposition after the verb: "plays as a winger" answers "play in"
+    assert _slot("What position does Ola Berg play in?",
+                 "Ola Berg (born 1990) is a Danish footballer who plays as a winger for Vejle.") == ("phrase", "winger")
+
+
+def test_the_words_before_which_lead_to_the_answer():
+    assert _slot("Oak Park Arena is the home ground of which club?",
+                 "The Oak Park Arena was the home ground of Harbour United.") == ("phrase", "Harbour United")
+
+
+def test_a_relational_noun_and_a_possessive_name_no_answer():
+    assert _slot("What is the genre of Blue Hours?",
+                 "Blue Hours is the title of a studio album by Ana Lopez.") == ("phrase", "studio album")
+    assert _slot("What sport is Dan Reilly associated with?",
+                 "Dan Reilly was an Irish boxer, and became his sport's world champion.") == ("phrase", "boxer")
 
 
 def test_typed_values_fall_back_to_the_subject_then_to_the_only_one():
@@ -54,6 +69,9 @@ def test_typed_values_fall_back_to_the_subject_then_to_the_only_one():
         ("place", "Springfield, Illinois")
     assert _slot("What is the population of Hughesville?", "Population in 2010: 5,000.") == ("count", "5,000")
     assert _slot("What is the population of the country?", "Over 40% of the population is poor.") is None
+    # the only date of a sentence that holds the asked word, though it opens with others
+    assert _slot("When was Elm Fort built?", "Ira Cole and local workmen built the fort of rock in 1867.") == \
+        ("date", "1867")
 
 
 def test_a_span_about_another_subject_gives_no_slot():

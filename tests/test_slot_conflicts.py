@@ -52,6 +52,19 @@ def test_a_noun_phrase_the_other_quote_also_uses_is_no_disagreement():
     c = _quote(3, "Ian Murray was a bishop of Argyll.", AnswerSlot(kind="phrase", text="bishop"))
     assert slot_conflicts(info, answer_groups([a, b]), {}) == []
     assert slot_conflicts(info, answer_groups([b, c]), {})[0].kind == "contradiction"
+    # the words must stand together: "basketball coach … Football League" does not say "football coach"
+    d = _quote(4, "Ian Murray is a football coach.", AnswerSlot(kind="phrase", text="football coach"))
+    e = _quote(5, "Ian Murray is a basketball coach in the National Football League.",
+               AnswerSlot(kind="phrase", text="basketball coach"))
+    assert slot_conflicts(info, answer_groups([d, e]), {})[0].kind == "contradiction"
+
+
+def test_an_answer_that_may_agree_is_left_out_of_the_note_not_the_others():
+    a = _quote(1, "The award went to Hollow Pines.", _name("Hollow Pines"))
+    b = _quote(2, "Nominees: Hollow Pines, Red Barn and others; The Ferrymen won.", _name("The Ferrymen"))
+    c = _quote(3, "Judges chose Red Barn.", _name("Red Barn"))
+    [note] = slot_conflicts("Who won the award?", answer_groups([a, b, c]), {})
+    assert note.quote_ids == [1, 3] and "Ferrymen" not in note.note
 
 
 def test_note_counts_independent_sources_on_each_side():
