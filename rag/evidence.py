@@ -5,7 +5,8 @@ sentence with the one before when only that one names the question's subject. Th
 features are general signals (no topic lists): embedding similarity of the question
 to the sentence and to the sentence in context, IDF-weighted term overlap, whether
 the question's names are near, whether the sentence holds a value of the kind asked
-for that the question does not already contain, and retrieval rank. (A sentence's position in
+for that the question does not already contain, whether an answer slot can be read from it (and
+whether the question is of a kind slots are read for), and retrieval rank. (A sentence's position in
 its document and its length were tried and dropped: they describe the training articles'
 format, not whether a sentence answers.)
 """
@@ -29,7 +30,7 @@ FEATURES = (
     "sim_sentence", "sim_context", "sim_gap", "idf_overlap", "idf_overlap_context", "entity_context",
     "entity_document", "has_entities", "typed_value", "typed_question", "new_name", "new_number",
     "chunk_rank", "doc_rank", "sim_x_entity", "overlap_x_typed", "content_overlap", "value_near_term",
-    "has_slot",
+    "has_slot", "slot_readable",
 )
 
 
@@ -104,7 +105,21 @@ def _name_match(entity: str, toks: frozenset[str], lowered: frozenset[str]) -> f
         return 0.5
     if any(len(w) >= 5 and any(typo_similarity(w.lower(), g) >= TYPO_RATIO for g in lowered) for w in parts):
         return 0.8 if len(parts) == 1 else 0.5
+    if len(parts) == 1 and _place_of_demonym(parts[0].lower(), lowered):
+        return 1.0
     return 0.0
+
+
+_DEMONYM_ENDINGS = ("ese", "ian", "ican", "ish", "an")
+
+
+def _place_of_demonym(word: str, lowered: frozenset[str]) -> bool:
+    """A demonym's place is in the text: "chinese" → "china", "korean" → "korea", "mexican" → "mexico"."""
+    for ending in _DEMONYM_ENDINGS:
+        root = word[:-len(ending)]
+        if word.endswith(ending) and len(root) >= 4:  # the first ending that leaves a root of 4+ letters
+            return any(w.startswith(root) and len(w) <= len(root) + 3 and w != word for w in lowered)
+    return False
 
 
 _CAP_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|and\s+)?[A-Z][\w’'\-]*)+")
@@ -211,6 +226,8 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     doc_names = {d: _name_matches(info, (doc.meta.title or "") + " " + doc.text) for d, doc in documents.items()}
     doc_cover = {d: sum(m) / len(m) if m else 1.0 for d, m in doc_names.items()}
     typed = info.answer_type is not None
+    # the question is of a kind rag/answer_slots.py reads an answer for: a span without one means something
+    slot_readable = info.answer_type not in (None, "statement") or bool(info.head or info.asked_verb)
     out = []
     for i, x in enumerate(lex):
         s, chunk_rank, doc_rank = x.row
@@ -221,7 +238,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
             float(_new_name(info, s.text)), float(_new_number(info, s.text)),
             1.0 / (1 + chunk_rank), 1.0 / (1 + doc_rank),
             sim[i] * x.entity_context, x.overlap * float(value), x.content_overlap,
-            float(_value_near_term(info, s.text, x.values)), 0.0,
+            float(_value_near_term(info, s.text, x.values)), 0.0, float(slot_readable),
         ], dtype=np.float32)
         joined = s.before and x.entity_context > x.entity_sentence  # the sentence before names the subject
         start = s.before_start if joined else s.start
@@ -229,7 +246,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
         names_ok = all(m >= 0.5 for m in doc_names.get(s.doc_id, [0.0]))
         about_subject = not info.entity_names or (x.entity_context >= 0.5 and doc_cover.get(s.doc_id, 0.0) >= 0.8)
         slot = answer_slot(info, s.text, x.values, about_subject)
-        f[-1] = float(slot is not None)
+        f[FEATURES.index("has_slot")] = float(slot is not None)
         out.append(Candidate(s, start, s.end, text, f, names_ok and (value or info.answer_type not in VALUE_KINDS),
                              tuple(x.values), slot))
     return out

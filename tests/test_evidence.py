@@ -43,3 +43,18 @@ def test_idf_of_the_subject_of_a_small_corpus_still_counts():
     lex = LexicalIndex([(Chunk(f"c{i}", f"d{i}", 0, t, 0, len(t)), DocMeta(f"d{i}.md")) for i, t in enumerate(texts)])
     common, rare, unseen = lex.idf(stem("harbor")), lex.idf(stem("ferry")), lex.idf("zeppelin")
     assert 1.0 < common < rare < unseen  # in every chunk, yet not worth nothing
+
+
+def test_a_demonym_in_the_question_is_named_by_its_place():
+    from rag.evidence import _name_match
+    from rag.text import stem, words
+
+    def match(entity, text):
+        ws = words(text)
+        return _name_match(entity, frozenset(stem(w) for w in ws), frozenset(w.lower() for w in ws))
+
+    assert match("Chinese", "Drones made in China sell well.") == 1.0
+    assert match("Korean", "Korea tested a missile.") >= 0.8  # also a near spelling
+    assert match("Mexican", "Mexico City hosted the talks.") == 1.0
+    assert match("Chinese", "Drones made in Brazil sell well.") == 0.0
+    assert match("Oldman", "An old man walked by.") == 0.0
