@@ -135,7 +135,8 @@ def _after(info: QuestionInfo, text: str, verb: str, prep: str) -> str | None:
 
 def _predicate(info: QuestionInfo, text: str) -> str | None:
     """What the sentence says its subject is, in its last few lower-case words ("former footballer"),
-    ending before an adverb or participle that starts a clause ("a term often associated with …")."""
+    ending before an adverb or participle that starts a clause ("a term often associated with …"); or a
+    short name ("elected as a Republican")."""
     for m in _PREDICATE.finditer(text) if info.head else ():
         np_words = m.group("np").split()
         inner = _OF_A.match(text, m.end()) if len(np_words) == 1 else None
@@ -143,6 +144,8 @@ def _predicate(info: QuestionInfo, text: str) -> str | None:
         cut = next((i for i, w in enumerate(np_words) if i and re.search(r"(?:ly|ed)$", w)), len(np_words))
         kept = [w for w in np_words[:cut] if w[0].islower() and w.lower() not in STOPWORDS]
         phrase = " ".join(kept[-PHRASE_WORDS:])
+        if not kept and len(np_words) <= PHRASE_WORDS:
+            phrase = " ".join(np_words)  # a name: "was elected as a Republican"
         if phrase and not _asked(info, phrase):
             return phrase
     return None

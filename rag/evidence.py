@@ -90,11 +90,21 @@ def candidate_sentences(retrieved: list[RetrievedChunk], sentences_of: Callable[
     return out
 
 
+# English titles and ranks put before a surname (general English, no topic): a text names "Judge Cummings"
+# when it names Cummings
+TITLES = frozenset("""mr mrs ms miss dr sir dame lord lady saint st justice judge attorney general president
+senator governor mayor chancellor minister premier secretary ambassador king queen prince princess emperor
+captain colonel major lieutenant sergeant admiral commander marshal bishop archbishop cardinal pope father
+reverend rabbi imam professor prof chief representative rep sen gov""".split())
+
+
 def _name_match(entity: str, toks: frozenset[str], lowered: frozenset[str]) -> float:
-    """1 when every word of a name is there; 0.5 for its head word alone (the surname, the last word of
+    """1 when every word of a name (after a title: "Judge") is there; 0.5 for its head word alone (the surname, the last word of
     "Fort Buchanan"; or the first word of a name of three or more, "Lee" for "Lee Hsien Loong"); 0.8 / 0.5
     for a misspelling of a long word; else 0."""
     parts = [w for w in words(entity) if w.lower() not in ("the", "of")]
+    while len(parts) > 1 and parts[0].lower().rstrip(".") in TITLES:
+        parts = parts[1:]  # "Justice Dunn" is named "Dunn"
     if not parts:
         return 0.0
     stems = [stem(w) for w in parts]
@@ -122,7 +132,7 @@ def _place_of_demonym(word: str, lowered: frozenset[str]) -> bool:
     return False
 
 
-_CAP_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|and\s+)?[A-Z][\w’'\-]*)+")
+_CAP_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|and\s+|at\s+|for\s+)?[A-Z][\w’'\-]*)+")
 
 
 @lru_cache(maxsize=4096)

@@ -9,7 +9,9 @@ from rag.models import Turn
 from rag.text import STOPWORDS, stem, terms, words
 
 ANSWER_TYPES = {
-    "money": re.compile(r"\bhow much\b(?! (?:time|longer|more time))|\b(?:value|cost|price|amount|worth|funding)\b", re.I),
+    # keywords in lower case only: "Walter Price" is a name, not a price
+    "money": re.compile(r"\bhow much\b(?! (?:time|longer|more time))|\b(?-i:value|cost|price|amount|worth|funding)\b",
+                        re.I),
     "percent": re.compile(r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow many percent\b", re.I),
     "count": re.compile(r"\bhow many\b|\b(?:number|size|population) of\b|\bhow (?:big|large)\b", re.I),
     "measure": re.compile(r"\bhow (?:long|tall|high|far|wide|deep|heavy|old)\b(?! ago)", re.I),
@@ -17,6 +19,8 @@ ANSWER_TYPES = {
     "person": re.compile(r"^\W*who(?:m|se)?\b|\bwhich (?:person|leader|official)\b", re.I),
     "place": re.compile(r"^\W*where\b|\b(?:in|at) (?:which|what) (?:city|country|place|location|meeting|venue)\b", re.I),
 }
+_OPENING_TYPE = re.compile(r"^\W*(when|where|who|whom)\b", re.I)
+_OPENING_TYPES = {"when": "date", "where": "place", "who": "person", "whom": "person"}
 _WHICH = re.compile(r"^\W*(?:(?:to|in|from|of|for|at|by|with)\s+)?(?:which|what\s+(?:is|are|was|were)\s+the\s+"
                     r"(?=names?\b|models?\b|types?\b|kinds?\b)|what\s+(?=names?\b|models?\b|types?\b|kinds?\b|brands?\b))"
                     r"(?:(?:names?|models?|types?|kinds?|brands?)\s+of\s+(?:the\s+|a\s+)?)?(?P<rest>.*)$", re.I)
@@ -101,7 +105,9 @@ def core_question(text: str) -> str:
 def analyze(question: str) -> QuestionInfo:
     """Answer type, proper names and content terms of a question."""
     question = core_question(question).strip()
-    answer_type = next((t for t, rx in ANSWER_TYPES.items() if rx.search(question)), None)
+    opening = _OPENING_TYPE.match(question)  # "When was … the price …": the question word decides
+    answer_type = _OPENING_TYPES[opening.group(1).lower()] if opening else \
+        next((t for t, rx in ANSWER_TYPES.items() if rx.search(question)), None)
     if answer_type is None and _WHICH.search(question):
         answer_type = "name"
     if answer_type in (None, "date") and _SPEAKER.search(question):

@@ -83,3 +83,8 @@ def test_headings_and_demonyms_are_not_names():
     info = analyze("Who is the artist of the song?")
     assert [v.text for v in values(info, "It is a song by the English rock band the Beatles.")] == ["Beatles"]
     assert values(info, "Topics Music Movies History People Bands The Rolling Stones Albums Bob Dylan") == []
+
+
+def test_a_short_name_said_of_the_subject_answers_an_open_question():
+    assert _slot("What political party was Dan Hagen affiliated with?",
+                 "In 1882, Hagen was elected as a Republican to the state senate.") == ("phrase", "Republican")

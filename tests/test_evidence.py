@@ -58,3 +58,24 @@ def test_a_demonym_in_the_question_is_named_by_its_place():
     assert match("Mexican", "Mexico City hosted the talks.") == 1.0
     assert match("Chinese", "Drones made in Brazil sell well.") == 0.0
     assert match("Oldman", "An old man walked by.") == 0.0
+
+
+def test_a_title_before_a_surname_and_initials_across_at():
+    from rag.evidence import _acronyms, _name_match
+    from rag.text import stem, words
+
+    def match(entity, text):
+        ws = words(text)
+        return _name_match(entity, frozenset(stem(w) for w in ws), frozenset(w.lower() for w in ws))
+
+    assert match("Justice Dunn", "Dunn graduated from Blue Hill Academy.") == 1.0
+    assert match("Attorney General Russell", "Russell was called to the Bar in 1859.") == 1.0
+    assert "upra" in _acronyms("the University of Puerto Rico at Aguadilla offers degrees")
+
+
+def test_the_question_word_decides_the_answer_type_and_names_are_no_keywords():
+    from rag.query import analyze
+
+    assert analyze("When was Walter Price born?").answer_type == "date"
+    assert analyze("What was the price of the deal?").answer_type == "money"
+    assert analyze("Who paid the price?").answer_type == "person"
