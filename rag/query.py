@@ -69,7 +69,8 @@ class QuestionInfo:
 def entities(text: str) -> list[str]:
     """Capitalised word runs (proper names, acronyms), skipping a question's leading words."""
     out = []
-    for m in re.finditer(r"(?:[A-Z][\w.\-’']*|\d{4})(?:\s+(?:of\s+|the\s+)?[A-Z][\w.\-’']*)*", text):
+    for m in re.finditer(r"(?:[A-Z][\w.\-’']*|(?<![\d,.])\d{4}(?![\d,]))(?:\s+(?:of\s+|the\s+)?[A-Z][\w.\-’']*)*",
+                         text):  # a year is a name of sorts; "20000" and "12,0000" hold none
         phrase = m.group().strip(" .’'")
         first = phrase.split()[0].lower().rstrip("’'s")
         if m.start() == 0 or text[:m.start()].strip() in ("", "And", "and"):
