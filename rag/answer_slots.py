@@ -27,6 +27,8 @@ _TOKEN = re.compile(r"[\w’']+(?:-[\w’']+)*")
 _CAPS = re.compile(r"[A-Z][\w’'\-]*")
 _NAME_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w’'\-]*)*")
 _WORD_AFTER = re.compile(r"\s+([a-z][\w\-]*)")
+_LABELLED = re.compile(r"\s*:\s*(?P<v>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*(?![\w’'\-]|\s*:)){0,3}|"
+                       r"[a-z][\w\-]+(?:\s+[a-z][\w\-]+(?![\w\-]|\s*:))?)")  # up to the next label
 # what a sentence says its subject is: "X is a/an/the …", "X worked as a …", "X, a … ,", "her talent as an actor"
 _NOUN_PHRASE = (r"(?P<np>[^,.;:()\"“”\[\]]{1,80}?)(?=\s+(?:who|which|that|whose|from|in|of|for|with|at|on|and|or|"
                 r"born|based|known|since|by|to|between|during|after|before|where|whom)\b|\s*[,.;:()\"“”\[\]]|\s*$)")
@@ -88,6 +90,9 @@ def named_by_head(info: QuestionInfo, text: str) -> str | None:
             return m.group()
         if stem(m.group()) != info.head or m.group().lower().endswith(("'s", "’s")):
             continue  # "his sport's world title" names no sport
+        label = _LABELLED.match(text, m.end())  # a label and its value: "Architectural style : Baroque"
+        if label and not _asked(info, label.group("v")):
+            return label.group("v")
         before, nxt = [], m
         for t in reversed(toks[max(0, i - 3):i]):
             if not _CAPS.fullmatch(t.group()) or text[t.end():nxt.start()].strip() or \

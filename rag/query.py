@@ -43,6 +43,9 @@ _HEAD = re.compile(  # "What sport is …", "Which political party …", "What i
     r"(?P<h3>(?:[a-z][\w\-]*\s+)?[a-z][\w\-]*)\s+of\b)", re.I)
 _CLOSING_VERB = re.compile(r"\b([a-z]{3,})\s+(with|into|for|to|from|on|in|of|by|as)\W*$", re.I)
 _FRAME = re.compile(r"\b([a-z]{3,})\s+(with|into|for|to|from|on|in|of|by|as)\s+(?:which|what)\b", re.I)
+# "What position did Gary Bennett play in during …": the verb after the subject and its preposition
+_VERB_AFTER_SUBJECT = re.compile(r"^\W*(?i:what|which)\s+(?:[a-z]+\s+){1,2}(?:did|does|do|has|have|had)\s+"
+                                 r"(?:[A-Z][\w.’'\-]*\s+)+([a-z]{3,})\s+(with|into|for|to|from|on|in|of|by|as)\b")
 _ASKS_FOR_OBJECT = re.compile(r"^\W*what\s+(?:did|does|do|has|have|had|will)\b", re.I)
 _QWORDS = {"what", "who", "whom", "whose", "when", "where", "why", "how", "which", "did", "does", "do", "is",
            "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "should", "i", "and",
@@ -122,7 +125,8 @@ def analyze(question: str) -> QuestionInfo:
     content = [t for t in terms_ if t not in name_stems]
     stems = frozenset(stem(w) for w in words(question))
     future = bool(re.search(r"\b(?:will|next|upcoming|going to|plan(?:s|ned)? to)\b", question, re.I))
-    closing = _CLOSING_VERB.search(question) if re.match(r"^\W*(?:what|which)\b", question, re.I) else \
+    closing = (_CLOSING_VERB.search(question) or _VERB_AFTER_SUBJECT.search(question)) \
+        if re.match(r"^\W*(?:what|which)\b", question, re.I) else \
         _FRAME.search(question)  # "… is the home venue of which team?": what follows "venue of" answers
     return QuestionInfo(question, answer_type, names, terms_, content, stems, future, asked_head(question),
                         (stem(closing.group(1)), closing.group(2).lower()) if closing else None)

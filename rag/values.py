@@ -94,11 +94,18 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
 _TOKEN = re.compile(r"[\w’']+")  # "News-Democrat" is two words: either may be the asked one
 
 
-def distance_to_terms(text: str, value: Value, term_stems: list[str], after_only: bool = False) -> int | None:
+def distance_to_terms(text: str, value: Value, term_stems: list[str], after_only: bool = False) -> float | None:
     """Words between a value and the nearest of the given (stemmed) words in text (with `after_only`, of
-    those before the value); None when none is there."""
+    those before the value); None when none is there. A word counts when its stem is a term's or starts
+    alike for 6+ letters ("directed" for "directors"); a value after the word is half a word nearer than
+    one as far before it ("movie directed by X": X, not the word before "movie")."""
     tokens = list(_TOKEN.finditer(text))
     first = sum(1 for m in tokens if m.start() < value.start)
     last = max(first, sum(1 for m in tokens if m.start() < value.end) - 1)
-    asked = [i for i, m in enumerate(tokens) if stem(m.group()) in term_stems and not (after_only and i >= first)]
-    return min((0 if first <= i <= last else min(abs(first - i), abs(last - i)) for i in asked), default=None)
+    asked = [i for i, m in enumerate(tokens) if _is_term(stem(m.group()), term_stems) and not (after_only and i >= first)]
+    return min((0 if first <= i <= last else (first - i - 0.5 if i < first else i - last) for i in asked), default=None)
+
+
+def _is_term(word: str, term_stems: list[str]) -> bool:
+    return word in term_stems or len(word) >= 6 and any(
+        len(t) >= 6 and (word.startswith(t) or t.startswith(word)) for t in term_stems)

@@ -88,3 +88,12 @@ def test_headings_and_demonyms_are_not_names():
 def test_a_short_name_said_of_the_subject_answers_an_open_question():
     assert _slot("What political party was Dan Hagen affiliated with?",
                  "In 1882, Hagen was elected as a Republican to the state senate.") == ("phrase", "Republican")
+
+
+def test_labels_verbs_after_the_subject_and_words_alike():
+    assert _slot("What is the style of the Elm Street Church?",
+                 "Completed : 1776 Architectural style : Baroque Coordinates : 16°17") == ("phrase", "Baroque")
+    assert _slot("What position did Ola Berg play in during his football career?",
+                 "Ola Berg is a Danish former footballer who played as a defender for Vejle.") == ("phrase", "defender")
+    assert _slot("Who are the directors of the film Blue Hours?",
+                 "Blue Hours is a 1979 Hindi movie directed by Ana Lopez.") == ("person", "Ana Lopez")
