@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from rag.models import AnswerSlot
 from rag.query import QuestionInfo
 from rag.text import STOPWORDS, stem, words
-from rag.values import DEMONYM, Value, distance_to_terms
+from rag.values import DEMONYM, Value, distance_to_terms, near_terms
 
 SLOT_WINDOW = 4  # a value this close to an asked word is the answer
 SUBJECT_WINDOW = 8  # else one this close to the subject's name
@@ -54,19 +54,19 @@ def answer_slot(info: QuestionInfo, text: str, found: Sequence[Value], about_sub
 
 
 def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | None:
-    """The value nearest an asked word. In a sentence that opens with the subject ("X is a newspaper in
+    """The value nearest an asked word (or in its clause). In a sentence that opens with the subject ("X is a newspaper in
     …", "X (15 May 1885 – …)") or holds an asked word, else the nearest one after the subject's name, else
     the only one; a figure is only ever read next to what it counts."""
     subject = [stem(w) for n in info.entity_names for w in words(n)]
     asked = any(stem(w) in info.content_terms for w in words(text))  # "… built the fort … in 1867"
     fallback = info.answer_type not in FIGURES and (asked or _opens_with(text, subject))
-    for stems, window, after in ((info.content_terms, SLOT_WINDOW, False), (subject, SUBJECT_WINDOW, True)):
-        near = [(d, v) for v in found if (d := distance_to_terms(text, v, stems, after)) is not None and d <= window]
-        if near:
-            return min(near, key=lambda dv: dv[0])[1]
-        if not fallback:
-            return None
-    return found[0] if len({v.text for v in found}) == 1 else None
+    near = [(d, v) for v in found if (d := near_terms(text, v, info.content_terms, SLOT_WINDOW)) is not None]
+    if not near and fallback:
+        near = [(d, v) for v in found
+                if (d := distance_to_terms(text, v, subject, after_only=True)) is not None and d <= SUBJECT_WINDOW]
+    if near:
+        return min(near, key=lambda dv: dv[0])[1]
+    return found[0] if fallback and len({v.text for v in found}) == 1 else None
 
 
 def _opens_with(text: str, stems: list[str]) -> bool:

@@ -23,7 +23,7 @@ from rag.answer_slots import answer_slot
 from rag.models import AnswerSlot, Document, RetrievedChunk
 from rag.query import QuestionInfo
 from rag.text import TYPO_RATIO, sentence_spans, stem, typo_similarity, words
-from rag.values import Value, distance_to_terms, values
+from rag.values import Value, near_terms, values
 
 VALUE_KINDS = frozenset({"money", "percent", "count", "measure", "date"})  # asked for, they must be in the span
 FEATURES = (
@@ -171,9 +171,9 @@ def _overlap(terms: list[str], idf: Callable[[str], float], text: str) -> float:
 
 
 def _value_near_term(info: QuestionInfo, text: str, found: list[Value], window: int = 4) -> bool:
-    """One of the values found stands within a few words of a word the question asks about
+    """One of the values found stands within a few words of a word the question asks about, or in its clause
     ("how many engineers" → "about 300 engineers")."""
-    return any((d := distance_to_terms(text, v, info.content_terms)) is not None and d <= window for v in found)
+    return any(near_terms(text, v, info.content_terms, window) is not None for v in found)
 
 
 _CAP = re.compile(r"(?<!^)(?<![.!?\"“]\s)\b[A-Z][\w’'\-]+")

@@ -94,16 +94,34 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
 _TOKEN = re.compile(r"[\w’']+")  # "News-Democrat" is two words: either may be the asked one
 
 
-def distance_to_terms(text: str, value: Value, term_stems: list[str], after_only: bool = False) -> float | None:
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]")
+CLAUSE_WINDOW = 8  # a value and an asked word with no clause break between them may stand this far apart
+
+
+def distance_to_terms(text: str, value: Value, term_stems: list[str], after_only: bool = False,
+                      same_clause: bool = False) -> float | None:
     """Words between a value and the nearest of the given (stemmed) words in text (with `after_only`, of
-    those before the value); None when none is there. A word counts when its stem is a term's or starts
-    alike for 6+ letters ("directed" for "directors"); a value after the word is half a word nearer than
-    one as far before it ("movie directed by X": X, not the word before "movie")."""
+    those before the value; with `same_clause`, of those after it with no comma, bracket or dash between); None when
+    none is there. A word counts when its stem is a term's or starts alike for 6+ letters ("directed" for
+    "directors"); a value after the word is half a word nearer than one as far before it ("movie directed
+    by X": X, not the word before "movie")."""
     tokens = list(_TOKEN.finditer(text))
     first = sum(1 for m in tokens if m.start() < value.start)
     last = max(first, sum(1 for m in tokens if m.start() < value.end) - 1)
-    asked = [i for i, m in enumerate(tokens) if _is_term(stem(m.group()), term_stems) and not (after_only and i >= first)]
+    asked = [i for i, m in enumerate(tokens) if _is_term(stem(m.group()), term_stems) and not (after_only and i >= first)
+             and not (same_clause and (i <= last or _CLAUSE_BREAK.search(text[value.end:m.start()])))]
     return min((0 if first <= i <= last else (first - i - 0.5 if i < first else i - last) for i in asked), default=None)
+
+
+def near_terms(text: str, value: Value, term_stems: list[str], window: int) -> float | None:
+    """The value's distance to an asked word when near enough: within `window` words, or an asked word
+    later in its clause within CLAUSE_WINDOW ("over 40% of the population is undernourished": what is said
+    of what the figure counts); else None."""
+    d = distance_to_terms(text, value, term_stems)
+    if d is not None and d <= window:
+        return d
+    d = distance_to_terms(text, value, term_stems, same_clause=True)
+    return d if d is not None and d <= CLAUSE_WINDOW else None
 
 
 def _is_term(word: str, term_stems: list[str]) -> bool:

@@ -97,3 +97,11 @@ def test_labels_verbs_after_the_subject_and_words_alike():
                  "Ola Berg is a Danish former footballer who played as a defender for Vejle.") == ("phrase", "defender")
     assert _slot("Who are the directors of the film Blue Hours?",
                  "Blue Hours is a 1979 Hindi movie directed by Ana Lopez.") == ("person", "Ana Lopez")
+
+
+def test_a_figure_in_the_clause_of_the_asked_word():
+    assert _slot("What share of Elbonians is undernourished?",
+                 "The UN estimates that over 40% of the population is undernourished.") == ("percent", "40%")
+    # a clause break between the figure and the asked word: too far to be read together
+    assert _slot("What share of Elbonians is undernourished?",
+                 "Some 40% of farms failed, officials said in a long report, and many are undernourished.") is None
