@@ -54,6 +54,7 @@ class Candidate:
     text: str
     features: np.ndarray
     eligible: bool  # its document names what the question names, and it holds a figure or date when one is asked
+    # (a date of something to come when the question asks about the future)
     values: tuple[Value, ...] = ()  # values of the asked kind in the sentence (rag/values.py), found once
     slot: AnswerSlot | None = None  # the short answer it gives (rag/answer_slots.py)
 
@@ -188,6 +189,9 @@ def _new_number(info: QuestionInfo, text: str) -> bool:
     return any(m.group().strip(",.") not in info.text for m in _DIGITS.finditer(text))
 
 
+# a sentence about what is still to come: only it can date a future event ("When will … next …?")
+_FUTURE = re.compile(r"\b(?:will|shall|plans?|planned|planning|next|upcoming|scheduled|expected|due to|set to|"
+                     r"to be held|intends?|aims? to)\b", re.I)
 EMBEDDED = 16  # candidates per question that get embedded: the most promising by the lexical features
 SENTENCE_CHARS = 320  # a sentence is embedded by its first ~70 tokens (longer "sentences" are page furniture)
 
@@ -257,6 +261,8 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
         about_subject = not info.entity_names or (x.entity_context >= 0.5 and doc_cover.get(s.doc_id, 0.0) >= 0.8)
         slot = answer_slot(info, s.text, x.values, about_subject)
         f[FEATURES.index("has_slot")] = float(slot is not None)
-        out.append(Candidate(s, start, s.end, text, f, names_ok and (value or info.answer_type not in VALUE_KINDS),
+        kind_ok = (value or info.answer_type not in VALUE_KINDS) and not (info.future and info.answer_type == "date"
+                                                                        and not _FUTURE.search(s.text))
+        out.append(Candidate(s, start, s.end, text, f, names_ok and kind_ok,
                              tuple(x.values), slot))
     return out

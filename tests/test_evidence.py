@@ -79,3 +79,19 @@ def test_the_question_word_decides_the_answer_type_and_names_are_no_keywords():
     assert analyze("When was Walter Price born?").answer_type == "date"
     assert analyze("What was the price of the deal?").answer_type == "money"
     assert analyze("Who paid the price?").answer_type == "person"
+
+
+def test_a_past_date_does_not_answer_when_something_will_happen(fake_embedder):
+    from rag.evidence import candidate_sentences, document_sentences, featurize
+    from rag.models import Chunk, DocMeta, Document, RetrievedChunk
+    from rag.query import analyze
+
+    text = ("Elbonia held a drone test on March 3, 2024. "
+            "Officials said Elbonia will hold its next drone test on June 1, 2026.")
+    doc = Document(id="d", text=text, meta=DocMeta(path="d.md", title="Elbonia"))
+    chunk = RetrievedChunk(Chunk(id="c", doc_id="d", index=0, text=text, start=0, end=len(text)), doc.meta, 1.0)
+    info = analyze("When will Elbonia hold its next drone test?")
+    rows = candidate_sentences([chunk], lambda _: document_sentences(doc))
+    cands = featurize(info, fake_embedder.embed([info.text])[0], rows, fake_embedder.embed, lambda t: 1.0, {"d": doc})
+    eligible = {c.sentence.text[:20]: c.eligible for c in cands}
+    assert eligible == {"Elbonia held a drone": False, "Officials said Elbon": True}
