@@ -10,11 +10,12 @@ from rag.text import STOPWORDS, stem, terms, words
 
 ANSWER_TYPES = {
     # keywords in lower case only: "Walter Price" is a name, not a price
-    "money": re.compile(r"\bhow much\b(?! (?:time|longer|more time))|\b(?-i:value|cost|price|amount|worth|funding)\b",
+    "money": re.compile(r"\bhow much\b(?! (?:time|longer|more time))|\b(?-i:value|cost|price|amount|worth|funding|income|salary|wages?|revenue|budget|fee)\b",
                         re.I),
     "percent": re.compile(r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow many percent\b", re.I),
     "count": re.compile(r"\bhow many\b|\b(?:number|size|population) of\b|\bhow (?:big|large)\b", re.I),
-    "measure": re.compile(r"\bhow (?:long|tall|high|far|wide|deep|heavy|old)\b(?! ago)", re.I),
+    "measure": re.compile(r"\bhow (?:long|tall|high|far|wide|deep|heavy|old)\b(?! ago)|\b(?:median|average|mean) age\b",
+                          re.I),
     "date": re.compile(r"^\W*when\b|\bwhat (?:(?:is|was) the (?:\w+ )?)?(?:year|date|day|month|time)\b|\bin which (?:year|month)\b|\bhow long ago\b", re.I),
     "person": re.compile(r"^\W*who(?:m|se)?\b|\bwhich (?:person|leader|official)\b", re.I),
     "place": re.compile(r"^\W*where\b|\b(?:in|at) (?:which|what) (?:city|country|place|location|meeting|venue)\b", re.I),

@@ -95,3 +95,10 @@ def test_a_past_date_does_not_answer_when_something_will_happen(fake_embedder):
     cands = featurize(info, fake_embedder.embed([info.text])[0], rows, fake_embedder.embed, lambda t: 1.0, {"d": doc})
     eligible = {c.sentence.text[:20]: c.eligible for c in cands}
     assert eligible == {"Elbonia held a drone": False, "Officials said Elbon": True}
+
+
+def test_ages_and_incomes_ask_for_figures():
+    from rag.query import analyze
+
+    assert analyze("What is the median age in Elmwood?").answer_type == "measure"
+    assert analyze("What is the median income for a household in Elmwood?").answer_type == "money"
