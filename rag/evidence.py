@@ -125,7 +125,7 @@ _DEMONYM_ENDINGS = ("ese", "ian", "ican", "ish", "an")
 
 
 def _place_of_demonym(word: str, lowered: frozenset[str]) -> bool:
-    """A demonym's place is in the text: "chinese" → "china", "korean" → "korea", "mexican" → "mexico"."""
+    """A demonym's place is in the text: "chinese" → "china", "italian" → "italy", "mexican" → "mexico"."""
     for ending in _DEMONYM_ENDINGS:
         root = word[:-len(ending)]
         if word.endswith(ending) and len(root) >= 4:  # the first ending that leaves a root of 4+ letters

@@ -115,7 +115,7 @@ def distance_to_terms(text: str, value: Value, term_stems: list[str], after_only
 
 def near_terms(text: str, value: Value, term_stems: list[str], window: int) -> float | None:
     """The value's distance to an asked word when near enough: within `window` words, or an asked word
-    later in its clause within CLAUSE_WINDOW ("over 40% of the population is undernourished": what is said
+    later in its clause within CLAUSE_WINDOW ("over 40% of the residents are unemployed": what is said
     of what the figure counts); else None."""
     d = distance_to_terms(text, value, term_stems)
     if d is not None and d <= window:
