@@ -77,7 +77,7 @@ THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
         "error_rate": Threshold("<=", 0.0),
         "pass_rate": Threshold(">=", 0.46),  # (0.480; session 2: 0.467)
         "fact_recall": Threshold(">=", 0.82),  # (0.833; 0.840) any valid answer in a verbatim quote
-        "citation_precision": Threshold(">=", 0.51),  # (0.538; 0.533) every source with evidence is quoted
+        "citation_precision": Threshold(">=", 0.50),  # (0.538; 0.533) every source with evidence is quoted
         "retrieval_recall_at_k": Threshold(">=", 0.93),  # (0.948)
         "abstention_rate": Threshold("<=", 0.06),  # (0.047; 0.053) every case has an answer; target <= 0.05
         "silent_misinformation_rate": Threshold("<=", 0.11),  # (0.086; 0.136) target <= 0.10
