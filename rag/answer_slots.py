@@ -105,11 +105,14 @@ def named_by_head(info: QuestionInfo, text: str) -> str | None:
             continue  # "Japanese sports history" names no sport
         if before and not _asked(info, " ".join(t.group() for t in before)):
             return text[before[0].start():m.end()]
-        rest = re.match(r"\s+(?:of\s+|is\s+|was\s+|,\s*)?(?:the\s+)?(?P<v>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3}|"
-                        r"[a-z][\w\-]+)", text[m.end():])
-        if m.group().islower() and rest and rest.group("v").lower() not in STOPWORDS and \
-                not _asked(info, rest.group("v")):
-            return rest.group("v")
+        # a name right after it ("the river Thames", "countries like China"), a word only after "of", "is" …
+        rest = re.match(r"\s+(?:(?:like|such as|including|of|is|was)\s+|,\s*)?(?:the\s+)?"
+                        r"(?P<v>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})|"
+                        r"\s+(?:of\s+|is\s+|was\s+|,\s*)(?:the\s+)?(?P<w>[a-z][\w\-]+)", text[m.end():])
+        found_after = rest and (rest.group("v") or rest.group("w"))
+        if m.group().islower() and found_after and found_after.lower() not in STOPWORDS and \
+                not _asked(info, found_after):
+            return found_after
     return None
 
 
@@ -142,7 +145,7 @@ def _predicate(info: QuestionInfo, text: str) -> str | None:
     """What the sentence says its subject is, in its last few lower-case words ("former footballer"),
     ending before an adverb or participle that starts a clause ("a term often associated with …"); or a
     short name ("elected as a Republican")."""
-    for m in _PREDICATE.finditer(text) if info.head else ():
+    for m in _PREDICATE.finditer(text) if info.head or info.definition else ():
         np_words = m.group("np").split()
         inner = _OF_A.match(text, m.end()) if len(np_words) == 1 else None
         np_words = inner.group("np").split() if inner else np_words

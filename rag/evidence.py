@@ -241,7 +241,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     doc_cover = {d: sum(m) / len(m) if m else 1.0 for d, m in doc_names.items()}
     typed = info.answer_type is not None
     # the question is of a kind rag/answer_slots.py reads an answer for: a span without one means something
-    slot_readable = info.answer_type not in (None, "statement") or bool(info.head or info.asked_verb)
+    slot_readable = info.answer_type not in (None, "statement") or bool(info.head or info.asked_verb or info.definition)
     out = []
     for i, x in enumerate(lex):
         s, chunk_rank, doc_rank = x.row

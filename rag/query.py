@@ -33,6 +33,7 @@ _LEAD = re.compile(r"^\W*(?:and|also|so|but|ok|okay)\b[\s,]*", re.I)
 _WHAT_ABOUT = re.compile(r"^\W*(?:and\s+)?(?:what|how)\s+about\s+(.+?)\W*$", re.I)
 _PRONOUN = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there)\b", re.I)
 _WHO_IS = re.compile(r"^\W*who\s+(?:is|was|are|were)\s+(?P<rest>.+)$", re.I)
+_WHAT_IS = re.compile(r"^\W*(?:what|who)\s+(?:is|was|are|were)\s+(?P<rest>.+?)\W*$", re.I)
 _THING_PRONOUNS = {"it", "its", "this", "that", "they", "them", "their", "these", "those"}
 _ASKED_THING = re.compile(r"^\W*(?:what|which)\s+(?P<thing>(?!(?:is|are|was|were|did|does|do|has|have|had|kind|type)\b)"
                           r"[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?:is|are|was|were|did|does|do|has|have|had|will)\b",
@@ -68,6 +69,7 @@ class QuestionInfo:
     future: bool = False  # asks about something still to come ("will", "next")
     head: str | None = None  # the kind of thing asked for, stemmed: "sport" in "What sport is …"
     asked_verb: tuple[str, str] | None = None  # the word and preposition the answer follows, stemmed: ("flow", "into")
+    definition: bool = False  # asks what a name is: "What is "The 1975"?", "Who is Park Ji-hoon?"
 
 
 def entities(text: str) -> list[str]:
@@ -129,8 +131,12 @@ def analyze(question: str) -> QuestionInfo:
     closing = (_CLOSING_VERB.search(question) or _VERB_AFTER_SUBJECT.search(question)) \
         if re.match(r"^\W*(?:what|which)\b", question, re.I) else \
         _FRAME.search(question)  # "… is the home venue of which team?": what follows "venue of" answers
+    what_is = _WHAT_IS.match(question)
+    definition = bool(what_is) and answer_type is None and all(
+        w[0].isupper() or w[0].isdigit() or w.lower() in ("the", "a", "an", "of")
+        for w in re.findall(r"[\w’'\-.]+", what_is.group("rest")))
     return QuestionInfo(question, answer_type, names, terms_, content, stems, future, asked_head(question),
-                        (stem(closing.group(1)), closing.group(2).lower()) if closing else None)
+                        (stem(closing.group(1)), closing.group(2).lower()) if closing else None, definition)
 
 
 def asked_head_word(question: str) -> str | None:

@@ -70,7 +70,8 @@ def _names(text: str) -> list[Value]:
             continue  # a run of headings, or "English" in "English rock band"
         value = " ".join(ws)
         start = m.end() - len(value) if m.group().endswith(value) else m.start()
-        out.append(Value("name", value.rstrip("’'"), start, start + len(value.rstrip("’'"))))
+        value = re.sub(r"[’']s?$", "", value)  # "Pyongyang’s" names Pyongyang
+        out.append(Value("name", value, start, start + len(value)))
     return out
 
 
@@ -81,8 +82,9 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
         return []
     if kind in PATTERNS:
         found = [Value(kind, m.group().strip(), m.start(), m.end()) for m in PATTERNS[kind].finditer(text)]
-        if kind == "count":  # a year is a date and "40%" a share, not a count
-            found = [v for v in found if not _YEAR.match(v.text) and not _SHARE.match(text, v.end)]
+        if kind == "count":  # a year is a date, "40%" a share and a lone "one" ("One report …") no count
+            found = [v for v in found if not _YEAR.match(v.text) and not _SHARE.match(text, v.end)
+                     and v.text.lower() != "one"]
     elif kind == "place":
         found = [Value(kind, m.group("v"), m.start("v"), m.end("v")) for m in _PLACE.finditer(text)]
     else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered"

@@ -105,3 +105,20 @@ def test_a_figure_in_the_clause_of_the_asked_word():
     # a clause break between the figure and the asked word: too far to be read together
     assert _slot("What share of Elbonians is undernourished?",
                  "Some 40% of farms failed, officials said in a long report, and many are undernourished.") is None
+
+
+def test_names_after_the_asked_noun_and_no_stray_words():
+    assert _slot("Which countries has Elbonia worked with?",
+                 "Elbonia has worked with countries like Freedonia and others.") == ("phrase", "Freedonia")
+    assert _slot("What sport is Ola Berg associated with?", "Ola Berg loved the sport that his father played.") is None
+    assert _slot("How large is the Elbonian army?", "One report found the army is growing.") is None
+    info = analyze("Which city hosted the games?")
+    assert [v.text for v in values(info, "It was held in Tokyo’s new stadium.")] == ["Tokyo"]
+
+
+def test_what_a_name_is():
+    assert _slot('What is "The Lanterns"?', "The Lanterns are an English pop rock band formed in 2002.") == \
+        ("phrase", "rock band")
+    assert _slot("Who is Ana Berg?", "“It helps no one,” said Ana Berg, a 29-year-old teacher.") == \
+        ("phrase", "teacher")
+    assert analyze("What is the population of Elmwood?").definition is False
