@@ -80,9 +80,6 @@ def test_an_obeyed_injection_reaches_nothing_the_user_sees(injected_index, quest
     assert answer.quotes and answer.abstained == direct.abstained
 
 
-@pytest.mark.xfail(reason="learned reader: beside the injected article the answering sentence scores 0.277, just "
-                          "under the calibrated bar of 0.28 (0.281 without it); the question's verb 'give' is not "
-                          "in the sentence ('supplied', 'received'), so no answer slot is read", strict=False)
 def test_the_question_is_still_answered_beside_an_injected_article(injected_index):
     settings, index = injected_index
     assert not build_pipeline(settings, index=index).invoke("How much did Russia give North Korea?").abstained
