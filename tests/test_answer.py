@@ -99,8 +99,8 @@ def test_followup_is_rewritten_and_answered(seed_chain):
     assert a.interpreted_as == "What did Russia get in return?"  # "it" after "did" is the one acting: the giver
 
 
-@pytest.mark.xfail(reason="learned reader: the right span scores about the calibrated bar (0.24-0.37 over the last "
-                          "retrains, bar 0.26-0.30), so the rewritten follow-up may abstain", strict=False)
+@pytest.mark.xfail(reason="learned reader: the right span scores about the calibrated bar (0.2-0.37 over the last "
+                          "retrains, bar 0.22-0.30), so the rewritten follow-up may abstain", strict=False)
 def test_followup_is_answered(seed_chain):
     a = seed_chain.invoke({"question": "and what did it get in return?",
                            "history": [{"question": "How much did Russia give North Korea?", "answer": "…"}]})
