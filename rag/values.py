@@ -70,7 +70,7 @@ def _names(text: str) -> list[Value]:
             continue  # a run of headings, or "English" in "English rock band"
         value = " ".join(ws)
         start = m.end() - len(value) if m.group().endswith(value) else m.start()
-        value = re.sub(r"[’']s?$", "", value)  # "Pyongyang’s" names Pyongyang
+        value = re.sub(r"[’']s?$", "", value)  # "Lisbon’s" names Lisbon
         out.append(Value("name", value, start, start + len(value)))
     return out
 
