@@ -54,9 +54,9 @@ def answer_slot(info: QuestionInfo, text: str, found: Sequence[Value], about_sub
 
 
 def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | None:
-    """The value nearest an asked word (or in its clause). In a sentence that opens with the subject ("X is a newspaper in
-    …", "X (15 May 1885 – …)") or holds an asked word, else the nearest one after the subject's name, else
-    the only one; a figure is only ever read next to what it counts."""
+    """The value nearest an asked word (or in its clause). In a sentence that opens with the subject ("X is
+    a newspaper in …", "X (15 May 1885 – …)") or holds an asked word, else the nearest one after the
+    subject's name, else the only one; a figure is only ever read next to what it counts."""
     subject = [stem(w) for n in info.entity_names for w in words(n)]
     asked = any(stem(w) in info.content_terms for w in words(text))  # "… built the fort … in 1867"
     fallback = info.answer_type not in FIGURES and (asked or _opens_with(text, subject))
