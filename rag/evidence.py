@@ -100,9 +100,9 @@ reverend rabbi imam professor prof chief representative rep sen gov""".split())
 
 
 def _name_match(entity: str, toks: frozenset[str], lowered: frozenset[str]) -> float:
-    """1 when every word of a name (after a title: "Judge") is there; 0.5 for its head word alone (the surname, the last word of
-    "Fort Buchanan"; or the first word of a name of three or more, "Lee" for "Lee Hsien Loong"); 0.8 / 0.5
-    for a misspelling of a long word; else 0."""
+    """1 when every word of a name (after a title: "Judge") is there; 0.5 for its head word alone (the surname, the
+    last word of "Fort Buchanan"; or the first word of a name of three or more, "Lee" for "Lee Hsien Loong");
+    0.8 / 0.5 for a misspelling of a long word; 1 for a demonym whose place is there ("Chinese": "China"); else 0."""
     parts = [w for w in words(entity) if w.lower() not in ("the", "of")]
     while len(parts) > 1 and parts[0].lower().rstrip(".") in TITLES:
         parts = parts[1:]  # "Justice Dunn" is named "Dunn"

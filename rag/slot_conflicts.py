@@ -206,7 +206,8 @@ def slot_conflicts(question: str, groups: list[list[Quote]], voice: dict[str, st
     for g in sides:
         n = sources(g)
         refs = "".join(f"[{q.id}]" for q in g)
-        text.append(f"{n} source{'s' if n > 1 else ''} {'give' if n > 1 else 'gives'} “{g[0].answer_slot.text}” {refs}")
+        says = f"{n} sources give" if n > 1 else "1 source gives"
+        text.append(f"{says} “{g[0].answer_slot.text}” {refs}")
     kind = sides[0][0].answer_slot.kind
     return [Conflict(topic=f"the {kind} asked for", kind="contradiction", note="; ".join(text) + ".",
                      quote_ids=sorted(q.id for g in sides for q in g))]

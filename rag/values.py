@@ -110,7 +110,8 @@ def distance_to_terms(text: str, value: Value, term_stems: list[str], after_only
     tokens = list(_TOKEN.finditer(text))
     first = sum(1 for m in tokens if m.start() < value.start)
     last = max(first, sum(1 for m in tokens if m.start() < value.end) - 1)
-    asked = [i for i, m in enumerate(tokens) if _is_term(stem(m.group()), term_stems) and not (after_only and i >= first)
+    asked = [i for i, m in enumerate(tokens) if _is_term(stem(m.group()), term_stems)
+             and not (after_only and i >= first)
              and not (same_clause and (i <= last or _CLAUSE_BREAK.search(text[value.end:m.start()])))]
     return min((0 if first <= i <= last else (first - i - 0.5 if i < first else i - last) for i in asked), default=None)
 
