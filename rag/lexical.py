@@ -25,6 +25,7 @@ from typing import Iterable, Iterator, Mapping
 import numpy as np
 
 from rag.models import Chunk, DocMeta, Filters
+from rag.query import ASKING_WORDS
 from rag.segments import Segment, SegmentBuilder, term_hash
 from rag.text import STOPWORDS, TYPO_RATIO, stem, terms, typo_similarity
 
@@ -36,6 +37,12 @@ def english_words() -> frozenset[str]:
 
     vocab = (model_dir() / "vocab.txt").read_text(encoding="utf-8").split()
     return frozenset(w for w in vocab if w.isalpha())
+
+
+def _closest_of(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate spelt most like the word, if close enough to be its misspelling."""
+    best = max(((typo_similarity(word, w), w) for w in candidates), default=(0.0, None))
+    return best[1] if best[0] >= TYPO_RATIO else None
 
 
 BACKGROUND_CHUNKS = 1000  # the prior of `LexicalIndex.idf`
@@ -135,13 +142,14 @@ class LexicalIndex:
         return out
 
     def correct(self, query: str) -> str | None:
-        """The query with misspelt words replaced by the closest corpus word, or None if nothing changed."""
+        """The query with misspelt words replaced by the closest corpus word (or word that asks for a kind of
+        answer: "percnt" → "percent"), or None if nothing changed."""
         out, changed = [], False
         for token in re.split(r"(\W+)", query):
             low = token.lower()
             if len(low) >= 5 and low.isalpha() and low not in STOPWORDS and not self._is_word(low) \
                     and low not in english_words():
-                best = self._closest(low)
+                best = self._closest(low) or _closest_of(low, ASKING_WORDS)
                 if best:
                     token, changed = (best.capitalize() if token[0].isupper() else best), True
             out.append(token)
@@ -151,9 +159,8 @@ class LexicalIndex:
         return len(self._postings(stem(word))[0]) > 0 or word in self._words.get((word[0], len(word)), ())
 
     def _closest(self, word: str) -> str | None:
-        candidates = [w for n in range(len(word) - 2, len(word) + 3) for w in self._words.get((word[0], n), ())]
-        best = max(((typo_similarity(word, w), w) for w in candidates), default=(0.0, None))
-        return best[1] if best[0] >= TYPO_RATIO else None
+        return _closest_of(word, [w for n in range(len(word) - 2, len(word) + 3)
+                                  for w in self._words.get((word[0], n), ())])
 
     # ---- filters ---------------------------------------------------------
     @cached_property

@@ -22,6 +22,10 @@ ANSWER_TYPES = {
 }
 _OPENING_TYPE = re.compile(r"^\W*(when|where|who|whom)\b", re.I)
 _OPENING_TYPES = {"when": "date", "where": "place", "who": "person", "whom": "person"}
+# the words that say what kind of answer is asked for (ANSWER_TYPES): a misspelling of one is corrected even
+# when the corpus never uses the word ("what percnt of …")
+ASKING_WORDS = frozenset("percent percentage proportion population number amount value price worth funding "
+                         "income salary revenue budget".split())
 _WHICH = re.compile(r"^\W*(?:(?:to|in|from|of|for|at|by|with)\s+)?(?:which|what\s+(?:is|are|was|were)\s+the\s+"
                     r"(?=names?\b|models?\b|types?\b|kinds?\b)|what\s+(?=names?\b|models?\b|types?\b|kinds?\b|brands?\b))"
                     r"(?:(?:names?|models?|types?|kinds?|brands?)\s+of\s+(?:the\s+|a\s+)?)?(?P<rest>.*)$", re.I)

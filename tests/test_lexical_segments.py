@@ -123,3 +123,15 @@ def test_records_given_directly_are_indexed_in_a_private_folder():
 
     lex = LexicalIndex([(Chunk("d-0", "d", 0, "Quokkas hop.", 0, 12), DocMeta("d.md"))])
     assert lex.records[0][0].text == "Quokkas hop." and lex.search("quokkas", 3, Filters())[0][0] == 0
+
+
+def test_spelling_is_corrected_to_corpus_words_and_to_words_that_ask_for_a_kind_of_answer(make_settings,
+                                                                                        fake_embedder):
+    s = make_settings()
+    _write(s.corpus_dir, "a.md", "Ferries", "The harbour ferry carries commuters across the estuary.")
+    index = _index(s, fake_embedder)
+    index.ingest()
+    lex = index.lexical
+    assert lex.correct("when does the harbur ferry leave") == "when does the harbour ferry leave"
+    assert lex.correct("what percnt of commuters take the ferry") == "what percent of commuters take the ferry"
+    assert lex.correct("what does the ferry carry") is None
