@@ -151,16 +151,17 @@ def _same_unit(a: Mention, b: Mention, alike: Alike | None) -> bool:
 
 def comparable(a: Claim, b: Claim, alike: Alike | None = None) -> bool:
     """Whether two claims measure the same thing (conservative)."""
-    x, y, unit = a.mention, b.mention, concept(a.mention.unit)
+    x, y = a.mention, b.mention
     if not _same_unit(x, y, alike):
         return False
     if a.slot.entities and b.slot.entities and not a.slot.entities & b.slot.entities:
         return False
-    ca, cb = concepts(a.slot.words) - {unit, concept(y.unit)}, concepts(b.slot.words) - {unit, concept(y.unit)}
+    units = {concept(x.unit), concept(y.unit)}
+    ca, cb = concepts(a.slot.words) - units, concepts(b.slot.words) - units
     only_a, only_b = ca - cb, cb - ca
     if any((p in only_a and q in only_b) or (q in only_a and p in only_b) for p, q in _OPPOSITE):
         return False
-    after_a, after_b = concepts(a.slot.after) - {unit, concept(y.unit)}, concepts(b.slot.after) - {unit, concept(y.unit)}
+    after_a, after_b = concepts(a.slot.after) - units, concepts(b.slot.after) - units
     if after_a and after_b and not (after_a & cb or after_b & ca):
         return False  # different objects: "$5bn on research" vs "$8bn on marketing"
     shared, small = len(ca & cb), min(len(ca), len(cb))

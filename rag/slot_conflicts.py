@@ -15,7 +15,7 @@ from typing import Literal
 
 from rag.models import AnswerSlot, Conflict, Quote
 from rag.query import QuestionInfo, analyze, asked_head_word
-from rag.text import STOPWORDS, normalize
+from rag.text import STOPWORDS, normalize, same_start
 from rag.values import values
 
 _MULTI = re.compile(r"^\W*(?:what|which|who|where)\s+(?:\w+\s+){0,3}?(?:are|were|have)\b|\b(?:list|names of|all the)\b",
@@ -72,7 +72,7 @@ def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
 
 def _alike(x: str, y: str) -> bool:
     """The same word, or one word the start of the other ("football", "footballer")."""
-    return x == y or min(len(x), len(y)) >= 5 and (x.startswith(y) or y.startswith(x))
+    return same_start(x, y, 5)
 
 
 def _within(small: list[str], big: list[str]) -> bool:

@@ -150,6 +150,12 @@ def terms(text: str) -> list[str]:
     return out
 
 
+def same_start(a: str, b: str, min_length: int) -> bool:
+    """The same word, or one the start of the other when both have `min_length` letters or more ("football",
+    "footballer"; "direct", "director")."""
+    return a == b or min(len(a), len(b)) >= min_length and (a.startswith(b) or b.startswith(a))
+
+
 TYPO_RATIO = 0.8  # how alike two words must be for one to count as a misspelling of the other
 
 

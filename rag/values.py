@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from rag.query import QuestionInfo
-from rag.text import STOPWORDS, stem, words
+from rag.text import STOPWORDS, same_start, stem, words
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
@@ -128,5 +128,4 @@ def near_terms(text: str, value: Value, term_stems: list[str], window: int) -> f
 
 
 def _is_term(word: str, term_stems: list[str]) -> bool:
-    return word in term_stems or len(word) >= 6 and any(
-        len(t) >= 6 and (word.startswith(t) or t.startswith(word)) for t in term_stems)
+    return any(same_start(word, t, 6) for t in term_stems)
