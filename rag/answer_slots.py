@@ -32,8 +32,8 @@ _LABELLED = re.compile(r"\s*:\s*(?P<v>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*(?![
 # what a sentence says its subject is: "X is a/an/the …", "X worked as a …", "X, a … ,", "her talent as an actor"
 _NOUN_PHRASE = (r"(?P<np>[^,.;:()\"“”\[\]]{1,80}?)(?=\s+(?:who|which|that|whose|from|in|of|for|with|at|on|and|or|"
                 r"born|based|known|since|by|to|between|during|after|before|where|whom)\b|\s*[,.;:()\"“”\[\]]|\s*$)")
-_PREDICATE = re.compile(r"(?:\b(?:is|was|are|were|became|becomes|remains|as)\s+|,\s+)(?:a|an|the)\s+" + _NOUN_PHRASE,
-                        re.I)
+_PREDICATE = re.compile(r"(?:(?:\b(?:is|was|are|were|became|becomes|remains|as)\s+|,\s+)(?:a|an|the)\s+|"
+                        r"(?<!such )\bas\s+(?-i:(?=[A-Z])))" + _NOUN_PHRASE, re.I)  # or a name: "elected as Republican"
 _OF_A = re.compile(r"\s+of\s+(?:a|an)\s+" + _NOUN_PHRASE, re.I)  # "the title of a studio album": "studio album"
 
 
@@ -81,8 +81,8 @@ def _asked(info: QuestionInfo, phrase: str) -> bool:
 
 
 def named_by_head(info: QuestionInfo, text: str) -> str | None:
-    """Without an asked noun, None. Else The phrase the asked noun names: a name right before it ("the Green River", "Urdu-language"),
-    or a name or a word right after it ("the river Thames", "the sport of cricket")."""
+    """The phrase the asked noun names (None without one): a name right before it ("the Green River",
+    "Urdu-language"), or a name or a word right after it ("the river Thames", "the sport of cricket")."""
     toks = list(_TOKEN.finditer(text)) if info.head else []
     for i, m in enumerate(toks):
         parts = m.group().split("-")
@@ -153,7 +153,7 @@ def _predicate(info: QuestionInfo, text: str) -> str | None:
         kept = [w for w in np_words[:cut] if w[0].islower() and w.lower() not in STOPWORDS]
         phrase = " ".join(kept[-PHRASE_WORDS:])
         if not kept and len(np_words) <= PHRASE_WORDS:
-            phrase = " ".join(np_words)  # a name: "was elected as a Republican"
+            phrase = " ".join(np_words)  # a name: "was elected as (a) Republican"
         if phrase and not _asked(info, phrase):
             return phrase
     return None

@@ -99,10 +99,15 @@ captain colonel major lieutenant sergeant admiral commander marshal bishop archb
 reverend rabbi imam professor prof chief representative rep sen gov""".split())
 
 
-def _name_match(entity: str, toks: frozenset[str], lowered: frozenset[str]) -> float:
-    """1 when every word of a name (after a title: "Judge") is there; 0.5 for its head word alone (the surname, the
-    last word of "Fort Buchanan"; or the first word of a name of three or more, "Lee" for "Lee Hsien Loong");
-    0.8 / 0.5 for a misspelling of a long word; 1 for a demonym whose place is there ("Chinese": "China"); else 0."""
+def _name_match(entity: str, text: str) -> float:
+    """How well the text names `entity`: the best of its alternatives ("Hajin/Nor Hachn"); 1 when every word of a
+    name (after a title: "Judge") is there, or its surname after a short form of its first name ("Nick Hill" for
+    "Nicholas Hill"); 0.5 for its head word alone (the surname, the last word of "Fort Buchanan"; or the first word
+    of a name of three or more, "Lee" for "Lee Hsien Loong"); 0.8 / 0.5 for a misspelling of a long word; 1 for a
+    demonym whose place is there ("Chinese": "China"); else 0."""
+    if "/" in entity:
+        return max(_name_match(alternative, text) for alternative in entity.split("/"))
+    toks, lowered = _vocabulary(text)
     parts = [w for w in words(entity) if w.lower() not in ("the", "of")]
     while len(parts) > 1 and parts[0].lower().rstrip(".") in TITLES:
         parts = parts[1:]  # "Justice Dunn" is named "Dunn"
@@ -110,6 +115,8 @@ def _name_match(entity: str, toks: frozenset[str], lowered: frozenset[str]) -> f
         return 0.0
     stems = [stem(w) for w in parts]
     if all(s in toks for s in stems):
+        return 1.0
+    if len(parts) == 2 and stems[1] in toks and _short_first_name(parts[0], parts[1], text):
         return 1.0
     heads = {len(parts) - 1} | ({0} if len(parts) >= 3 else set())
     if len(parts) > 1 and any(len(parts[i]) >= 3 and stems[i] in toks for i in heads):
@@ -119,6 +126,18 @@ def _name_match(entity: str, toks: frozenset[str], lowered: frozenset[str]) -> f
     if len(parts) == 1 and _place_of_demonym(parts[0].lower(), lowered):
         return 1.0
     return 0.0
+
+
+def _short_first_name(first: str, surname: str, text: str) -> bool:
+    """The text names the surname right after a short form of the first name or the first name after its short
+    form: "Nick Hill" for "Nicholas Hill", "Alexander Dean" for "Alex Dean" (a short form has 3 to 5 letters, all
+    but its last one starting the full name)."""
+    first = first.lower()
+    for m in re.finditer(rf"\b([A-Z][a-z]+)\s+{re.escape(surname)}\b", text):
+        short, full = sorted((m.group(1).lower(), first), key=len)
+        if 3 <= len(short) <= 5 and short != full and full.startswith(short[:-1]):
+            return True
+    return False
 
 
 _DEMONYM_ENDINGS = ("ese", "ian", "ican", "ish", "an")
@@ -152,9 +171,8 @@ def _vocabulary(text: str) -> tuple[frozenset[str], frozenset[str]]:
 
 def _name_matches(info: QuestionInfo, text: str) -> list[float]:
     """How well the text mentions each of the question's names (a surname or an acronym's spelt-out name counts)."""
-    toks, lowered = _vocabulary(text)
     acronyms = _acronyms(text) if any(e.isupper() for e in info.entity_names) else frozenset()
-    return [1.0 if e.isupper() and e.lower() in acronyms else _name_match(e, toks, lowered) for e in info.entity_names]
+    return [1.0 if e.isupper() and e.lower() in acronyms else _name_match(e, text) for e in info.entity_names]
 
 
 def _entity_cover(info: QuestionInfo, text: str) -> float:

@@ -77,8 +77,10 @@ class QuestionInfo:
 
 
 def entities(text: str) -> list[str]:
-    """Capitalised word runs (proper names, acronyms), skipping a question's leading words."""
-    out = []
+    """Capitalised word runs (proper names, acronyms), skipping a question's leading words; names written
+    "A/B" are one name with two alternatives."""
+    out: list[str] = []
+    end = 0
     for m in re.finditer(r"(?:[A-Z][\w.\-’']*|(?<![\d,.])\d{4}(?![\d,]))(?:\s+(?:of\s+|the\s+)?[A-Z][\w.\-’']*)*",
                          text):  # a year is a name of sorts; "20000" and "12,0000" hold none
         phrase = m.group().strip(" .’'")
@@ -91,7 +93,11 @@ def entities(text: str) -> list[str]:
                 phrase = " ".join(rest)
         if phrase.lower() in _QWORDS:
             continue
-        out.append(phrase)
+        if out and text[end:m.start()].strip() == "/":
+            out[-1] += "/" + phrase  # "Hajin/Nor Hachn": either name names the subject
+        else:
+            out.append(phrase)
+        end = m.end()
     return out
 
 

@@ -155,7 +155,8 @@ def _mentions_other(info: QuestionInfo, a: Quote, b: Quote) -> bool:
     Lisbon" vs "Lisbon"; "Ana Lopez … though Lisbon gained more" vs "Lisbon"): both may be true, so the two
     are not counted as disagreeing. A description counts when its words stand together in the other quote
     ("basketball coach … National Football League" does not give "football coach"); a name, place or date
-    when the other quote holds it as a value of the asked kind. Figures compare by value."""
+    when the other quote holds it as a value of the asked kind, a date as precisely ("1885 – 1955" does not give
+    "22 October 1885"). Figures compare by value."""
     kinds = {a.answer_slot.kind, b.answer_slot.kind}
     if kinds & _FIGURES:
         return False
@@ -163,7 +164,14 @@ def _mentions_other(info: QuestionInfo, a: Quote, b: Quote) -> bool:
         return _contains(_tokens(a.text), _tokens(b.answer_slot.text)) or \
             _contains(_tokens(b.text), _tokens(a.answer_slot.text))
     return any(relation(AnswerSlot(kind=v.kind, text=v.text), y.answer_slot) == "same"
-               for x, y in ((a, b), (b, a)) for v in values(info, x.text))
+               and _as_precise(v.text, y.answer_slot) for x, y in ((a, b), (b, a)) for v in values(info, x.text))
+
+
+def _as_precise(text: str, slot: AnswerSlot) -> bool:
+    """A date gives every part (year, month, day) the slot's date gives; other kinds always do."""
+    if slot.kind != "date":
+        return True
+    return all(x is not None or y is None for x, y in zip(_date_parts(text), _date_parts(slot.text)))
 
 
 def _contains(text: list[str], phrase: list[str]) -> bool:

@@ -88,6 +88,10 @@ def test_headings_and_demonyms_are_not_names():
 def test_a_short_name_said_of_the_subject_answers_an_open_question():
     assert _slot("What political party was Dan Hagen affiliated with?",
                  "In 1882, Hagen was elected as a Republican to the state senate.") == ("phrase", "Republican")
+    assert _slot("What political party was Dan Hagen affiliated with?",
+                 "Also that year, Hagen was elected as Republican to the state senate.") == ("phrase", "Republican")
+    assert _slot("What political party was Dan Hagen affiliated with?",
+                 "Hagen spoke at rallies such as Unite in later life.") is None
 
 
 def test_labels_verbs_after_the_subject_and_words_alike():

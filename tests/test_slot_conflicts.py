@@ -67,6 +67,16 @@ def test_an_answer_that_may_agree_is_left_out_of_the_note_not_the_others():
     assert note.quote_ids == [1, 3] and "Ferrymen" not in note.note
 
 
+def test_a_year_elsewhere_in_a_quote_does_not_give_the_other_quotes_full_date():
+    date = lambda t: AnswerSlot(kind="date", text=t)  # noqa: E731
+    a = _quote(1, "Maurice Roche (1885 - 1955) was born on 22 October 1885.", date("22 October 1885"))
+    b = _quote(2, "Maurice Roche was born on 15 May 1885 in Chelsea.", date("15 May 1885"))
+    [note] = slot_conflicts("When was Maurice Roche born?", answer_groups([a, b]), {})
+    assert note.kind == "contradiction" and note.quote_ids == [1, 2]
+    c = _quote(3, "Maurice Roche, born in 1885, died in 1955.", date("1885"))
+    assert slot_conflicts("When was Maurice Roche born?", answer_groups([b, c]), {}) == []  # a year agrees
+
+
 def test_note_counts_independent_sources_on_each_side():
     quotes = [_quote(1, "The award went to Hollow Pines.", _name("Hollow Pines")),
               _quote(2, "Hollow Pines won the award.", _name("Hollow Pines")),
