@@ -104,7 +104,7 @@ def _name_match(entity: str, text: str) -> float:
     name (after a title: "Judge") is there, or its surname after a short form of its first name ("Nick Hill" for
     "Nicholas Hill"); 0.5 for its head word alone (the surname, the last word of "Fort Buchanan"; or the first word
     of a name of three or more, "Lee" for "Lee Hsien Loong"); 0.8 / 0.5 for a misspelling of a long word; 1 for a
-    demonym whose place is there ("Chinese": "China"); else 0."""
+    demonym whose place is there ("Chinese": "China") or a place whose demonym is there; else 0."""
     if "/" in entity:
         return max(_name_match(alternative, text) for alternative in entity.split("/"))
     toks, lowered = _vocabulary(text)
@@ -121,10 +121,11 @@ def _name_match(entity: str, text: str) -> float:
     heads = {len(parts) - 1} | ({0} if len(parts) >= 3 else set())
     if len(parts) > 1 and any(len(parts[i]) >= 3 and stems[i] in toks for i in heads):
         return 0.5
+    if len(parts) == 1 and (_place_of_demonym(parts[0].lower(), lowered) or
+                            _demonym_of_place(parts[0].lower(), lowered)):
+        return 1.0
     if any(len(w) >= 5 and any(typo_similarity(w.lower(), g) >= TYPO_RATIO for g in lowered) for w in parts):
         return 0.8 if len(parts) == 1 else 0.5
-    if len(parts) == 1 and _place_of_demonym(parts[0].lower(), lowered):
-        return 1.0
     return 0.0
 
 
@@ -150,6 +151,12 @@ def _place_of_demonym(word: str, lowered: frozenset[str]) -> bool:
         if word.endswith(ending) and len(root) >= 4:  # the first ending that leaves a root of 4+ letters
             return any(w.startswith(root) and len(w) <= len(root) + 3 and w != word for w in lowered)
     return False
+
+
+def _demonym_of_place(place: str, lowered: frozenset[str]) -> bool:
+    """The text uses the place's demonym: "russia" → "russian", "china" → "chinese", "iran" → "iranian"."""
+    return any(w.endswith(_DEMONYM_ENDINGS) and w.startswith(place[:4]) and _place_of_demonym(w, frozenset([place]))
+               for w in lowered)
 
 
 _CAP_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|and\s+|at\s+|for\s+)?[A-Z][\w’'\-]*)+")

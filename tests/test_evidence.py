@@ -52,6 +52,9 @@ def test_a_demonym_in_the_question_is_named_by_its_place():
     assert _name_match("Korean", "Korea tested a missile.") >= 0.8  # also a near spelling
     assert _name_match("Mexican", "Mexico City hosted the talks.") == 1.0
     assert _name_match("Chinese", "Drones made in Brazil sell well.") == 0.0
+    assert _name_match("Iran", "Iranian officials denied it.") == 1.0
+    assert _name_match("Russia", "The Russian president spoke.") == 1.0
+    assert _name_match("Iran", "Iraqi officials denied it.") == 0.0
     assert _name_match("Oldman", "An old man walked by.") == 0.0
 
 
