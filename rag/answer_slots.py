@@ -42,8 +42,8 @@ def answer_slot(info: QuestionInfo, text: str, found: Sequence[Value], about_sub
     """The sentence's answer to the question, or None when it has none it can be read from. `found` are the
     values of the asked kind in it (rag/values.py); `about_subject`: the span names the question's subject
     (a surname will do) and its document names it in full."""
-    if not about_subject:
-        return None
+    if not about_subject or info.answer_type == "statement":
+        return None  # what someone said is the whole quote
     open_ended = info.answer_type in (None, "name")
     phrase = named_by_head(info, text) if open_ended else None
     if not phrase and found:

@@ -25,7 +25,7 @@ from rag.query import QuestionInfo
 from rag.text import TYPO_RATIO, sentence_spans, stem, typo_similarity, words
 from rag.values import Value, near_terms, values
 
-VALUE_KINDS = frozenset({"money", "percent", "count", "measure", "date"})  # asked for, they must be in the span
+VALUE_KINDS = frozenset({"money", "percent", "count", "measure", "date", "statement"})  # asked, they must be there
 FEATURES = (
     "sim_sentence", "sim_context", "sim_gap", "idf_overlap", "idf_overlap_context", "entity_context",
     "entity_document", "has_entities", "typed_value", "typed_question", "new_name", "new_number",
@@ -53,8 +53,8 @@ class Candidate:
     end: int
     text: str
     features: np.ndarray
-    eligible: bool  # its document names what the question names, and it holds a figure or date when one is asked
-    # (a date of something to come when the question asks about the future)
+    eligible: bool  # its document names what the question names, and it holds a figure, date or reported speech
+    # when one is asked (a date of something to come when the question asks about the future)
     values: tuple[Value, ...] = ()  # values of the asked kind in the sentence (rag/values.py), found once
     slot: AnswerSlot | None = None  # the short answer it gives (rag/answer_slots.py)
 
@@ -286,8 +286,9 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
         about_subject = not info.entity_names or (x.entity_context >= 0.5 and doc_cover.get(s.doc_id, 0.0) >= 0.8)
         slot = answer_slot(info, s.text, x.values, about_subject)
         f[FEATURES.index("has_slot")] = float(slot is not None)
-        kind_ok = (value or info.answer_type not in VALUE_KINDS) and not (info.future and info.answer_type == "date"
-                                                                        and not _FUTURE.search(s.text))
+        kind_ok = (value or info.answer_type not in VALUE_KINDS) and not (
+            info.future and info.answer_type == "date" and not _FUTURE.search(s.text)) and not (
+            info.answer_type == "statement" and x.entity_context < 0.5)  # said by someone the question names
         out.append(Candidate(s, start, s.end, text, f, names_ok and kind_ok,
                              tuple(x.values), slot))
     return out

@@ -4,9 +4,10 @@ Every sentence of the retrieved documents is a candidate (rag/evidence.py); a le
 (rag/scorer.py, trained by rag/train_scorer.py) gives each the probability that it answers
 the question. Only documents that name what the question names (a surname, an acronym's
 spelt-out name or a misspelling counts) are evidence, and a question asking for a figure or
-a date is only answered by a span that holds one. Each source's best span is quoted when
-it clears the calibrated bar, best first, up to `max_sources` different passages. When no
-span clears the bar the answer abstains and shows the closest passages.
+a date is only answered by a span that holds one (what someone said, by a span that reports
+speech). Each source's best span is quoted when it clears the calibrated bar, best first, up to
+`max_sources` different passages. When no span clears the bar the answer abstains and shows
+the closest passages.
 """
 from __future__ import annotations
 

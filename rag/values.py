@@ -27,6 +27,13 @@ PATTERNS: dict[str, re.Pattern] = {
                        rf"{_MONTH}\s+\d{{4}}|(?:early|mid|late)[- ](?:\d{{4}}s?)|\d{{4}}s|(?:1[0-9]|20)\d\d)\b"
                        rf"|\b(?:last|this|next|earlier this|later this) (?:year|month|week)\b", re.I),
     "count": re.compile(rf"\b{_NUM}{_SCALE}\b", re.I),
+    # what someone said: a quotation, or a verb or phrase that reports speech ("warned", "according to"); lower
+    # case, so that "the United States" states nothing
+    "statement": re.compile(r"[“\"][^”\"]{12,}[”\"]|\b(?:said|says|say|told|tells|stated|states|warned|warns|reported|"
+                            r"announced|announces|added|argued|argues|claimed|claims|insisted|noted|urged|urges|"
+                            r"described|accused|praised|critici[sz]ed|condemned|denied|denies|confirmed|reiterated|"
+                            r"expressed|voiced|responded|replied|[Aa]ccording to|[Ii]n a statement|"
+                            r"spokes(?:person|man|woman))\b"),
 }
 _CALENDAR = re.compile(rf"^(?:{_MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)$")
 _SHARE = re.compile(r"\s?(?:%|percent\b|per cent\b)", re.I)
@@ -78,8 +85,10 @@ def _names(text: str) -> list[Value]:
 def values(info: QuestionInfo, text: str) -> list[Value]:
     """Values of the kind the question asks for, in text order, that the question does not contain."""
     kind = info.answer_type
-    if kind is None or kind == "statement":
+    if kind is None:
         return []
+    if kind == "statement":  # the question's own "say" is no answer, but "says" in the span reports one
+        return [Value(kind, m.group(), m.start(), m.end()) for m in PATTERNS[kind].finditer(text)]
     if kind in PATTERNS:
         found = [Value(kind, m.group().strip(), m.start(), m.end()) for m in PATTERNS[kind].finditer(text)]
         if kind == "count":  # a year is a date, "40%" a share and a lone "one" ("One report …") no count

@@ -108,3 +108,24 @@ def test_ages_and_incomes_ask_for_figures():
 
     assert analyze("What is the median age in Elmwood?").answer_type == "measure"
     assert analyze("What is the median income for a household in Elmwood?").answer_type == "money"
+
+
+def test_what_someone_said_is_only_answered_by_reported_speech(fake_embedder):
+    from rag.evidence import candidate_sentences, document_sentences, featurize
+    from rag.models import Chunk, DocMeta, Document, RetrievedChunk
+    from rag.query import analyze
+
+    text = ("Elbonia has become a big exporter of farm drones. "
+            "Officials in Elbonia warned that the drone program could strain the budget. "
+            "“We will not cut the drone program,” an Elbonia minister told reporters. "
+            "The budget grew. Kim urged more drone production. The United States sells drones.")
+    doc = Document(id="d", text=text, meta=DocMeta(path="d.md", title="Elbonia"))
+    chunk = RetrievedChunk(Chunk(id="c", doc_id="d", index=0, text=text, start=0, end=len(text)), doc.meta, 1.0)
+    info = analyze("What did Elbonia say about the drone program?")
+    assert info.answer_type == "statement"
+    rows = candidate_sentences([chunk], lambda _: document_sentences(doc))
+    cands = featurize(info, fake_embedder.embed([info.text])[0], rows, fake_embedder.embed, lambda t: 1.0, {"d": doc})
+    eligible = {c.sentence.text[:12]: c.eligible for c in cands}
+    assert eligible == {"Elbonia has ": False, "Officials in": True, "“We will not": True,
+                        "Kim urged mo": False, "The United S": False}  # said by someone else; no one says
+    assert all(c.slot is None for c in cands)  # the answer is the whole quote
