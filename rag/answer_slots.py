@@ -21,7 +21,7 @@ from rag.values import DEMONYM, Value, distance_to_terms, near_terms
 SLOT_WINDOW = 4  # a value this close to an asked word is the answer
 SUBJECT_WINDOW = 8  # else one this close to the subject's name
 OPENING_WORDS = 3  # a sentence whose subject is among its first words is about it
-FIGURES = frozenset({"money", "count", "percent", "measure"})
+FIGURES = frozenset({"money", "count", "percent", "measure", "size"})
 PHRASE_WORDS = 2  # a predicate noun phrase keeps its last words only ("retired Finnish heavyweight weightlifter")
 _TOKEN = re.compile(r"[\w’']+(?:-[\w’']+)*")
 _CAPS = re.compile(r"[A-Z][\w’'\-]*")

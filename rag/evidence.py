@@ -22,10 +22,10 @@ import numpy as np
 from rag.answer_slots import answer_slot
 from rag.models import AnswerSlot, Document, RetrievedChunk
 from rag.query import QuestionInfo
-from rag.text import TYPO_RATIO, sentence_spans, stem, typo_similarity, words
+from rag.text import STOPWORDS, TYPO_RATIO, sentence_spans, stem, typo_similarity, words
 from rag.values import Value, near_terms, values
 
-VALUE_KINDS = frozenset({"money", "percent", "count", "measure", "date", "statement"})  # asked, they must be there
+VALUE_KINDS = frozenset({"money", "percent", "count", "measure", "size", "date", "statement"})  # must be there
 FEATURES = (
     "sim_sentence", "sim_context", "sim_gap", "idf_overlap", "idf_overlap_context", "entity_context",
     "entity_document", "has_entities", "typed_value", "typed_question", "new_name", "new_number",
@@ -187,6 +187,14 @@ def _entity_cover(info: QuestionInfo, text: str) -> float:
     return sum(_name_matches(info, text)) / len(info.entity_names) if info.entity_names else 1.0
 
 
+def _names_speaker(info: QuestionInfo, text: str) -> bool:
+    """The text names at least half the words of who the question asks about having said something ("the
+    trawler owners' association": "The Grisholm Trawler Owners' Association said …"; a demonym or a near
+    spelling counts)."""
+    asked = [w for w in words(info.speaker or "") if w.lower() not in STOPWORDS]
+    return not asked or 2 * sum(_name_match(w, text) >= 0.5 for w in asked) >= len(asked)
+
+
 def _overlap(terms: list[str], idf: Callable[[str], float], text: str) -> float:
     """IDF-weighted share of the terms the text contains."""
     if not terms:
@@ -288,7 +296,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
         f[FEATURES.index("has_slot")] = float(slot is not None)
         kind_ok = (value or info.answer_type not in VALUE_KINDS) and not (
             info.future and info.answer_type == "date" and not _FUTURE.search(s.text)) and not (
-            info.answer_type == "statement" and x.entity_context < 0.5)  # said by someone the question names
+            info.answer_type == "statement" and not _names_speaker(info, f"{s.before} {s.text}"))
         out.append(Candidate(s, start, s.end, text, f, names_ok and kind_ok,
                              tuple(x.values), slot))
     return out

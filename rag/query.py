@@ -13,7 +13,9 @@ ANSWER_TYPES = {
     "money": re.compile(r"\bhow much\b(?! (?:time|longer|more time))|\b(?-i:value|cost|price|amount|worth|funding|income|salary|wages?|revenue|budget|fee)\b",
                         re.I),
     "percent": re.compile(r"\bwhat (?:percent(?:age)?|share|proportion|fraction)\b|\bhow many percent\b", re.I),
-    "count": re.compile(r"\bhow many\b|\b(?:number|size|population) of\b|\bhow (?:big|large)\b", re.I),
+    "count": re.compile(r"\bhow many\b|\b(?:number|population) of\b", re.I),
+    # a size is a measure ("2.3 centimetres", "40 hectares") or a count ("one million troops", "600 seats")
+    "size": re.compile(r"\bhow (?:big|large|small)\b|\bsize of\b", re.I),
     "measure": re.compile(r"\bhow (?:long|tall|high|far|wide|deep|heavy|old)\b(?! ago)|\b(?:median|average|mean) age\b",
                           re.I),
     "date": re.compile(r"^\W*when\b|\bwhat (?:(?:is|was) the (?:\w+ )?)?(?:year|date|day|month|time)\b|\bin which (?:year|month)\b|\bhow long ago\b", re.I),
@@ -65,7 +67,7 @@ class QuestionInfo:
     """What the answerer needs to know about a question (no topic knowledge: grammar and spelling only)."""
 
     text: str
-    answer_type: str | None  # money, percent, count, measure, date, person, place, name, statement or None
+    answer_type: str | None  # money, percent, count, measure, size, date, person, place, name, statement or None
     entity_names: list[str] = field(default_factory=list)  # proper names as asked ("Henry Moseley")
     terms: list[str] = field(default_factory=list)  # stemmed content words, once each
     content_terms: list[str] = field(default_factory=list)  # those not part of a name: what is asked about
@@ -74,6 +76,7 @@ class QuestionInfo:
     head: str | None = None  # the kind of thing asked for, stemmed: "sport" in "What sport is …"
     asked_verb: tuple[str, str] | None = None  # the word and preposition the answer follows, stemmed: ("flow", "into")
     definition: bool = False  # asks what a name is: "What is "The 1975"?", "Who is Park Ji-hoon?"
+    speaker: str | None = None  # who is asked to have said something: "the trawler owners' association"
 
 
 def entities(text: str) -> list[str]:
@@ -127,7 +130,8 @@ def analyze(question: str) -> QuestionInfo:
         next((t for t, rx in ANSWER_TYPES.items() if rx.search(question)), None)
     if answer_type is None and _WHICH.search(question):
         answer_type = "name"
-    if answer_type in (None, "date") and _SPEAKER.search(question):
+    speaker = _SPEAKER.search(question)
+    if answer_type in (None, "date") and speaker:
         answer_type = answer_type or "statement"
     names = entities(question)
     if answer_type == "person" and names and _WHO_IS.match(question) and \
@@ -146,7 +150,8 @@ def analyze(question: str) -> QuestionInfo:
         w[0].isupper() or w[0].isdigit() or w.lower() in ("the", "a", "an", "of")
         for w in re.findall(r"[\w’'\-.]+", what_is.group("rest")))
     return QuestionInfo(question, answer_type, names, terms_, content, stems, future, asked_head(question),
-                        (stem(closing.group(1)), closing.group(2).lower()) if closing else None, definition)
+                        (stem(closing.group(1)), closing.group(2).lower()) if closing else None, definition,
+                        (speaker.group("who") or speaker.group("who2")) if answer_type == "statement" else None)
 
 
 def asked_head_word(question: str) -> str | None:

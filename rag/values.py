@@ -19,18 +19,19 @@ PATTERNS: dict[str, re.Pattern] = {
     "money": re.compile(rf"(?:[$€£¥]|\b(?:USD|EUR|GBP|US\$))\s?\d[\d,.]*{_SCALE}\b|\b\d[\d,.]*{_SCALE}\s*"
                         r"(?:dollars|euros|pounds|yuan|yen|won|rubles|roubles|rupees)\b", re.I),
     "percent": re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I),
-    "measure": re.compile(rf"\b{_NUM}\s?-?\s?(?:metres?|meters?|m|km|kilomet(?:re|er)s?|miles?|feet|foot|ft|inches|"
-                          r"cm|mm|cc|kg|kilograms?|grams?|tonnes?|tons?|hectares?|acres?|sq\s?(?:km|mi)|square \w+|"
-                          r"cubic \w+|litres?|liters?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|mph|"
-                          r"km/h|knots|horsepower|hp|mw|kw|gw|watts?|volts?|degrees?)\b", re.I),
+    "measure": re.compile(rf"\b{_NUM}\s?-?\s?(?:metres?|meters?|m|km|kilomet(?:re|er)s?|centimet(?:re|er)s?|"
+                          r"millimet(?:re|er)s?|miles?|feet|foot|ft|inch(?:es)?|cm|mm|lbs?|ounces?|gallons?|cc|kg|"
+                          r"kilograms?|grams?|tonnes?|tons?|hectares?|acres?|sq\s?(?:km|mi)|square \w+|cubic \w+|"
+                          r"litres?|liters?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|mph|km/h|knots|"
+                          r"horsepower|hp|mw|kw|gw|watts?|volts?|degrees?)\b", re.I),
     "date": re.compile(rf"\b(?:\d{{1,2}}{_ORD}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}{_ORD},?\s+\d{{4}}|"
                        rf"{_MONTH}\s+\d{{4}}|(?:early|mid|late)[- ](?:\d{{4}}s?)|\d{{4}}s|(?:1[0-9]|20)\d\d)\b"
                        rf"|\b(?:last|this|next|earlier this|later this) (?:year|month|week)\b", re.I),
     "count": re.compile(rf"\b{_NUM}{_SCALE}\b", re.I),
     # what someone said: a quotation, or a verb or phrase that reports speech ("warned", "according to"); lower
     # case, so that "the United States" states nothing
-    "statement": re.compile(r"[“\"][^”\"]{12,}[”\"]|\b(?:said|says|say|told|tells|stated|states|warned|warns|reported|"
-                            r"announced|announces|added|argued|argues|claimed|claims|insisted|noted|urged|urges|"
+    "statement": re.compile(r"[“\"][^”\"]{12,}[”\"]|\b(?:said|says|say|told|tells|stated|states|warned|warns|"
+                            r"reported|announced|announces|added|argued|argues|claimed|claims|insisted|noted|urged|urges|"
                             r"described|accused|praised|critici[sz]ed|condemned|denied|denies|confirmed|reiterated|"
                             r"expressed|voiced|responded|replied|[Aa]ccording to|[Ii]n a statement|"
                             r"spokes(?:person|man|woman))\b"),
@@ -82,6 +83,15 @@ def _names(text: str) -> list[Value]:
     return out
 
 
+def _typed(kind: str, text: str) -> list[Value]:
+    """The values of one of PATTERNS' kinds in the text."""
+    found = [Value(kind, m.group().strip(), m.start(), m.end()) for m in PATTERNS[kind].finditer(text)]
+    if kind == "count":  # a year is a date, "40%" a share and a lone "one" ("One report …") no count
+        found = [v for v in found if not _YEAR.match(v.text) and not _SHARE.match(text, v.end)
+                 and v.text.lower() != "one"]
+    return found
+
+
 def values(info: QuestionInfo, text: str) -> list[Value]:
     """Values of the kind the question asks for, in text order, that the question does not contain."""
     kind = info.answer_type
@@ -89,11 +99,11 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
         return []
     if kind == "statement":  # the question's own "say" is no answer, but "says" in the span reports one
         return [Value(kind, m.group(), m.start(), m.end()) for m in PATTERNS[kind].finditer(text)]
-    if kind in PATTERNS:
-        found = [Value(kind, m.group().strip(), m.start(), m.end()) for m in PATTERNS[kind].finditer(text)]
-        if kind == "count":  # a year is a date, "40%" a share and a lone "one" ("One report …") no count
-            found = [v for v in found if not _YEAR.match(v.text) and not _SHARE.match(text, v.end)
-                     and v.text.lower() != "one"]
+    if kind == "size":  # a measure, or a count that is not part of one
+        measures = _typed("measure", text)
+        found = measures + [v for v in _typed("count", text) if not any(m.start <= v.start < m.end for m in measures)]
+    elif kind in PATTERNS:
+        found = _typed(kind, text)
     elif kind == "place":
         found = [Value(kind, m.group("v"), m.start("v"), m.end("v")) for m in _PLACE.finditer(text)]
     else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered"

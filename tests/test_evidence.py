@@ -110,6 +110,28 @@ def test_ages_and_incomes_ask_for_figures():
     assert analyze("What is the median income for a household in Elmwood?").answer_type == "money"
 
 
+def test_a_size_is_a_measure_or_a_count():
+    from rag.query import analyze
+    from rag.values import values
+
+    frog, army = analyze("How big is the Sarrow frog?"), analyze("How large is the Elbonian army?")
+    assert frog.answer_type == army.answer_type == "size"
+    assert [(v.kind, v.text) for v in values(frog, "It measures 2.3 centimetres, found in 2024.")] == \
+        [("measure", "2.3 centimetres")]
+    assert [(v.kind, v.text) for v in values(army, "It has about one million troops.")] == [("count", "one million")]
+
+
+def test_the_speaker_asked_about_must_be_named():
+    from rag.evidence import _names_speaker
+    from rag.query import analyze
+
+    info = analyze("What did the trawler owners' association say about the wind farm?")
+    assert info.answer_type == "statement" and info.speaker == "the trawler owners' association"
+    assert _names_speaker(info, "The Grisholm Trawler Owners' Association said the farm would close cod grounds.")
+    assert not _names_speaker(info, "The energy minister said the farm would open next year.")
+    assert _names_speaker(analyze("What did China say about it?"), "Chinese officials warned against it.")
+
+
 def test_what_someone_said_is_only_answered_by_reported_speech(fake_embedder):
     from rag.evidence import candidate_sentences, document_sentences, featurize
     from rag.models import Chunk, DocMeta, Document, RetrievedChunk
