@@ -57,11 +57,11 @@ def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
         if fa[1] != fb[1] or a.kind != b.kind:
             return "unknown"  # other units or currencies: the typed claims of rag/disagree.py compare those
         return "same" if abs(fa[0] - fb[0]) <= 0.005 * max(fa[0], fb[0]) else "different"
-    if a.kind == "date" or b.kind == "date":
-        pa, pb = _date_parts(a.text), _date_parts(b.text)
-        if not (pa[0] and pb[0]):
+    if a.kind == "date" or b.kind == "date":  # the parts both give decide ("June 9" and "June 2" differ)
+        shared = [(x, y) for x, y in zip(_date_parts(a.text), _date_parts(b.text)) if x is not None and y is not None]
+        if not shared:
             return "unknown"
-        return "same" if all(x is None or y is None or x == y for x, y in zip(pa, pb)) else "different"
+        return "same" if all(x == y for x, y in shared) else "different"
     if not ta or not tb:
         return "unknown"
     ca, cb = "".join(ta), "".join(tb)

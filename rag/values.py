@@ -25,7 +25,8 @@ PATTERNS: dict[str, re.Pattern] = {
                           r"litres?|liters?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|mph|km/h|knots|"
                           r"horsepower|hp|mw|kw|gw|watts?|volts?|degrees?)\b", re.I),
     "date": re.compile(rf"\b(?:\d{{1,2}}{_ORD}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}{_ORD},?\s+\d{{4}}|"
-                       rf"{_MONTH}\s+\d{{4}}|(?:early|mid|late)[- ](?:\d{{4}}s?)|\d{{4}}s|(?:1[0-9]|20)\d\d)\b"
+                       rf"{_MONTH}\s+\d{{4}}|(?-i:{_MONTH})\s+\d{{1,2}}{_ORD}|\d{{1,2}}{_ORD}\s+(?-i:{_MONTH})|"
+                       rf"(?:early|mid|late)[- ](?:\d{{4}}s?)|\d{{4}}s|(?:1[0-9]|20)\d\d)\b"
                        rf"|\b(?:last|this|next|earlier this|later this) (?:year|month|week)\b", re.I),
     "count": re.compile(rf"\b{_NUM}{_SCALE}\b", re.I),
     # what someone said: a quotation, or a verb or phrase that reports speech ("warned", "according to"); lower
@@ -39,7 +40,7 @@ PATTERNS: dict[str, re.Pattern] = {
 _CALENDAR = re.compile(rf"^(?:{_MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)$")
 _SHARE = re.compile(r"\s?(?:%|percent\b|per cent\b)", re.I)
 _YEAR = re.compile(r"^(?:1[0-9]|20)\d\d$")
-_NAME = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|de\s+|von\s+|van\s+)?[A-Z][\w’'\-]*)*")
+_NAME = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|de\s+|von\s+|van\s+|&\s+)?[A-Z][\w’'\-]*)*")
 MAX_NAME_WORDS = 6  # a longer run of capitalised words is a list of headings, not one name
 DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ican)$")  # the shape of "English", "Japanese", "Italian", "Mexican"
 _NEXT_WORD = re.compile(r"\s+([a-z]\w*)")  # a demonym before a lower-case noun modifies it
@@ -86,9 +87,10 @@ def _names(text: str) -> list[Value]:
 def _typed(kind: str, text: str) -> list[Value]:
     """The values of one of PATTERNS' kinds in the text."""
     found = [Value(kind, m.group().strip(), m.start(), m.end()) for m in PATTERNS[kind].finditer(text)]
-    if kind == "count":  # a year is a date, "40%" a share and a lone "one" ("One report …") no count
+    if kind == "count":  # a year is a date, "40%" a share, "22 kilometres" or "$5m" no count, nor a lone "one"
+        other = [m.span() for k in ("measure", "money") for m in PATTERNS[k].finditer(text)]
         found = [v for v in found if not _YEAR.match(v.text) and not _SHARE.match(text, v.end)
-                 and v.text.lower() != "one"]
+                 and v.text.lower() != "one" and not any(a <= v.start < b for a, b in other)]
     return found
 
 
@@ -99,9 +101,8 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
         return []
     if kind == "statement":  # the question's own "say" is no answer, but "says" in the span reports one
         return [Value(kind, m.group(), m.start(), m.end()) for m in PATTERNS[kind].finditer(text)]
-    if kind == "size":  # a measure, or a count that is not part of one
-        measures = _typed("measure", text)
-        found = measures + [v for v in _typed("count", text) if not any(m.start <= v.start < m.end for m in measures)]
+    if kind == "size":  # a measure, or a count
+        found = _typed("measure", text) + _typed("count", text)
     elif kind in PATTERNS:
         found = _typed(kind, text)
     elif kind == "place":

@@ -126,3 +126,8 @@ def test_what_a_name_is():
     assert _slot("Who is Ana Berg?", "“It helps no one,” said Ana Berg, a 29-year-old teacher.") == \
         ("phrase", "teacher")
     assert analyze("What is the population of Elmwood?").definition is False
+
+
+def test_a_firm_named_with_an_ampersand_is_one_name():
+    assert _slot("Which firm built the cable car?", "The line, built by Veldt & Rooij, cost 46 million euros.") == \
+        ("name", "Veldt & Rooij")

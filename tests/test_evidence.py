@@ -110,6 +110,16 @@ def test_ages_and_incomes_ask_for_figures():
     assert analyze("What is the median income for a household in Elmwood?").answer_type == "money"
 
 
+def test_a_date_without_its_year_is_a_date():
+    from rag.query import analyze
+    from rag.values import values
+
+    info = analyze("When will the council meet for the first time?")
+    assert [v.text for v in values(info, "Its council is due to meet for the first time on June 9.")] == ["June 9"]
+    assert [v.text for v in values(info, "It meets on 2 June, at 10am.")] == ["2 June"]
+    assert values(info, "Prices may 5 times rise.") == []
+
+
 def test_a_size_is_a_measure_or_a_count():
     from rag.query import analyze
     from rag.values import values
@@ -119,6 +129,9 @@ def test_a_size_is_a_measure_or_a_count():
     assert [(v.kind, v.text) for v in values(frog, "It measures 2.3 centimetres, found in 2024.")] == \
         [("measure", "2.3 centimetres")]
     assert [(v.kind, v.text) for v in values(army, "It has about one million troops.")] == [("count", "one million")]
+    turbines = analyze("How many turbines will the wind farm have?")
+    assert values(turbines, "The wind farm, 22 kilometres off the coast, cost $5m.") == []  # a distance, a price
+    assert [v.text for v in values(turbines, "It will have 64 turbines.")] == ["64"]
 
 
 def test_the_speaker_asked_about_must_be_named():

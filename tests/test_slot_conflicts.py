@@ -29,6 +29,10 @@ def test_same_entity_in_other_words_agrees():
 def test_different_entities_and_dates_differ():
     assert not same_answer(_name("Hollow Pines"), _name("The Ferrymen"))
     assert not same_answer(AnswerSlot(kind="date", text="5 January 1884"), AnswerSlot(kind="date", text="26 December 1844"))
+    date = lambda t: AnswerSlot(kind="date", text=t)  # noqa: E731
+    assert relation(date("June 9"), date("June 2")) == "different"  # news dates often leave out the year
+    assert relation(date("June 9"), date("9 June 2025")) == "same"
+    assert relation(date("June 9"), date("1998")) == "unknown"
     # figures: the same value in other words agrees, another value in the same unit differs, other units can't tell
     assert relation(AnswerSlot(kind="money", text="$10 billion"), AnswerSlot(kind="money", text="$10bn")) == "same"
     assert relation(AnswerSlot(kind="money", text="$5bn"), AnswerSlot(kind="money", text="$7bn")) == "different"
