@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag.answer_slots import answer_slot
+from rag.answer_slots import FIGURES, answer_slot
 from rag.models import AnswerSlot, Document, RetrievedChunk
 from rag.query import QuestionInfo
 from rag.text import STOPWORDS, TYPO_RATIO, sentence_spans, stem, typo_similarity, words
@@ -236,6 +236,7 @@ class _Lexical:
     row: tuple[Sentence, int, int]
     entity_sentence: float
     entity_context: float
+    entity_least: float  # how well the sentence with the one before names the name it names worst (1 without)
     values: list[Value]
     overlap: float
     overlap_context: float
@@ -251,9 +252,11 @@ class _Lexical:
 def _lexical(info: QuestionInfo, row: tuple[Sentence, int, int], idf: Callable[[str], float]) -> _Lexical:
     s = row[0]
     context = f"{s.before} {s.text}"
-    return _Lexical(row, _entity_cover(info, s.text), _entity_cover(info, context),
-                    values(info, s.text) if info.answer_type else [], _overlap(info.terms, idf, s.text),
-                    _overlap(info.terms, idf, context), _overlap(info.content_terms, idf, context))
+    matches = _name_matches(info, context)
+    return _Lexical(row, _entity_cover(info, s.text), sum(matches) / len(matches) if matches else 1.0,
+                    min(matches, default=1.0), values(info, s.text) if info.answer_type else [],
+                    _overlap(info.terms, idf, s.text), _overlap(info.terms, idf, context),
+                    _overlap(info.content_terms, idf, context))
 
 
 def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, int, int]],
@@ -296,7 +299,8 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
         f[FEATURES.index("has_slot")] = float(slot is not None)
         kind_ok = (value or info.answer_type not in VALUE_KINDS) and not (
             info.future and info.answer_type == "date" and not _FUTURE.search(s.text)) and not (
-            info.answer_type == "statement" and not _names_speaker(info, f"{s.before} {s.text}"))
+            info.answer_type == "statement" and not _names_speaker(info, f"{s.before} {s.text}")) and not (
+            info.answer_type in FIGURES and len(info.entity_names) > 1 and x.entity_least < 0.5)  # of both parties
         out.append(Candidate(s, start, s.end, text, f, names_ok and kind_ok,
                              tuple(x.values), slot))
     return out

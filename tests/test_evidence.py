@@ -164,3 +164,22 @@ def test_what_someone_said_is_only_answered_by_reported_speech(fake_embedder):
     assert eligible == {"Elbonia has ": False, "Officials in": True, "“We will not": True,
                         "Kim urged mo": False, "The United S": False}  # said by someone else; no one says
     assert all(c.slot is None for c in cands)  # the answer is the whole quote
+
+
+def test_a_figure_between_two_parties_is_quoted_from_a_span_naming_both(fake_embedder):
+    from rag.evidence import candidate_sentences, document_sentences, featurize
+    from rag.models import Chunk, DocMeta, Document, RetrievedChunk
+    from rag.query import analyze
+
+    text = ("Elbonia also received $2 billion in fuel from Sylvania. "
+            "Elbonia and Freedonia signed a trade pact. Freedonia sent Elbonia $5 billion in grain.")
+    doc = Document(id="d", text=text, meta=DocMeta(path="d.md", title="Elbonia"))
+    chunk = RetrievedChunk(Chunk(id="c", doc_id="d", index=0, text=text, start=0, end=len(text)), doc.meta, 1.0)
+    info = analyze("How much did Sylvania give Freedonia?")
+    rows = candidate_sentences([chunk], lambda _: document_sentences(doc))
+    cands = featurize(info, fake_embedder.embed([info.text])[0], rows, fake_embedder.embed, lambda t: 1.0, {"d": doc})
+    eligible = {c.sentence.text[:12]: c.eligible for c in cands}
+    assert eligible == {"Elbonia and ": False, "Freedonia se": False, "Elbonia also": False}  # never both
+    info = analyze("How much did Sylvania give Elbonia?")
+    cands = featurize(info, fake_embedder.embed([info.text])[0], rows, fake_embedder.embed, lambda t: 1.0, {"d": doc})
+    assert {c.sentence.text[:12]: c.eligible for c in cands}["Elbonia also"]
