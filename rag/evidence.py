@@ -225,6 +225,8 @@ def _new_number(info: QuestionInfo, text: str) -> bool:
 # a sentence about what is still to come: only it can date a future event ("When will … next …?")
 _FUTURE = re.compile(r"\b(?:will|shall|plans?|planned|planning|next|upcoming|scheduled|expected|due to|set to|"
                      r"to be held|intends?|aims? to)\b", re.I)
+# a sentence that opens by pointing back ("It measures …", "Its council …") is about what its document is about
+_BACK_REFERENCE = re.compile(r"^\W*(?:It|Its|He|His|She|Her|They|Their|This|These)\b")
 EMBEDDED = 16  # candidates per question that get embedded: the most promising by the lexical features
 SENTENCE_CHARS = 320  # a sentence is embedded by its first ~70 tokens (longer "sentences" are page furniture)
 
@@ -294,7 +296,8 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
         start = s.before_start if joined else s.start
         text = documents[s.doc_id].text[start:s.end] if s.doc_id in documents else s.text
         names_ok = all(m >= 0.5 for m in doc_names.get(s.doc_id, [0.0]))
-        about_subject = not info.entity_names or (x.entity_context >= 0.5 and doc_cover.get(s.doc_id, 0.0) >= 0.8)
+        about_subject = not info.entity_names or doc_cover.get(s.doc_id, 0.0) >= 0.8 and (
+            x.entity_context >= 0.5 or bool(_BACK_REFERENCE.match(s.text)))
         slot = answer_slot(info, s.text, x.values, about_subject)
         f[FEATURES.index("has_slot")] = float(slot is not None)
         kind_ok = (value or info.answer_type not in VALUE_KINDS) and not (

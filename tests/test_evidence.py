@@ -183,3 +183,20 @@ def test_a_figure_between_two_parties_is_quoted_from_a_span_naming_both(fake_emb
     info = analyze("How much did Sylvania give Elbonia?")
     cands = featurize(info, fake_embedder.embed([info.text])[0], rows, fake_embedder.embed, lambda t: 1.0, {"d": doc})
     assert {c.sentence.text[:12]: c.eligible for c in cands}["Elbonia also"]
+
+
+def test_a_sentence_pointing_back_is_about_its_documents_subject(fake_embedder):
+    from rag.evidence import candidate_sentences, document_sentences, featurize
+    from rag.models import Chunk, DocMeta, Document, RetrievedChunk
+    from rag.query import analyze
+
+    text = ("Voters approved the merger of Elbonia and Freedonia. The combined town will have 7,000 residents. "
+            "Its council is due to meet for the first time on June 9. A council in Sylvania met on May 3.")
+    doc = Document(id="d", text=text, meta=DocMeta(path="d.md", title="Merger"))
+    chunk = RetrievedChunk(Chunk(id="c", doc_id="d", index=0, text=text, start=0, end=len(text)), doc.meta, 1.0)
+    info = analyze("When will the Elbonia-Freedonia council meet for the first time?")
+    rows = candidate_sentences([chunk], lambda _: document_sentences(doc))
+    cands = featurize(info, fake_embedder.embed([info.text])[0], rows, fake_embedder.embed, lambda t: 1.0, {"d": doc})
+    slots = {c.sentence.text[:12]: c.slot and c.slot.text for c in cands}
+    assert slots["Its council "] == "June 9"
+    assert slots["A council in"] is None  # names no subject and points back to none
