@@ -34,6 +34,7 @@ _NOUN_PHRASE = (r"(?P<np>[^,.;:()\"“”\[\]]{1,80}?)(?=\s+(?:who|which|that|wh
                 r"born|based|known|since|by|to|between|during|after|before|where|whom)\b|\s*[,.;:()\"“”\[\]]|\s*$)")
 _PREDICATE = re.compile(r"(?:(?:\b(?:is|was|are|were|became|becomes|remains|as)\s+|,\s+)(?:a|an|the)\s+|"
                         r"(?<!such )\bas\s+(?-i:(?=[A-Z])))" + _NOUN_PHRASE, re.I)  # or a name: "elected as Republican"
+_BACK_REFERENCE = re.compile(r"^\W*(?:It|Its|He|His|She|Her|They|Their|This|These)\b|^\W*The\s+(?P<noun>[a-z]+)\b")
 _OF_A = re.compile(r"\s+of\s+(?:a|an)\s+" + _NOUN_PHRASE, re.I)  # "the title of a studio album": "studio album"
 
 
@@ -55,18 +56,29 @@ def answer_slot(info: QuestionInfo, text: str, found: Sequence[Value], about_sub
 
 def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | None:
     """The value nearest an asked word (or in its clause). In a sentence that opens with the subject ("X is
-    a newspaper in …", "X (15 May 1885 – …)") or holds an asked word, else the nearest one after the
-    subject's name, else the only one; a figure is only ever read next to what it counts."""
+    a newspaper in …", "X (15 May 1885 – …)", "It measures …") or holds an asked word, else the nearest one
+    after the subject's name, else the only one; a figure is only ever read next to what it counts, unless
+    nothing but the subject's size is asked ("How big is X?")."""
     subject = [stem(w) for n in info.entity_names for w in words(n)]
     asked = any(stem(w) in info.content_terms for w in words(text))  # "… built the fort … in 1867"
-    fallback = info.answer_type not in FIGURES and (asked or _opens_with(text, subject))
-    near = [(d, v) for v in found if (d := near_terms(text, v, info.content_terms, SLOT_WINDOW)) is not None]
+    # a figure is read next to what it counts, unless the question only asks how big or tall the subject is
+    fallback = (info.answer_type not in FIGURES or not info.asked_terms) and \
+        (asked or _opens_with(text, subject) or points_back(info, text))
+    near = [(d, v) for v in found if (d := near_terms(text, v, info.asked_terms, SLOT_WINDOW)) is not None]
     if not near and fallback:
         near = [(d, v) for v in found
                 if (d := distance_to_terms(text, v, subject, after_only=True)) is not None and d <= SUBJECT_WINDOW]
     if near:
         return min(near, key=lambda dv: dv[0])[1]
     return found[0] if fallback and len({v.text for v in found}) == 1 else None
+
+
+def points_back(info: QuestionInfo, text: str) -> bool:
+    """The sentence opens by pointing back to what its document is about: a pronoun ("It measures …", "Its
+    council …") or the last word of a name the question asks about ("The house …" for "Bonner House")."""
+    m = _BACK_REFERENCE.match(text)
+    return bool(m) and (not m.group("noun") or any(words(n)[-1].lower() == m.group("noun")
+                                                   for n in info.entity_names if words(n)))
 
 
 def _opens_with(text: str, stems: list[str]) -> bool:

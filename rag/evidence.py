@@ -19,7 +19,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag.answer_slots import FIGURES, answer_slot
+from rag.answer_slots import FIGURES, answer_slot, points_back
 from rag.models import AnswerSlot, Document, RetrievedChunk
 from rag.query import QuestionInfo
 from rag.text import STOPWORDS, TYPO_RATIO, sentence_spans, stem, typo_similarity, words
@@ -207,7 +207,7 @@ def _overlap(terms: list[str], idf: Callable[[str], float], text: str) -> float:
 def _value_near_term(info: QuestionInfo, text: str, found: list[Value], window: int = 4) -> bool:
     """One of the values found stands within a few words of a word the question asks about, or in its clause
     ("how many engineers" → "about 300 engineers")."""
-    return any(near_terms(text, v, info.content_terms, window) is not None for v in found)
+    return any(near_terms(text, v, info.asked_terms, window) is not None for v in found)
 
 
 _CAP = re.compile(r"(?<!^)(?<![.!?\"“]\s)\b[A-Z][\w’'\-]+")
@@ -225,8 +225,6 @@ def _new_number(info: QuestionInfo, text: str) -> bool:
 # a sentence about what is still to come: only it can date a future event ("When will … next …?")
 _FUTURE = re.compile(r"\b(?:will|shall|plans?|planned|planning|next|upcoming|scheduled|expected|due to|set to|"
                      r"to be held|intends?|aims? to)\b", re.I)
-# a sentence that opens by pointing back ("It measures …", "Its council …") is about what its document is about
-_BACK_REFERENCE = re.compile(r"^\W*(?:It|Its|He|His|She|Her|They|Their|This|These)\b")
 EMBEDDED = 16  # candidates per question that get embedded: the most promising by the lexical features
 SENTENCE_CHARS = 320  # a sentence is embedded by its first ~70 tokens (longer "sentences" are page furniture)
 
@@ -297,7 +295,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
         text = documents[s.doc_id].text[start:s.end] if s.doc_id in documents else s.text
         names_ok = all(m >= 0.5 for m in doc_names.get(s.doc_id, [0.0]))
         about_subject = not info.entity_names or doc_cover.get(s.doc_id, 0.0) >= 0.8 and (
-            x.entity_context >= 0.5 or bool(_BACK_REFERENCE.match(s.text)))
+            x.entity_context >= 0.5 or points_back(info, s.text))
         slot = answer_slot(info, s.text, x.values, about_subject)
         f[FEATURES.index("has_slot")] = float(slot is not None)
         kind_ok = (value or info.answer_type not in VALUE_KINDS) and not (

@@ -71,6 +71,9 @@ class QuestionInfo:
     entity_names: list[str] = field(default_factory=list)  # proper names as asked ("Henry Moseley")
     terms: list[str] = field(default_factory=list)  # stemmed content words, once each
     content_terms: list[str] = field(default_factory=list)  # those not part of a name: what is asked about
+    # those that do not describe the named subject ("wind farm" in "… the Skerrow Bank wind farm have?"): what a
+    # figure must stand next to
+    asked_terms: list[str] = field(default_factory=list)
     stems: frozenset[str] = frozenset()  # every word of the question, stemmed
     future: bool = False  # asks about something still to come ("will", "next")
     head: str | None = None  # the kind of thing asked for, stemmed: "sport" in "What sport is …"
@@ -140,6 +143,8 @@ def analyze(question: str) -> QuestionInfo:
     terms_ = list(dict.fromkeys(t for t in terms(question) if t not in _QWORDS))
     name_stems = {stem(w) for n in names for w in words(n)}
     content = [t for t in terms_ if t not in name_stems]
+    described = {stem(w) for n in names for w in _described(question, n)}
+    asked = [t for t in content if t not in described]
     stems = frozenset(stem(w) for w in words(question))
     future = bool(re.search(r"\b(?:will|next|upcoming|going to|plan(?:s|ned)? to)\b", question, re.I))
     closing = (_CLOSING_VERB.search(question) or _VERB_AFTER_SUBJECT.search(question)) \
@@ -149,9 +154,24 @@ def analyze(question: str) -> QuestionInfo:
     definition = bool(what_is) and answer_type is None and all(
         w[0].isupper() or w[0].isdigit() or w.lower() in ("the", "a", "an", "of")
         for w in re.findall(r"[\w’'\-.]+", what_is.group("rest")))
-    return QuestionInfo(question, answer_type, names, terms_, content, stems, future, asked_head(question),
+    return QuestionInfo(question, answer_type, names, terms_, content, asked, stems, future, asked_head(question),
                         (stem(closing.group(1)), closing.group(2).lower()) if closing else None, definition,
                         (speaker.group("who") or speaker.group("who2")) if answer_type == "statement" else None)
+
+
+def _described(question: str, name: str, most: int = 2) -> list[str]:
+    """The lower-case words right after a name that say what it names ("wind farm" in "the Skerrow Bank wind farm
+    have", "railway" in "Hollsworth's railway"), up to `most` and the first stop word; only after "the" or a
+    possessive ("How many Olympic medals …": the medals are asked for)."""
+    out: list[str] = []
+    for m in re.finditer(re.escape(name), question):
+        if not (question[:m.start()].lower().endswith("the ") or re.search(r"['’]s?$", name)):
+            continue
+        for w in re.findall(r"[\w’'\-]+|[^\w\s]", question[m.end():])[:most]:
+            if not re.fullmatch(r"[a-z][\w\-]*", w) or w in STOPWORDS or w in _QWORDS:
+                break
+            out.append(w)
+    return out
 
 
 def asked_head_word(question: str) -> str | None:

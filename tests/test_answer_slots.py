@@ -131,3 +131,26 @@ def test_what_a_name_is():
 def test_a_firm_named_with_an_ampersand_is_one_name():
     assert _slot("Which firm built the cable car?", "The line, built by Veldt & Rooij, cost 46 million euros.") == \
         ("name", "Veldt & Rooij")
+
+
+def test_a_figure_stands_next_to_what_is_asked_not_what_describes_the_subject():
+    info = analyze("How many people have died in the Corran County measles outbreak?")
+    assert info.asked_terms == ["peopl", "die"] and "outbreak" in info.content_terms
+    assert _slot(info.text, "The Corran County measles outbreak has grown to 41 confirmed infections.") is None
+    assert _slot(info.text, "Two people have died in the Corran County outbreak.") == ("count", "Two")
+    assert analyze("How many Olympic medals did Jane Doe win?").asked_terms == ["medal", "win"]
+
+
+def test_how_big_the_subject_is_is_read_from_a_sentence_about_it():
+    assert _slot("How big is the Sarrow frog?", "It measures just 2.3 centimetres from snout to vent.") == \
+        ("measure", "2.3 centimetres")
+    assert _slot("How many frogs live in the Sarrow Hills?", "It measures just 2.3 centimetres.") is None
+
+
+def test_a_sentence_opening_with_the_subjects_noun_points_back_to_it():
+    from rag.answer_slots import points_back
+
+    info = analyze("When was the Bonner House built?")
+    assert points_back(info, "The house was built about 1820.") and points_back(info, "It was built in 1835.")
+    assert not points_back(info, "The barn was built about 1820.")
+    assert _slot(info.text, "The house was built about 1820.") == ("date", "1820")
