@@ -26,12 +26,15 @@ chat: install
 
 # The public multi-document dev set indexes its own ~800 documents in a scratch store (about a minute).
 DEV_EVAL := $(BIN)/rag eval --dataset evals/ramdocs-dev.jsonl --report evals/reports/ramdocs-dev.json
+# The news hold-out set (evals/README.md): unseen news stories, never trained on (seconds).
+NEWS_EVAL := $(BIN)/rag eval --dataset evals/news-holdout.jsonl --report evals/reports/news-holdout.json
 
-## Set everything up, run the tests, then the grounding evals: seed set and dev set (the CI gate)
+## Set everything up, run the tests, then the grounding evals: seed set, dev set, news hold-out (the CI gate)
 test: install browser-deps
 	$(BIN)/python -m pytest
 	$(BIN)/rag eval
 	$(DEV_EVAL)
+	$(NEWS_EVAL)
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow and not browser and not server"
@@ -39,6 +42,7 @@ test-fast: install
 eval: install
 	$(BIN)/rag eval
 	$(DEV_EVAL)
+	$(NEWS_EVAL)
 
 ## Retrain the answer scorer (rag/answer_scorer.json) from evals/ramdocs-train.jsonl and evals/news-train.jsonl
 train: install

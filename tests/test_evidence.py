@@ -88,17 +88,9 @@ def test_the_question_word_decides_the_answer_type_and_names_are_no_keywords():
 
 
 def test_a_past_date_does_not_answer_when_something_will_happen(fake_embedder):
-    from rag.evidence import candidate_sentences, document_sentences, featurize
-    from rag.models import Chunk, DocMeta, Document, RetrievedChunk
-    from rag.query import analyze
-
     text = ("Elbonia held a drone test on March 3, 2024. "
             "Officials said Elbonia will hold its next drone test on June 1, 2026.")
-    doc = Document(id="d", text=text, meta=DocMeta(path="d.md", title="Elbonia"))
-    chunk = RetrievedChunk(Chunk(id="c", doc_id="d", index=0, text=text, start=0, end=len(text)), doc.meta, 1.0)
-    info = analyze("When will Elbonia hold its next drone test?")
-    rows = candidate_sentences([chunk], lambda _: document_sentences(doc))
-    cands = featurize(info, fake_embedder.embed([info.text])[0], rows, fake_embedder.embed, lambda t: 1.0, {"d": doc})
+    cands = _candidates(fake_embedder, text, "When will Elbonia hold its next drone test?", title="Elbonia")
     eligible = {c.sentence.text[:20]: c.eligible for c in cands}
     assert eligible == {"Elbonia held a drone": False, "Officials said Elbon": True}
 
@@ -146,20 +138,14 @@ def test_the_speaker_asked_about_must_be_named():
 
 
 def test_what_someone_said_is_only_answered_by_reported_speech(fake_embedder):
-    from rag.evidence import candidate_sentences, document_sentences, featurize
-    from rag.models import Chunk, DocMeta, Document, RetrievedChunk
     from rag.query import analyze
 
     text = ("Elbonia has become a big exporter of farm drones. "
             "Officials in Elbonia warned that the drone program could strain the budget. "
             "“We will not cut the drone program,” an Elbonia minister told reporters. "
             "The budget grew. Kim urged more drone production. The United States sells drones.")
-    doc = Document(id="d", text=text, meta=DocMeta(path="d.md", title="Elbonia"))
-    chunk = RetrievedChunk(Chunk(id="c", doc_id="d", index=0, text=text, start=0, end=len(text)), doc.meta, 1.0)
-    info = analyze("What did Elbonia say about the drone program?")
-    assert info.answer_type == "statement"
-    rows = candidate_sentences([chunk], lambda _: document_sentences(doc))
-    cands = featurize(info, fake_embedder.embed([info.text])[0], rows, fake_embedder.embed, lambda t: 1.0, {"d": doc})
+    assert analyze("What did Elbonia say about the drone program?").answer_type == "statement"
+    cands = _candidates(fake_embedder, text, "What did Elbonia say about the drone program?", title="Elbonia")
     eligible = {c.sentence.text[:12]: c.eligible for c in cands}
     assert eligible == {"Elbonia has ": False, "Officials in": True, "“We will not": True,
                         "Kim urged mo": False, "The United S": False}  # said by someone else; no one says
@@ -167,36 +153,33 @@ def test_what_someone_said_is_only_answered_by_reported_speech(fake_embedder):
 
 
 def test_a_figure_between_two_parties_is_quoted_from_a_span_naming_both(fake_embedder):
-    from rag.evidence import candidate_sentences, document_sentences, featurize
-    from rag.models import Chunk, DocMeta, Document, RetrievedChunk
-    from rag.query import analyze
-
     text = ("Elbonia also received $2 billion in fuel from Sylvania. "
             "Elbonia and Freedonia signed a trade pact. Freedonia sent Elbonia $5 billion in grain.")
-    doc = Document(id="d", text=text, meta=DocMeta(path="d.md", title="Elbonia"))
-    chunk = RetrievedChunk(Chunk(id="c", doc_id="d", index=0, text=text, start=0, end=len(text)), doc.meta, 1.0)
-    info = analyze("How much did Sylvania give Freedonia?")
-    rows = candidate_sentences([chunk], lambda _: document_sentences(doc))
-    cands = featurize(info, fake_embedder.embed([info.text])[0], rows, fake_embedder.embed, lambda t: 1.0, {"d": doc})
+    cands = _candidates(fake_embedder, text, "How much did Sylvania give Freedonia?", title="Elbonia")
     eligible = {c.sentence.text[:12]: c.eligible for c in cands}
     assert eligible == {"Elbonia and ": False, "Freedonia se": False, "Elbonia also": False}  # never both
-    info = analyze("How much did Sylvania give Elbonia?")
-    cands = featurize(info, fake_embedder.embed([info.text])[0], rows, fake_embedder.embed, lambda t: 1.0, {"d": doc})
+    cands = _candidates(fake_embedder, text, "How much did Sylvania give Elbonia?", title="Elbonia")
     assert {c.sentence.text[:12]: c.eligible for c in cands}["Elbonia also"]
 
 
 def test_a_sentence_pointing_back_is_about_its_documents_subject(fake_embedder):
+    text = ("Voters approved the merger of Elbonia and Freedonia. The combined town will have 7,000 residents. "
+            "Its council is due to meet for the first time on June 9. A council in Sylvania met on May 3.")
+    cands = _candidates(fake_embedder, text, "When will the Elbonia-Freedonia council meet for the first time?",
+                        title="Merger")
+    slots = {c.sentence.text[:12]: c.slot and c.slot.text for c in cands}
+    assert slots["Its council "] == "June 9"
+    assert slots["A council in"] is None  # names no subject and points back to none
+
+
+def _candidates(embedder, text: str, question: str, title: str):
+    """The candidates of one document (one chunk) for a question, as the answerer featurizes them."""
     from rag.evidence import candidate_sentences, document_sentences, featurize
     from rag.models import Chunk, DocMeta, Document, RetrievedChunk
     from rag.query import analyze
 
-    text = ("Voters approved the merger of Elbonia and Freedonia. The combined town will have 7,000 residents. "
-            "Its council is due to meet for the first time on June 9. A council in Sylvania met on May 3.")
-    doc = Document(id="d", text=text, meta=DocMeta(path="d.md", title="Merger"))
+    doc = Document(id="d", text=text, meta=DocMeta(path="d.md", title=title))
     chunk = RetrievedChunk(Chunk(id="c", doc_id="d", index=0, text=text, start=0, end=len(text)), doc.meta, 1.0)
-    info = analyze("When will the Elbonia-Freedonia council meet for the first time?")
+    info = analyze(question)
     rows = candidate_sentences([chunk], lambda _: document_sentences(doc))
-    cands = featurize(info, fake_embedder.embed([info.text])[0], rows, fake_embedder.embed, lambda t: 1.0, {"d": doc})
-    slots = {c.sentence.text[:12]: c.slot and c.slot.text for c in cands}
-    assert slots["Its council "] == "June 9"
-    assert slots["A council in"] is None  # names no subject and points back to none
+    return featurize(info, embedder.embed([info.text])[0], rows, embedder.embed, lambda t: 1.0, {"d": doc})
