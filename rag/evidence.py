@@ -179,7 +179,17 @@ def _vocabulary(text: str) -> tuple[frozenset[str], frozenset[str]]:
 def _name_matches(info: QuestionInfo, text: str) -> list[float]:
     """How well the text mentions each of the question's names (a surname or an acronym's spelt-out name counts)."""
     acronyms = _acronyms(text) if any(e.isupper() for e in info.entity_names) else frozenset()
-    return [1.0 if e.isupper() and e.lower() in acronyms else _name_match(e, text) for e in info.entity_names]
+    return [1.0 if e.isupper() and (e.lower() in acronyms or _spelt_out(e, text)) else _name_match(e, text)
+            for e in info.entity_names]
+
+
+@lru_cache(maxsize=4096)
+def _spelt_out(acronym: str, text: str) -> bool:
+    """The text spells the acronym out in lower case too: "MMR" in "the measles, mumps and rubella vaccine"."""
+    if not 3 <= len(acronym) <= 6 or not acronym.isalpha():  # "US" would be "used some"
+        return False
+    joiner = r"[\s,]+(?:(?:and|of|the|for|&)\s+)?"
+    return bool(re.search(r"\b" + joiner.join(rf"{c}[a-z]+" for c in acronym.lower()) + r"\b", text, re.I))
 
 
 def _entity_cover(info: QuestionInfo, text: str) -> float:

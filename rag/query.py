@@ -31,6 +31,7 @@ ASKING_WORDS = frozenset("percent percentage proportion population number amount
 _WHICH = re.compile(r"^\W*(?:(?:to|in|from|of|for|at|by|with)\s+)?(?:which|what\s+(?:is|are|was|were)\s+the\s+"
                     r"(?=names?\b|models?\b|types?\b|kinds?\b)|what\s+(?=names?\b|models?\b|types?\b|kinds?\b|brands?\b))"
                     r"(?:(?:names?|models?|types?|kinds?|brands?)\s+of\s+(?:the\s+|a\s+)?)?(?P<rest>.*)$", re.I)
+_KIND_OF = re.compile(r"\b(?:types?|kinds?|sorts?)\s+of\b", re.I)
 _SPEAKER = re.compile(  # verbs in lower case only: "the U.S. State Department" is not "… state"
     r"\b(?i:what|how)\s+(?i:did|does|do|has|have|had)\s+(?P<who>.{2,60}?)\s+(?:say|said|think|believe|claim|state|"
     r"warn|argue|announce|describe|call|respond|react|reply)\b"
@@ -131,8 +132,8 @@ def analyze(question: str) -> QuestionInfo:
     opening = _OPENING_TYPE.match(question)  # "When was … the price …": the question word decides
     answer_type = _OPENING_TYPES[opening.group(1).lower()] if opening else \
         next((t for t, rx in ANSWER_TYPES.items() if rx.search(question)), None)
-    if answer_type is None and _WHICH.search(question):
-        answer_type = "name"
+    if answer_type is None and _WHICH.search(question) and not _KIND_OF.search(question):
+        answer_type = "name"  # a kind of thing is a phrase ("What type of institution …": "academy"), not a name
     speaker = _SPEAKER.search(question)
     if answer_type in (None, "date") and speaker:
         answer_type = answer_type or "statement"

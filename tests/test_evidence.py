@@ -64,6 +64,9 @@ def test_a_title_before_a_surname_and_initials_across_at():
     assert _name_match("Justice Dunn", "Dunn graduated from Blue Hill Academy.") == 1.0
     assert _name_match("Attorney General Russell", "Russell was called to the Bar in 1859.") == 1.0
     assert "upra" in _acronyms("the University of Puerto Rico at Aguadilla offers degrees")
+    from rag.evidence import _spelt_out
+    assert _spelt_out("MMR", "Take the measles, mumps and rubella vaccine.")
+    assert not _spelt_out("MMR", "Measles cases rose in March.")
 
 
 def test_a_short_first_name_and_alternative_names_name_the_subject():
