@@ -132,11 +132,12 @@ def _name_match(entity: str, text: str) -> float:
 def _short_first_name(first: str, surname: str, text: str) -> bool:
     """The text names the surname right after a short form of the first name or the first name after its short
     form: "Nick Hill" for "Nicholas Hill", "Alexander Dean" for "Alex Dean" (a short form has 3 to 5 letters, all
-    but its last one starting the full name)."""
+    but its last one starting the full name), "Christa Mayer" for "C. Mayer"."""
     first = first.lower()
     for m in re.finditer(rf"\b([A-Z][a-z]+)\s+{re.escape(surname)}\b", text):
         short, full = sorted((m.group(1).lower(), first), key=len)
-        if 3 <= len(short) <= 5 and short != full and full.startswith(short[:-1]):
+        if len(short) == 1 and full.startswith(short) or \
+                3 <= len(short) <= 5 and short != full and full.startswith(short[:-1]):
             return True
     return False
 

@@ -76,6 +76,8 @@ def test_a_short_first_name_and_alternative_names_name_the_subject():
     assert _name_match("Nicholas Hill", "Nick Hill is an American football coach.") == 1.0
     assert _name_match("Nicholas Hill", "Hill was signed by the Bears.") == 0.5  # the surname alone
     assert _name_match("Nicholas Hill", "Ned Hill is a coach; Nick Carter sings.") == 0.5  # another first name
+    assert _name_match("C. Mayer", "Christa Mayer is a basketball player.") == 1.0  # an initial
+    assert _name_match("C. Mayer", "Anna Mayer is a basketball player.") == 0.5
     assert entities("What is the estimated population of Hajin/Nor Hachn?") == ["Hajin/Nor Hachn"]
     assert _name_match("Hajin/Nor Hachn", "Nor Hachn had a population of 9,307.") == 1.0
     assert _name_match("Hajin/Nor Hachn", "Hajin had a population of 37,935.") == 1.0
