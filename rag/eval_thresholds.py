@@ -46,15 +46,19 @@ THRESHOLDS: dict[str, Threshold] = {
     # from 0.28 to 0.22: abstention precision 0.615 -> 0.875, recall 0.762 -> 0.667, the one bound
     # lowered) and the other bounds were RAISED to a couple of cases under the new values {in braces:
     # session 2's bound and value}. Values move by a case or two from one retrain to the next.
+    # Session 4: reported speech for "what did X say", sizes, dates without a year, sentences pointing
+    # back to the subject, 48 more paraphrased news training cases: pass, source and fact recall and
+    # abstention precision rose and their bounds were RAISED again, to about three cases under the new
+    # values <in angle brackets: session 3's value>.
     "quote_verbatim_rate": Threshold(">=", 1.0),
     "error_rate": Threshold("<=", 0.0),
     "wrong_answer_rate": Threshold("<=", 0.0),
-    "pass_rate": Threshold(">=", 0.77),  # 0.802 {0.74; 0.769} (0.82; rules 0.857)
-    "citation_precision": Threshold(">=", 0.72),  # 0.746 {0.70; 0.727} (0.90; 0.922)
-    "source_recall": Threshold(">=", 0.90),  # 0.931 {0.81; 0.828} [0.85; 0.874] (0.90; 0.931)
-    "fact_recall": Threshold(">=", 0.83),  # 0.857 {0.74; 0.758} [0.77; 0.791] (0.85; 0.879)
-    "abstention_precision": Threshold(">=", 0.80),  # 0.875 {0.60; 0.615} [0.68; 0.700] (0.83; 0.864)
-    "abstention_recall": Threshold(">=", 0.61),  # 0.667 {0.65; 0.762} (0.88; 0.905)
+    "pass_rate": Threshold(">=", 0.79),  # 0.824 <0.802> {0.74; 0.769} (0.82; rules 0.857)
+    "citation_precision": Threshold(">=", 0.72),  # 0.732 <0.746> {0.70; 0.727} (0.90; 0.922)
+    "source_recall": Threshold(">=", 0.92),  # 0.954 <0.931> {0.81; 0.828} [0.85; 0.874] (0.90; 0.931)
+    "fact_recall": Threshold(">=", 0.86),  # 0.901 <0.857> {0.74; 0.758} [0.77; 0.791] (0.85; 0.879)
+    "abstention_precision": Threshold(">=", 0.85),  # 0.933 <0.875> {0.60; 0.615} [0.68; 0.700] (0.83; 0.864)
+    "abstention_recall": Threshold(">=", 0.61),  # 0.667 <0.667> {0.65; 0.762} (0.88; 0.905)
     "conflict_precision": Threshold(">=", 0.80),
     "conflict_recall": Threshold(">=", 0.60),
     "retrieval_recall_at_k": Threshold(">=", 0.95),
@@ -77,14 +81,30 @@ THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
         # 0.395, notes 0.056). The issue's targets are further out for misinformation and notes.
         "quote_verbatim_rate": Threshold(">=", 1.0),
         "error_rate": Threshold("<=", 0.0),
-        "pass_rate": Threshold(">=", 0.45),  # (0.473; session 2: 0.467)
-        "fact_recall": Threshold(">=", 0.82),  # (0.833; 0.840) any valid answer in a verbatim quote
-        "citation_precision": Threshold(">=", 0.50),  # (0.553; 0.533) every source with evidence is quoted
+        # session 4's value first, then session 3's and session 2's
+        "pass_rate": Threshold(">=", 0.45),  # (0.467; 0.473; 0.467)
+        "fact_recall": Threshold(">=", 0.83),  # (0.853; 0.833; 0.840) any valid answer in a verbatim quote
+        "citation_precision": Threshold(">=", 0.50),  # (0.545; 0.553; 0.533) every source with evidence is quoted
         "retrieval_recall_at_k": Threshold(">=", 0.93),  # (0.948)
-        "abstention_rate": Threshold("<=", 0.06),  # (0.040; 0.053) every case has an answer; target <= 0.05
-        "silent_misinformation_rate": Threshold("<=", 0.12),  # (0.099; 0.136) target <= 0.10
-        "note_rate_conflicting": Threshold(">=", 0.70),  # (0.732; 0.683) target >= 0.60
+        "abstention_rate": Threshold("<=", 0.05),  # (0.027; 0.040; 0.053) every case has an answer; the target
+        "silent_misinformation_rate": Threshold("<=", 0.115),  # (0.099; 0.099; 0.136) 81 cases; target <= 0.10
+        "note_rate_conflicting": Threshold(">=", 0.72),  # (0.753; 0.732; 0.683) target >= 0.60
         "note_rate_agreeing": Threshold("<=", 0.13),  # (0.000) 8 cases: one false note passes
+        "latency_p95_ms": Threshold("<=", 2000.0),
+    },
+    # evals/news-holdout.jsonl: 40 questions over 12 unseen news stories (see evals/README.md), never trained
+    # on; about a case under what session 4 measured (in brackets).
+    "news-holdout.jsonl": {
+        "quote_verbatim_rate": Threshold(">=", 1.0),
+        "error_rate": Threshold("<=", 0.0),
+        "pass_rate": Threshold(">=", 0.47),  # (0.525)
+        "fact_recall": Threshold(">=", 0.65),  # (0.688) 32 answerable cases
+        "citation_precision": Threshold(">=", 0.45),  # (0.508)
+        "retrieval_recall_at_k": Threshold(">=", 0.95),  # (1.000)
+        "abstention_precision": Threshold(">=", 0.40),  # (0.500)
+        "abstention_recall": Threshold(">=", 0.25),  # (0.375) 8 unanswerable cases
+        "silent_misinformation_rate": Threshold("<=", 0.84),  # (0.667) 6 cases with a wrong answer
+        "note_rate_agreeing": Threshold("<=", 0.16),  # (0.077) 13 cases
         "latency_p95_ms": Threshold("<=", 2000.0),
     },
 }
