@@ -155,7 +155,7 @@ def _place_of_demonym(word: str, lowered: frozenset[str]) -> bool:
 
 
 def _demonym_of_place(place: str, lowered: frozenset[str]) -> bool:
-    """The text uses the place's demonym: "russia" → "russian", "china" → "chinese", "iran" → "iranian"."""
+    """The text uses the place's demonym: "italy" → "italian", "china" → "chinese", "iran" → "iranian"."""
     return any(w.endswith(_DEMONYM_ENDINGS) and w.startswith(place[:4]) and _place_of_demonym(w, frozenset([place]))
                for w in lowered)
 
