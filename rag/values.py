@@ -84,11 +84,14 @@ def _names(text: str) -> list[Value]:
     return out
 
 
-def _typed(kind: str, text: str) -> list[Value]:
-    """The values of one of PATTERNS' kinds in the text."""
+def _typed(kind: str, text: str, asked: frozenset[str] = frozenset()) -> list[Value]:
+    """The values of one of PATTERNS' kinds in the text. A count is no year (a date), "40%" (a share), lone
+    "one", amount or measure ("22 kilometres", "$5m"), unless the measure's unit is the asked (stemmed) word
+    ("How many days …": "12 days")."""
     found = [Value(kind, m.group().strip(), m.start(), m.end()) for m in PATTERNS[kind].finditer(text)]
-    if kind == "count":  # a year is a date, "40%" a share, "22 kilometres" or "$5m" no count, nor a lone "one"
-        other = [m.span() for k in ("measure", "money") for m in PATTERNS[k].finditer(text)]
+    if kind == "count":
+        other = [m.span() for k in ("measure", "money") for m in PATTERNS[k].finditer(text)
+                 if k == "money" or not any(stem(w) in asked for w in _TOKEN.findall(m.group()))]
         found = [v for v in found if not _YEAR.match(v.text) and not _SHARE.match(text, v.end)
                  and v.text.lower() != "one" and not any(a <= v.start < b for a, b in other)]
     return found
@@ -104,7 +107,7 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
     if kind == "size":  # a measure, or a count
         found = _typed("measure", text) + _typed("count", text)
     elif kind in PATTERNS:
-        found = _typed(kind, text)
+        found = _typed(kind, text, info.stems)
     elif kind == "place":
         found = [Value(kind, m.group("v"), m.start("v"), m.end("v")) for m in _PLACE.finditer(text)]
     else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered"

@@ -129,6 +129,8 @@ def test_a_size_is_a_measure_or_a_count():
     turbines = analyze("How many turbines will the wind farm have?")
     assert values(turbines, "The wind farm, 22 kilometres off the coast, cost $5m.") == []  # a distance, a price
     assert [v.text for v in values(turbines, "It will have 64 turbines.")] == ["64"]
+    days = analyze("How many days did the strike last?")  # unless the measure's unit is what is counted
+    assert [v.text for v in values(days, "The strike lasted 12 days and cost $5m.")] == ["12"]
 
 
 def test_the_speaker_asked_about_must_be_named():
