@@ -108,7 +108,7 @@ def _name_match(entity: str, text: str) -> float:
     if "/" in entity:
         return max(_name_match(alternative, text) for alternative in entity.split("/"))
     toks, lowered = _vocabulary(text)
-    parts = [w for w in words(entity) if w.lower() not in ("the", "of")]
+    parts = [w for w in words(_undotted(entity)) if w.lower() not in ("the", "of")]
     while len(parts) > 1 and parts[0].lower().rstrip(".") in TITLES:
         parts = parts[1:]  # "Justice Dunn" is named "Dunn"
     if not parts:
@@ -172,9 +172,17 @@ def _acronyms(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)
 def _vocabulary(text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """The text's words, stemmed and lower-cased (a document's are read once, not once per question)."""
-    ws = words(text)
+    """The text's words, stemmed and lower-cased, with dotted acronyms also as one word ("U.S.": "us"); a
+    document's are read once, not once per question."""
+    ws = words(text) + [_undotted(m.group()) for m in _DOTTED.finditer(text)]
     return frozenset(stem(w) for w in ws), frozenset(w.lower() for w in ws)
+
+
+_DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")  # "U.S.", "U.K.": the acronym "US", "UK"
+
+
+def _undotted(text: str) -> str:
+    return _DOTTED.sub(lambda m: m.group().replace(".", ""), text)
 
 
 def _name_matches(info: QuestionInfo, text: str) -> list[float]:

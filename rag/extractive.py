@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answer import Draft, DraftClaim
-from rag.evidence import Candidate, Sentence, candidate_sentences, document_sentences, featurize
+from rag.evidence import FEATURES, Candidate, Sentence, candidate_sentences, document_sentences, featurize
 from rag.models import ChainInput, Document, RetrievedChunk
 from rag.query import QuestionInfo, analyze, split_question
 from rag.scorer import AnswerScorer, load_scorer
@@ -128,9 +128,12 @@ class ExtractiveAnswerer:
         chosen: list[Scored] = []
         docs: set[str] = set()
         texts: set[str] = set()
+        full = FEATURES.index("entity_document")
         for s in ranked:
             if chosen and s.p < self.source_threshold:
                 break
+            if chosen and chosen[0].candidate.features[full] >= 0.8 > s.candidate.features[full]:
+                continue  # the best source names the subject in full; one naming only its last word may not be about it
             key = normalize(s.candidate.sentence.text).lower()
             if s.candidate.doc_id in docs or key not in texts and len(texts) >= self.config.max_sources:
                 continue

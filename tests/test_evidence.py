@@ -64,6 +64,8 @@ def test_a_title_before_a_surname_and_initials_across_at():
     assert _name_match("Justice Dunn", "Dunn graduated from Blue Hill Academy.") == 1.0
     assert _name_match("Attorney General Russell", "Russell was called to the Bar in 1859.") == 1.0
     assert "upra" in _acronyms("the University of Puerto Rico at Aguadilla offers degrees")
+    assert _name_match("US Defense Intelligence Agency", "The U.S. Defense Intelligence Agency has noted it.") == 1.0
+    assert _name_match("U.S.-South Korea", "US-South Korea drills began.") == 1.0
     from rag.evidence import _spelt_out
     assert _spelt_out("MMR", "Take the measles, mumps and rubella vaccine.")
     assert not _spelt_out("MMR", "Measles cases rose in March.")

@@ -53,3 +53,23 @@ def test_the_bar_sits_on_a_plateau_not_on_a_lone_spike():
     objective = [0.0, 0.0, 0.9, 0.0, 0.0, 0.0, 0.6, 0.6, 0.6, 0.6, 0.6, 0.0]
     assert int(np.argmax(objective)) == 2
     assert 6 <= int(np.argmax(_smoothed(objective))) <= 10
+
+
+def test_a_further_source_naming_only_the_last_word_of_the_subject_is_not_quoted_beside_a_full_one():
+    import numpy as np
+
+    from rag.evidence import FEATURES, Candidate, Sentence
+    from rag.extractive import ExtractiveAnswerer, ExtractiveConfig, Scored
+
+    def scored(doc: str, text: str, cover: float, p: float) -> Scored:
+        f = np.zeros(len(FEATURES), dtype=np.float32)
+        f[FEATURES.index("entity_document")] = cover
+        s = Sentence(doc, 0, len(text), text, "", -1)
+        return Scored(Candidate(s, 0, len(text), text, f, True), p)
+
+    answerer = ExtractiveAnswerer(embedder=None, config=ExtractiveConfig(threshold=0.2))
+    full = scored("guerin", "Guerin High School was established in 1962.", 1.0, 0.9)
+    other = scored("franklin", "Franklin County High School was opened in 1958.", 0.5, 0.6)  # "School" only
+    also = scored("guerin-b", "Guerin High School opened its doors in 1962.", 1.0, 0.5)
+    assert [s.candidate.doc_id for s in answerer.select([full, other, also])] == ["guerin", "guerin-b"]
+    assert [s.candidate.doc_id for s in answerer.select([other, also])] == ["franklin", "guerin-b"]  # no full one first
