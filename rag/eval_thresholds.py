@@ -53,9 +53,9 @@ THRESHOLDS: dict[str, Threshold] = {
     "quote_verbatim_rate": Threshold(">=", 1.0),
     "error_rate": Threshold("<=", 0.0),
     "wrong_answer_rate": Threshold("<=", 0.0),
-    "pass_rate": Threshold(">=", 0.79),  # 0.824 <0.802> {0.74; 0.769} (0.82; rules 0.857)
-    "citation_precision": Threshold(">=", 0.72),  # 0.743 <0.746> {0.70; 0.727} (0.90; 0.922)
-    "source_recall": Threshold(">=", 0.92),  # 0.954 <0.931> {0.81; 0.828} [0.85; 0.874] (0.90; 0.931)
+    "pass_rate": Threshold(">=", 0.80),  # 0.835 <0.802> {0.74; 0.769} (0.82; rules 0.857)
+    "citation_precision": Threshold(">=", 0.72),  # 0.745 <0.746> {0.70; 0.727} (0.90; 0.922)
+    "source_recall": Threshold(">=", 0.93),  # 0.966 <0.931> {0.81; 0.828} [0.85; 0.874] (0.90; 0.931)
     "fact_recall": Threshold(">=", 0.86),  # 0.901 <0.857> {0.74; 0.758} [0.77; 0.791] (0.85; 0.879)
     "abstention_precision": Threshold(">=", 0.85),  # 0.933 <0.875> {0.60; 0.615} [0.68; 0.700] (0.83; 0.864)
     "abstention_recall": Threshold(">=", 0.61),  # 0.667 <0.667> {0.65; 0.762} (0.88; 0.905)
@@ -82,13 +82,13 @@ THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
         "quote_verbatim_rate": Threshold(">=", 1.0),
         "error_rate": Threshold("<=", 0.0),
         # session 4's value first, then session 3's and session 2's
-        "pass_rate": Threshold(">=", 0.45),  # (0.467; 0.473; 0.467)
+        "pass_rate": Threshold(">=", 0.45),  # (0.473; 0.473; 0.467)
         "fact_recall": Threshold(">=", 0.83),  # (0.853; 0.833; 0.840) any valid answer in a verbatim quote
-        "citation_precision": Threshold(">=", 0.50),  # (0.547; 0.553; 0.533) every source with evidence is quoted
+        "citation_precision": Threshold(">=", 0.58),  # (0.616; 0.553; 0.533) every source with evidence is quoted
         "retrieval_recall_at_k": Threshold(">=", 0.93),  # (0.948)
         "abstention_rate": Threshold("<=", 0.05),  # (0.027; 0.040; 0.053) every case has an answer; the target
         "silent_misinformation_rate": Threshold("<=", 0.115),  # (0.099; 0.099; 0.136) 81 cases; target <= 0.10
-        "note_rate_conflicting": Threshold(">=", 0.72),  # (0.753; 0.732; 0.683) target >= 0.60
+        "note_rate_conflicting": Threshold(">=", 0.72),  # (0.747; 0.732; 0.683) target >= 0.60
         "note_rate_agreeing": Threshold("<=", 0.13),  # (0.000) 8 cases: one false note passes
         "latency_p95_ms": Threshold("<=", 2000.0),
     },
@@ -99,7 +99,7 @@ THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
         "error_rate": Threshold("<=", 0.0),
         "pass_rate": Threshold(">=", 0.44),  # (0.475; 0.525 with the retrain before)
         "fact_recall": Threshold(">=", 0.59),  # (0.625; 0.688 with the retrain before) 32 answerable cases
-        "citation_precision": Threshold(">=", 0.42),  # (0.470; 0.508)
+        "citation_precision": Threshold(">=", 0.48),  # (0.536; 0.508 with the retrain before)
         "retrieval_recall_at_k": Threshold(">=", 0.95),  # (1.000)
         "abstention_precision": Threshold(">=", 0.40),  # (0.500)
         "abstention_recall": Threshold(">=", 0.25),  # (0.375) 8 unanswerable cases
