@@ -203,7 +203,12 @@ def _spelt_out(acronym: str, text: str) -> bool:
 
 def _entity_cover(info: QuestionInfo, text: str) -> float:
     """Share of the question's names the text mentions."""
-    return sum(_name_matches(info, text)) / len(info.entity_names) if info.entity_names else 1.0
+    return _cover(_name_matches(info, text))
+
+
+def _cover(matches: list[float]) -> float:
+    """The mean of the name matches (1 when the question names nothing)."""
+    return sum(matches) / len(matches) if matches else 1.0
 
 
 def _names_speaker(info: QuestionInfo, text: str) -> bool:
@@ -272,8 +277,8 @@ def _lexical(info: QuestionInfo, row: tuple[Sentence, int, int], idf: Callable[[
     s = row[0]
     context = f"{s.before} {s.text}"
     matches = _name_matches(info, context)
-    return _Lexical(row, _entity_cover(info, s.text), sum(matches) / len(matches) if matches else 1.0,
-                    min(matches, default=1.0), values(info, s.text) if info.answer_type else [],
+    return _Lexical(row, _entity_cover(info, s.text), _cover(matches), min(matches, default=1.0),
+                    values(info, s.text) if info.answer_type else [],
                     _overlap(info.terms, idf, s.text), _overlap(info.terms, idf, context),
                     _overlap(info.content_terms, idf, context))
 
@@ -293,7 +298,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     sim, sim_ctx = sv @ q_vec, ctx @ q_vec
     best = float(sim.max())
     doc_names = {d: _name_matches(info, (doc.meta.title or "") + " " + doc.text) for d, doc in documents.items()}
-    doc_cover = {d: sum(m) / len(m) if m else 1.0 for d, m in doc_names.items()}
+    doc_cover = {d: _cover(m) for d, m in doc_names.items()}
     typed = info.answer_type is not None
     # the question is of a kind rag/answer_slots.py reads an answer for: a span without one means something
     slot_readable = info.answer_type not in (None, "statement") or bool(info.head or info.asked_verb or info.definition)

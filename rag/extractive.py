@@ -25,6 +25,9 @@ from rag.text import normalize
 from rag.verify import QuoteClaim
 
 
+_ENTITY_DOCUMENT = FEATURES.index("entity_document")  # how fully a candidate's document names the subject
+
+
 @dataclass
 class ExtractiveConfig:
     max_sources: int = 5  # independent sources quoted per (sub-)question, best first
@@ -128,11 +131,11 @@ class ExtractiveAnswerer:
         chosen: list[Scored] = []
         docs: set[str] = set()
         texts: set[str] = set()
-        full = FEATURES.index("entity_document")
         for s in ranked:
             if chosen and s.p < self.source_threshold:
                 break
-            if chosen and chosen[0].candidate.features[full] >= 0.8 > s.candidate.features[full]:
+            if chosen and chosen[0].candidate.features[_ENTITY_DOCUMENT] >= 0.8 > \
+                    s.candidate.features[_ENTITY_DOCUMENT]:
                 continue  # the best source names the subject in full; one naming only its last word may not be about it
             key = normalize(s.candidate.sentence.text).lower()
             if s.candidate.doc_id in docs or key not in texts and len(texts) >= self.config.max_sources:

@@ -13,6 +13,7 @@ import re
 from difflib import SequenceMatcher
 from typing import Literal
 
+from rag.answer_slots import FIGURES
 from rag.models import AnswerSlot, Conflict, Quote
 from rag.query import QuestionInfo, analyze, asked_head_word
 from rag.text import STOPWORDS, normalize, same_start
@@ -22,7 +23,6 @@ _MULTI = re.compile(r"^\W*(?:what|which|who|where)\s+(?:\w+\s+){0,3}?(?:are|were
                     re.I)
 _MAX_CHANGED_WORDS = 4  # a near-copy "changes the answer" in at most this many words per side
 _MIN_COPY_RATIO = 0.6
-_FIGURES = {"money", "count", "percent", "measure"}
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 
 
@@ -50,7 +50,7 @@ def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
     tell? Figures compare by value in the same unit ("$10bn" = "$10 billion" ≠ "$7bn"); in other units
     they are "unknown", left to the typed claims of rag/disagree.py (intervals, conversions)."""
     ta, tb = _tokens(a.text), _tokens(b.text)
-    if {a.kind, b.kind} & _FIGURES:
+    if {a.kind, b.kind} & FIGURES:
         fa, fb = _figure(a.text), _figure(b.text)
         if not (fa and fb):
             return "same" if ta == tb else "unknown"
@@ -158,7 +158,7 @@ def _mentions_other(info: QuestionInfo, a: Quote, b: Quote) -> bool:
     when the other quote holds it as a value of the asked kind, a date as precisely ("1885 – 1955" does not give
     "22 October 1885"). Figures compare by value."""
     kinds = {a.answer_slot.kind, b.answer_slot.kind}
-    if kinds & _FIGURES:
+    if kinds & FIGURES:
         return False
     if "phrase" in kinds:
         return _contains(_tokens(a.text), _tokens(b.answer_slot.text)) or \
