@@ -34,7 +34,10 @@ _NOUN_PHRASE = (r"(?P<np>[^,.;:()\"“”\[\]]{1,80}?)(?=\s+(?:who|which|that|wh
                 r"born|based|known|since|by|to|between|during|after|before|where|whom)\b|\s*[,.;:()\"“”\[\]]|\s*$)")
 _PREDICATE = re.compile(r"(?:(?:\b(?:is|was|are|were|became|becomes|remains|as)\s+|,\s+)(?:a|an|the)\s+|"
                         r"(?<!such )\bas\s+(?-i:(?=[A-Z])))" + _NOUN_PHRASE, re.I)  # or a name: "elected as Republican"
-_BACK_REFERENCE = re.compile(r"^\W*(?:It|Its|He|His|She|Her|They|Their|This|These)\b|^\W*The\s+(?P<noun>[a-z]+)\b")
+# after an opening time or place phrase too: "Last year it carried …", "In 2019, she …"
+_OPENER = r"(?:(?:In|On|At|By|Since|After|Before|During|Until|Last|This|Next|Earlier|Later|Each|Every)(?:\s+[\w’']+){1,2},?\s+)?"
+_BACK_REFERENCE = re.compile(r"^\W*" + _OPENER + r"(?i:it|its|he|his|she|her|they|their)\b|^\W*(?:This|These)\b|"
+                             r"^\W*The\s+(?P<noun>[a-z]+)\b")
 _OF_A = re.compile(r"\s+of\s+(?:a|an)\s+" + _NOUN_PHRASE, re.I)  # "the title of a studio album": "studio album"
 
 
@@ -75,7 +78,7 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
 
 def points_back(info: QuestionInfo, text: str) -> bool:
     """The sentence opens by pointing back to what its document is about: a pronoun ("It measures …", "Its
-    council …") or the last word of a name the question asks about ("The house …" for "Bonner House")."""
+    council …", "Last year it carried …") or the last word of a name the question asks about ("The house …" for "Bonner House")."""
     m = _BACK_REFERENCE.match(text)
     return bool(m) and (not m.group("noun") or any(words(n)[-1].lower() == m.group("noun")
                                                    for n in info.entity_names if words(n)))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -22,6 +22,7 @@ import numpy as np
 from rag.answer_slots import FIGURES, answer_slot, points_back
 from rag.models import AnswerSlot, Document, RetrievedChunk
 from rag.query import QuestionInfo
+from rag.synonyms import near_values, synonym_stems
 from rag.text import STOPWORDS, TYPO_RATIO, sentence_spans, stem, typo_similarity, words
 from rag.values import Value, near_terms, values
 
@@ -302,6 +303,10 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     typed = info.answer_type is not None
     # the question is of a kind rag/answer_slots.py reads an answer for: a span without one means something
     slot_readable = info.answer_type not in (None, "statement") or bool(info.head or info.asked_verb or info.definition)
+    # the question as each sentence words it: its words for what is asked about ("troops" for "soldiers")
+    near = [near_values(x.row[0].text, x.values) if info.answer_type != "statement" else [] for x in lex]
+    wordings = [replace(info, asked_terms=info.asked_terms + syn) if syn else info
+                for syn in synonym_stems(info, near, vectors)]
     out = []
     for i, x in enumerate(lex):
         s, chunk_rank, doc_rank = x.row
@@ -312,7 +317,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
             float(_new_name(info, s.text)), float(_new_number(info, s.text)),
             1.0 / (1 + chunk_rank), 1.0 / (1 + doc_rank),
             sim[i] * x.entity_context, x.overlap * float(value), x.content_overlap,
-            float(_value_near_term(info, s.text, x.values)), 0.0, float(slot_readable),
+            float(_value_near_term(wordings[i], s.text, x.values)), 0.0, float(slot_readable),
         ], dtype=np.float32)
         joined = s.before and x.entity_context > x.entity_sentence  # the sentence before names the subject
         start = s.before_start if joined else s.start
@@ -321,6 +326,8 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
         about_subject = not info.entity_names or doc_cover.get(s.doc_id, 0.0) >= 0.8 and (
             x.entity_context >= 0.5 or points_back(info, s.text))
         slot = answer_slot(info, s.text, x.values, about_subject)
+        if slot is None and wordings[i] is not info:  # the question's own words first: a word near one of
+            slot = answer_slot(wordings[i], s.text, x.values, about_subject)  # them in meaning may be its opposite
         f[FEATURES.index("has_slot")] = float(slot is not None)
         kind_ok = (value or info.answer_type not in VALUE_KINDS) and not (
             info.future and info.answer_type == "date" and not _FUTURE.search(s.text)) and not (

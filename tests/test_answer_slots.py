@@ -154,3 +154,13 @@ def test_a_sentence_opening_with_the_subjects_noun_points_back_to_it():
     assert points_back(info, "The house was built about 1820.") and points_back(info, "It was built in 1835.")
     assert not points_back(info, "The barn was built about 1820.")
     assert _slot(info.text, "The house was built about 1820.") == ("date", "1820")
+
+
+def test_a_pronoun_after_an_opening_time_phrase_points_back_too():
+    from rag.answer_slots import points_back
+
+    info = analyze("How many passengers did the Hollin funicular carry last year?")
+    assert points_back(info, "Last year it carried 1.2 million passengers.")
+    assert points_back(info, "In 2019, it carried 900,000.")
+    assert not points_back(info, "Officials said it carried 1.2 million passengers.")  # "it" may be anything said
+    assert _slot(info.text, "Last year it carried 1.2 million passengers.") == ("count", "1.2 million")
