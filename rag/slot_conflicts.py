@@ -85,9 +85,9 @@ _SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn":
 
 def _figure(text: str) -> tuple[float, str] | None:
     """A written figure as (value, unit): "$5bn" → (5e9, "$"), "12 per cent" → (12, "per cent");
-    None when it holds no plain number."""
+    None when it holds no plain number or is a range ("50-70")."""
     m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
-    if not m:
+    if not m or re.search(r"\d\s?[-–]\s?\d", text):
         return None
     value = float(m.group().replace(",", ""))
     unit = []

@@ -15,10 +15,11 @@ _NUM = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|t
         r"forty|fifty|sixty|hundred|dozens|hundreds|thousands|millions|tens of thousands)")
 _SCALE = r"(?:\s?(?:bn|m|mn|k|billion|million|trillion|thousand))?"
 _ORD = r"(?:st|nd|rd|th)?"
+_RANGE_START = r"(?:\d[\d,.]*\s?[-–]\s?(?=\d))?"  # a range is one value: "50-70 warheads", "20–25%"
 PATTERNS: dict[str, re.Pattern] = {
     "money": re.compile(rf"(?:[$€£¥]|\b(?:USD|EUR|GBP|US\$))\s?\d[\d,.]*{_SCALE}\b|\b\d[\d,.]*{_SCALE}\s*"
                         r"(?:dollars|euros|pounds|yuan|yen|won|rubles|roubles|rupees)\b", re.I),
-    "percent": re.compile(r"\b\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I),
+    "percent": re.compile(rf"\b{_RANGE_START}\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I),
     "measure": re.compile(rf"\b{_NUM}\s?-?\s?(?:metres?|meters?|m|km|kilomet(?:re|er)s?|centimet(?:re|er)s?|"
                           r"millimet(?:re|er)s?|miles?|feet|foot|ft|inch(?:es)?|cm|mm|lbs?|ounces?|gallons?|cc|kg|"
                           r"kilograms?|grams?|tonnes?|tons?|hectares?|acres?|sq\s?(?:km|mi)|square \w+|cubic \w+|"
@@ -28,7 +29,7 @@ PATTERNS: dict[str, re.Pattern] = {
                        rf"{_MONTH}\s+\d{{4}}|(?-i:{_MONTH})\s+\d{{1,2}}{_ORD}|\d{{1,2}}{_ORD}\s+(?-i:{_MONTH})|"
                        rf"(?:early|mid|late)[- ](?:\d{{4}}s?)|\d{{4}}s|(?:1[0-9]|20)\d\d)\b"
                        rf"|\b(?:last|this|next|earlier this|later this) (?:year|month|week)\b", re.I),
-    "count": re.compile(rf"\b{_NUM}{_SCALE}\b", re.I),
+    "count": re.compile(rf"\b{_RANGE_START}{_NUM}{_SCALE}\b", re.I),
     # what someone said: a quotation, or a verb or phrase that reports speech ("warned", "according to"); lower
     # case, so that "the United States" states nothing
     "statement": re.compile(r"[“\"][^”\"]{12,}[”\"]|\b(?:said|says|say|told|tells|stated|states|warned|warns|"
@@ -92,7 +93,8 @@ def _typed(kind: str, text: str, asked: frozenset[str] = frozenset()) -> list[Va
     if kind == "count":
         other = [m.span() for k in ("measure", "money") for m in PATTERNS[k].finditer(text)
                  if k == "money" or not any(stem(w) in asked for w in _TOKEN.findall(m.group()))]
-        found = [v for v in found if not _YEAR.match(v.text) and not _SHARE.match(text, v.end)
+        found = [v for v in found if not any(_YEAR.match(p.strip()) for p in re.split("[-–]", v.text))
+                 and not _SHARE.match(text, v.end)
                  and v.text.lower() != "one" and not any(a <= v.start < b for a, b in other)]
     return found
 

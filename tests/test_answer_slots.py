@@ -164,3 +164,13 @@ def test_a_pronoun_after_an_opening_time_phrase_points_back_too():
     assert points_back(info, "In 2019, it carried 900,000.")
     assert not points_back(info, "Officials said it carried 1.2 million passengers.")  # "it" may be anything said
     assert _slot(info.text, "Last year it carried 1.2 million passengers.") == ("count", "1.2 million")
+
+
+def test_a_range_is_one_value_and_a_span_of_years_no_count():
+    assert _slot("How many warheads has Elbonia produced?",
+                 "Elbonia's programme, which has produced an estimated 50-70 warheads, is its priority.") == \
+        ("count", "50-70")
+    assert _slot("What percentage of voters backed it?", "Between 20–25% of voters backed the plan.") == \
+        ("percent", "20–25%")
+    info = analyze("How many warheads has Elbonia produced?")
+    assert [v.text for v in values(info, "In 2019-2020 it built 12 warheads.")] == ["12"]

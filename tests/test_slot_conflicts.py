@@ -133,3 +133,15 @@ def test_values_skip_what_the_question_already_holds():
     who = analyze("Who designed the Gunbus?")
     assert "Burgess Company" in [v.text for v in values(who, "The Gunbus was designed by the Burgess Company.")]
     assert values(analyze("How much did it cost?"), "It cost $4.5 million in 2020.")[0].text == "$4.5 million"
+
+
+def test_a_range_is_compared_only_when_written_alike():
+    from rag.models import AnswerSlot
+    from rag.slot_conflicts import relation
+
+    def slot(text):
+        return AnswerSlot(kind="count", text=text)
+
+    assert relation(slot("50-70"), slot("60")) == "unknown"  # inside the range: not a disagreement
+    assert relation(slot("50-70"), slot("50-80")) == "unknown"
+    assert relation(slot("50-70"), slot("50-70")) == "same"
