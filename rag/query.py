@@ -184,6 +184,20 @@ def asked_head_word(question: str) -> str | None:
     return head if head and head not in _QWORDS and head not in STOPWORDS and head != "name" else None
 
 
+# kinds of place a "which …" question may ask for (general English): the answer may stand after "in"
+PLACE_NOUNS = frozenset("""city cities town towns village villages country countries nation nations state states
+county counties region regions province provinces district districts area areas island islands continent
+continents capital capitals suburb suburbs neighbourhood neighborhood place places location locations site sites
+venue venues""".split())
+_WHICH_WORDS = re.compile(r"^\W*(?:(?:in|at|from|to|of)\s+)?(?:which|what)\s+([a-z]+)(?:\s+([a-z]+))?", re.I)
+
+
+def asks_for_place(question: str) -> bool:
+    """A which/what question whose first words name a kind of place ("Which city hosted …")."""
+    m = _WHICH_WORDS.match(question)
+    return bool(m) and any(w and w.lower() in PLACE_NOUNS for w in m.groups())
+
+
 def asked_head(question: str) -> str | None:
     """`asked_head_word`, stemmed."""
     head = asked_head_word(question)

@@ -14,7 +14,8 @@ held-out question states an answer" (0.73 vs 0.67 out of fold). The two bars are
 out-of-fold scores (5 folds by question), never on data the fold was trained on:
 - `threshold` (abstain below it): the bar with the most right answers (the top span states an
   answer) net of half the answers given to unanswerable questions (each question asked of an index
-  without its documents, and the questions whose documents don't answer); the precision/recall
+  without its documents, and the questions whose documents don't answer), averaged with neighbouring
+  bars; of the bars within one question's worth of that best, the lowest. The precision/recall
   curve of every bar is saved with the weights.
 - `source_threshold`: a further source is quoted when its best span clears it.
 Each data file weighs the same (news articles and encyclopaedia snippets differ in style).
@@ -189,9 +190,11 @@ def calibrate(data: list[QuestionRows], oof: list[tuple[np.ndarray, float, np.nd
                       "abstain_answerable": round(1 - answered.mean(), 4),
                       "answer_unanswerable": round(false_answers / len(foreign_best), 4)})
     # the bar: most right answers net of answers given to unanswerable questions, at UNANSWERABLE_COST each,
-    # averaged over neighbouring bars (the objective is flat near its top: a few questions must not move it)
+    # averaged over neighbouring bars (the objective is flat near its top: a few questions must not move it);
+    # of the bars less than one question's worth below the best, the lowest (a difference that small is noise,
+    # and an answer still shows its verbatim quote where an abstention shows nothing)
     net = _smoothed([c["recall"] - UNANSWERABLE_COST * c["answer_unanswerable"] for c in curve])
-    best = curve[int(np.argmax(net))]
+    best = curve[lowest_near_best(net, 1.0 / len(answerable))]
     # a further source: F1 of "this document states an answer" over the documents of each question
     # and those retrieved for it from other questions (never an answer)
     doc_rows = []
@@ -210,6 +213,11 @@ def calibrate(data: list[QuestionRows], oof: list[tuple[np.ndarray, float, np.nd
     return {"threshold": best["threshold"], "source_threshold": max(src[1], 0.0), "curve": curve,
             "source_f1": round(src[0], 4), "source_precision": round(src[2], 4), "source_recall": round(src[3], 4),
             "top_correct_rate": round(float(correct_top.mean()), 4), "answerable_questions": len(answerable)}
+
+
+def lowest_near_best(objective: np.ndarray, tolerance: float) -> int:
+    """The first (lowest) bar whose objective is less than `tolerance` below the best one."""
+    return int(np.argmax(objective >= objective.max() - tolerance))
 
 
 def _smoothed(values: list[float], width: int = SMOOTHING) -> np.ndarray:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.query import QuestionInfo
+from rag.query import QuestionInfo, asks_for_place
 from rag.text import STOPWORDS, same_start, stem, words
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -47,6 +47,9 @@ DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ican)$")  # the shape of "English", "J
 _NEXT_WORD = re.compile(r"\s+([a-z]\w*)")  # a demonym before a lower-case noun modifies it
 _PLACE = re.compile(r"\b(?:in|at|from|near|inside|to)\s+(?:the\s+)?"
                     r"(?P<v>[A-Z][\w’'\-]*(?:,?\s+(?:of\s+)?[A-Z][\w’'\-]*)*)")
+# a name right after these is where something is ("a lender based in Orrinford", "across the River Tamsel",
+# "throughout Asia"): a place, no person, and no organisation unless the question asks for a kind of place
+_LOCATIVE = re.compile(r"\b(?:in|inside|near|across|throughout|around)\s+(?:the\s+)?$", re.I)
 _LEADING = {"the", "a", "an", "in", "on", "at", "he", "she", "it", "they", "his", "her", "its", "their", "this",
             "that", "these", "those", "there", "after", "before", "during", "when", "while", "however", "but",
             "and", "as", "by", "for", "from", "with", "according", "since", "although"}
@@ -112,9 +115,10 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
         found = _typed(kind, text, info.stems)
     elif kind == "place":
         found = [Value(kind, m.group("v"), m.start("v"), m.end("v")) for m in _PLACE.finditer(text)]
-    else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered"
+    else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered", not a place
         found = [Value(kind, v.text, v.start, v.end) for v in _names(text)
-                 if (len(v.text.split()) >= 2 or v.start > 0) and not re.search(r"-[a-z]", v.text)]
+                 if (len(v.text.split()) >= 2 or v.start > 0) and not re.search(r"-[a-z]", v.text)
+                 and not (_LOCATIVE.search(text, 0, v.start) and (kind == "person" or not asks_for_place(info.text)))]
     return [v for v in found if not _in_question(info, v.text)]
 
 

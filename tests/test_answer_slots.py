@@ -174,3 +174,10 @@ def test_a_range_is_one_value_and_a_span_of_years_no_count():
         ("percent", "20–25%")
     info = analyze("How many warheads has Elbonia produced?")
     assert [v.text for v in values(info, "In 2019-2020 it built 12 warheads.")] == ["12"]
+
+
+def test_a_name_where_something_is_is_no_person_or_organisation():
+    assert _slot("Which firm supplied the software?", "The bank, based in Orrinford, used software supplied by "
+                 "Paysafe Ltd.") == ("name", "Paysafe Ltd")
+    assert _slot("Who is the artist of the song?", "The song made the artist famous throughout Asia.") is None
+    assert _slot("Which company bought the mill?", "The mill was sold to Keller Partners.") == ("name", "Keller Partners")

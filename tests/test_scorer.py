@@ -55,6 +55,15 @@ def test_the_bar_sits_on_a_plateau_not_on_a_lone_spike():
     assert 6 <= int(np.argmax(_smoothed(objective))) <= 10
 
 
+def test_of_bars_within_noise_of_the_best_the_lowest_is_chosen():
+    from rag.train_scorer import lowest_near_best
+
+    objective = np.array([0.50, 0.60, 0.628, 0.629, 0.62, 0.55])
+    assert lowest_near_best(objective, 0.002) == 2  # 0.628 is within one question of 0.629
+    assert lowest_near_best(objective, 0.0005) == 3
+    assert lowest_near_best(objective, 0.0) == 3
+
+
 def test_a_further_source_naming_only_the_last_word_of_the_subject_is_not_quoted_beside_a_full_one():
     import numpy as np
 
