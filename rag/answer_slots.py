@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from rag.models import AnswerSlot
 from rag.query import QuestionInfo
 from rag.text import STOPWORDS, stem, words
-from rag.values import DEMONYM, Value, distance_to_terms, near_terms
+from rag.values import DEMONYM, Value, distance_to_terms, is_term, near_terms
 
 SLOT_WINDOW = 4  # a value this close to an asked word is the answer
 SUBJECT_WINDOW = 8  # else one this close to the subject's name
@@ -51,7 +51,7 @@ def answer_slot(info: QuestionInfo, text: str, found: Sequence[Value], about_sub
     open_ended = info.answer_type in (None, "name")
     phrase = named_by_head(info, text) if open_ended else None
     if not phrase and found:
-        v = _chosen_value(info, text, list(found))
+        v = opening_subject(info, text, found) or _chosen_value(info, text, list(found))
         return AnswerSlot(kind=v.kind, text=v.text) if v else None
     phrase = phrase or (after_asked_verb(info, text) or _predicate(info, text) if open_ended else None)
     return AnswerSlot(kind="phrase", text=phrase) if phrase else None
@@ -74,6 +74,27 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
     if near:
         return min(near, key=lambda dv: dv[0])[1]
     return found[0] if fallback and len({v.text for v in found}) == 1 else None
+
+
+_OBJECT_QUESTION = re.compile(r"\b(?:did|does|do)\b", re.I)  # "Who did X beat?" asks for the object
+
+
+def opening_subject(info: QuestionInfo, text: str, found: Sequence[Value]) -> Value | None:
+    """For a question asking who or which organisation did something to what it names ("Which company is buying
+    Dunmore Textiles?", "Who won the women's race at the Tour of Quillon?"): the name the sentence opens with,
+    when an asked word and then every name of the question follow it ("Caldera Holdings, an investment group
+    based in Vessano, has agreed to buy Dunmore Textiles"). Not an owner ("Lisk's biggest employer …")."""
+    if info.answer_type not in ("person", "name") or not info.entity_names or _OBJECT_QUESTION.search(info.text):
+        return None
+    first = next((v for v in found if not text[:v.start].strip(" \"“‘(")), None)
+    if first is None or text.startswith(("'s", "’s"), first.end):
+        return None
+    verb = next((m for m in _TOKEN.finditer(text, first.end) if is_term(stem(m.group()), info.asked_terms)), None)
+    if verb is None:
+        return None
+    rest = text[verb.end():].lower()
+    return first if all(any(re.search(rf"\b{re.escape(alt.lower())}\b", rest) for alt in name.split("/"))
+                        for name in info.entity_names) else None
 
 
 def points_back(info: QuestionInfo, text: str) -> bool:

@@ -139,7 +139,7 @@ def distance_to_terms(text: str, value: Value, term_stems: list[str], after_only
     tokens = list(_TOKEN.finditer(text))
     first = sum(1 for m in tokens if m.start() < value.start)
     last = max(first, sum(1 for m in tokens if m.start() < value.end) - 1)
-    asked = [i for i, m in enumerate(tokens) if _is_term(stem(m.group()), term_stems)
+    asked = [i for i, m in enumerate(tokens) if is_term(stem(m.group()), term_stems)
              and not (after_only and i >= first)
              and not (same_clause and (i <= last or _CLAUSE_BREAK.search(text[value.end:m.start()])))]
     return min((0 if first <= i <= last else (first - i - 0.5 if i < first else i - last) for i in asked), default=None)
@@ -156,5 +156,6 @@ def near_terms(text: str, value: Value, term_stems: list[str], window: int) -> f
     return d if d is not None and d <= CLAUSE_WINDOW else None
 
 
-def _is_term(word: str, term_stems: list[str]) -> bool:
+def is_term(word: str, term_stems: list[str]) -> bool:
+    """The (stemmed) word is one of the terms, or starts alike for 6+ letters."""
     return any(same_start(word, t, 6) for t in term_stems)

@@ -181,3 +181,12 @@ def test_a_name_where_something_is_is_no_person_or_organisation():
                  "Paysafe Ltd.") == ("name", "Paysafe Ltd")
     assert _slot("Who is the artist of the song?", "The song made the artist famous throughout Asia.") is None
     assert _slot("Which company bought the mill?", "The mill was sold to Keller Partners.") == ("name", "Keller Partners")
+
+
+def test_who_did_something_to_the_named_thing_is_the_name_the_sentence_opens_with():
+    q = "Which company is buying Dunmore Textiles?"
+    assert _slot(q, "Caldera Holdings, an investment group based in Vessano, has agreed to buy Dunmore Textiles, "
+                    "the wool mill that is Lisk's largest private employer.") == ("name", "Caldera Holdings")
+    assert _slot(q, "Lisk's biggest employer, Dunmore Textiles, is being sold to a fund.") is None  # an owner
+    assert _slot("Who did Arsenal Town beat in the final?", "Arsenal Town beat Chelsea Rovers in the final.") == \
+        ("person", "Chelsea Rovers")  # the question asks for the object
