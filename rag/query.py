@@ -163,9 +163,13 @@ def analyze(question: str) -> QuestionInfo:
 def _described(question: str, name: str, most: int = 2) -> list[str]:
     """The lower-case words right after a name that say what it names ("wind farm" in "the Skerrow Bank wind farm
     have", "railway" in "Hollsworth's railway"), up to `most` and the first stop word; only after "the" or a
-    possessive ("How many Olympic medals …": the medals are asked for)."""
+    possessive ("How many Olympic medals …": the medals are asked for). Or right before it, after "the":
+    "stolen painting" in "the stolen painting The Lantern Girl"."""
     out: list[str] = []
     for m in re.finditer(re.escape(name), question):
+        before = re.search(rf"\bthe\s+((?:[a-z][\w\-]*\s+){{1,{most}}})$", question[:m.start()])
+        ws = before.group(1).split() if before else []
+        out += ws if all(w not in STOPWORDS and w not in _QWORDS for w in ws) else []  # not "the population of X"
         if not (question[:m.start()].lower().endswith("the ") or re.search(r"['’]s?$", name)):
             continue
         for w in re.findall(r"[\w’'\-]+|[^\w\s]", question[m.end():])[:most]:

@@ -190,3 +190,9 @@ def test_who_did_something_to_the_named_thing_is_the_name_the_sentence_opens_wit
     assert _slot(q, "Lisk's biggest employer, Dunmore Textiles, is being sold to a fund.") is None  # an owner
     assert _slot("Who did Arsenal Town beat in the final?", "Arsenal Town beat Chelsea Rovers in the final.") == \
         ("person", "Chelsea Rovers")  # the question asks for the object
+
+
+def test_words_before_a_name_after_the_describe_it_but_not_through_a_preposition():
+    assert analyze("Where was the stolen painting The Lantern Girl found?").asked_terms == ["found"]
+    assert analyze("What is the population of Blue Lake Township?").asked_terms == ["popul"]
+    assert analyze("When will the new Varenfield council meet?").asked_terms == ["council", "meet"]
