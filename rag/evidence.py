@@ -166,9 +166,11 @@ _CAP_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|and\s+|at\s+|for\s
 
 @lru_cache(maxsize=4096)
 def _acronyms(text: str) -> frozenset[str]:
-    """Initials of the text's multi-word names: "Yangchenphug Higher Secondary School" → "yhss"."""
-    return frozenset("".join(w[0] for w in m.group().split() if w[0].isupper()).lower()
-                     for m in _CAP_RUN.finditer(text))
+    """Initials of the text's multi-word names: "Yangchenphug Higher Secondary School" → "yhss"; a leading
+    article is no initial ("The United States" → "us")."""
+    runs = [[w for w in m.group().split() if w[0].isupper()] for m in _CAP_RUN.finditer(text)]
+    return frozenset("".join(w[0] for w in (ws[1:] if ws[0] in ("The", "A", "An") else ws)).lower()
+                     for ws in runs if ws)
 
 
 @lru_cache(maxsize=4096)

@@ -13,6 +13,7 @@ def test_names_match_whole_by_head_word_acronym_or_typo():
     assert _entity_cover(analyze("Where is Fort Buchanan located?"), "It is in the Fort Worth district.") == 0.0
     assert _entity_cover(analyze("What did Kim Jong Un say?"), "Kim said the plan was on track.") == 0.5
     assert _entity_cover(analyze("Where is YHSS located?"), "Yangchenphug Higher Secondary School is in Thimphu.") == 1.0
+    assert _entity_cover(analyze("Which US drone is mentioned?"), "The United States flies the MQ-9.") == 1.0
     assert _entity_cover(analyze("Where is Altrincham?"), "Altrinchem is a town near Manchester.") == 0.8
     assert _entity_cover(analyze("what is the capital?"), "anything") == 1.0  # no names asked
 
