@@ -31,7 +31,7 @@ FEATURES = (
     "sim_sentence", "sim_context", "sim_gap", "idf_overlap", "idf_overlap_context", "entity_context",
     "entity_document", "has_entities", "typed_value", "typed_question", "new_name", "new_number",
     "chunk_rank", "doc_rank", "sim_x_entity", "overlap_x_typed", "content_overlap", "value_near_term",
-    "has_slot", "slot_readable",
+    "has_slot", "slot_readable", "points_back",
 )
 
 
@@ -320,6 +320,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
             1.0 / (1 + chunk_rank), 1.0 / (1 + doc_rank),
             sim[i] * x.entity_context, x.overlap * float(value), x.content_overlap,
             float(_value_near_term(wordings[i], s.text, x.values)), 0.0, float(slot_readable),
+            float(points_back(info, s.text)),
         ], dtype=np.float32)
         joined = s.before and x.entity_context > x.entity_sentence  # the sentence before names the subject
         start = s.before_start if joined else s.start
