@@ -81,9 +81,9 @@ _OBJECT_QUESTION = re.compile(r"\b(?:did|does|do)\b", re.I)  # "Who did X beat?"
 
 def opening_subject(info: QuestionInfo, text: str, found: Sequence[Value]) -> Value | None:
     """For a question asking who or which organisation did something to what it names ("Which company is buying
-    Dunmore Textiles?", "Who won the women's race at the Tour of Quillon?"): the name the sentence opens with,
-    when an asked word and then every name of the question follow it ("Caldera Holdings, an investment group
-    based in Vessano, has agreed to buy Dunmore Textiles"). Not an owner ("Lisk's biggest employer …")."""
+    Fernside Mills?", "Who won the women's race at the Tour of Ostra?"): the name the sentence opens with,
+    when an asked word and then every name of the question follow it ("Marlow Capital, an investment group
+    based in Kestel, has agreed to buy Fernside Mills"). Not an owner ("Kestel's biggest employer …")."""
     if info.answer_type not in ("person", "name") or not info.entity_names or _OBJECT_QUESTION.search(info.text):
         return None
     first = next((v for v in found if not text[:v.start].strip(" \"“‘(")), None)

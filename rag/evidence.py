@@ -216,7 +216,7 @@ def _cover(matches: list[float]) -> float:
 
 def _names_speaker(info: QuestionInfo, text: str) -> bool:
     """The text names at least half the words of who the question asks about having said something ("the
-    trawler owners' association": "The Grisholm Trawler Owners' Association said …"; a demonym or a near
+    trawler owners' association": "The Kestel Trawler Owners' Association said …"; a demonym or a near
     spelling counts)."""
     asked = [w for w in words(info.speaker or "") if w.lower() not in STOPWORDS]
     return not asked or 2 * sum(_name_match(w, text) >= 0.5 for w in asked) >= len(asked)

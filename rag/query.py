@@ -72,7 +72,7 @@ class QuestionInfo:
     entity_names: list[str] = field(default_factory=list)  # proper names as asked ("Henry Moseley")
     terms: list[str] = field(default_factory=list)  # stemmed content words, once each
     content_terms: list[str] = field(default_factory=list)  # those not part of a name: what is asked about
-    # those that do not describe the named subject ("wind farm" in "… the Skerrow Bank wind farm have?"): what a
+    # those that do not describe the named subject ("wind farm" in "… the Dunnock Reef wind farm have?"): what a
     # figure must stand next to
     asked_terms: list[str] = field(default_factory=list)
     stems: frozenset[str] = frozenset()  # every word of the question, stemmed
@@ -161,10 +161,10 @@ def analyze(question: str) -> QuestionInfo:
 
 
 def _described(question: str, name: str, most: int = 2) -> list[str]:
-    """The lower-case words right after a name that say what it names ("wind farm" in "the Skerrow Bank wind farm
-    have", "railway" in "Hollsworth's railway"), up to `most` and the first stop word; only after "the" or a
+    """The lower-case words right after a name that say what it names ("wind farm" in "the Dunnock Reef wind farm
+    have", "railway" in "Pellham's railway"), up to `most` and the first stop word; only after "the" or a
     possessive ("How many Olympic medals …": the medals are asked for). Or right before it, after "the":
-    "stolen painting" in "the stolen painting The Lantern Girl"."""
+    "stolen painting" in "the stolen painting The Blue Harbour"."""
     out: list[str] = []
     for m in re.finditer(re.escape(name), question):
         before = re.search(rf"\bthe\s+((?:[a-z][\w\-]*\s+){{1,{most}}})$", question[:m.start()])

@@ -15,7 +15,7 @@ _NUM = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|t
         r"forty|fifty|sixty|hundred|dozens|hundreds|thousands|millions|tens of thousands)")
 _SCALE = r"(?:\s?(?:bn|m|mn|k|billion|million|trillion|thousand))?"
 _ORD = r"(?:st|nd|rd|th)?"
-_RANGE_START = r"(?:\d[\d,.]*\s?[-–]\s?(?=\d))?"  # a range is one value: "50-70 warheads", "20–25%"
+_RANGE_START = r"(?:\d[\d,.]*\s?[-–]\s?(?=\d))?"  # a range is one value: "50-70 seats", "20–25%"
 PATTERNS: dict[str, re.Pattern] = {
     "money": re.compile(rf"(?:[$€£¥]|\b(?:USD|EUR|GBP|US\$))\s?\d[\d,.]*{_SCALE}\b|\b\d[\d,.]*{_SCALE}\s*"
                         r"(?:dollars|euros|pounds|yuan|yen|won|rubles|roubles|rupees)\b", re.I),
@@ -47,7 +47,7 @@ DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ican)$")  # the shape of "English", "J
 _NEXT_WORD = re.compile(r"\s+([a-z]\w*)")  # a demonym before a lower-case noun modifies it
 _PLACE = re.compile(r"\b(?:in|at|from|near|inside|to)\s+(?:the\s+)?"
                     r"(?P<v>[A-Z][\w’'\-]*(?:,?\s+(?:of\s+)?[A-Z][\w’'\-]*)*)")
-# a name right after these is where something is ("a lender based in Orrinford", "across the River Tamsel",
+# a name right after these is where something is ("a lender based in Kestel", "across the River Ostra",
 # "throughout Asia"): a place, no person, and no organisation unless the question asks for a kind of place
 _LOCATIVE = re.compile(r"\b(?:in|inside|near|across|throughout|around)\s+(?:the\s+)?$", re.I)
 _LEADING = {"the", "a", "an", "in", "on", "at", "he", "she", "it", "they", "his", "her", "its", "their", "this",
