@@ -28,13 +28,16 @@ chat: install
 DEV_EVAL := $(BIN)/rag eval --dataset evals/ramdocs-dev.jsonl --report evals/reports/ramdocs-dev.json
 # The news hold-out set (evals/README.md): unseen news stories, never trained on (seconds).
 NEWS_EVAL := $(BIN)/rag eval --dataset evals/news-holdout.jsonl --report evals/reports/news-holdout.json
+# The blind news set (evals/README.md): written by a session that never saw the code, never read case by case.
+BLIND_EVAL := $(BIN)/rag eval --dataset evals/news-blind.jsonl --report evals/reports/news-blind.json
 
-## Set everything up, run the tests, then the grounding evals: seed set, dev set, news hold-out (the CI gate)
+## Set everything up, run the tests, then the grounding evals: seed set, dev set, news hold-out, blind news set (the CI gate)
 test: install browser-deps
 	$(BIN)/python -m pytest
 	$(BIN)/rag eval
 	$(DEV_EVAL)
 	$(NEWS_EVAL)
+	$(BLIND_EVAL)
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow and not browser and not server"
@@ -43,6 +46,7 @@ eval: install
 	$(BIN)/rag eval
 	$(DEV_EVAL)
 	$(NEWS_EVAL)
+	$(BLIND_EVAL)
 
 ## Retrain the answer scorer (rag/answer_scorer.json) from evals/ramdocs-train.jsonl and evals/news-train.jsonl
 train: install

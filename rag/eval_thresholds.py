@@ -107,6 +107,21 @@ THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
         "note_rate_agreeing": Threshold("<=", 0.16),  # (0.077) 13 cases
         "latency_p95_ms": Threshold("<=", 2000.0),
     },
+    # evals/news-blind.jsonl: 40 questions over 12 news stories written in session 5 by a helper that never saw the
+    # code or the other sets, measured once (in brackets) and never read case by case; about a case under.
+    "news-blind.jsonl": {
+        "quote_verbatim_rate": Threshold(">=", 1.0),
+        "error_rate": Threshold("<=", 0.0),
+        "pass_rate": Threshold(">=", 0.45),  # (0.500)
+        "fact_recall": Threshold(">=", 0.75),  # (0.812) 32 answerable cases
+        "citation_precision": Threshold(">=", 0.60),  # (0.657)
+        "retrieval_recall_at_k": Threshold(">=", 0.95),  # (1.000)
+        "abstention_precision": Threshold(">=", 0.45),  # (0.571)
+        "abstention_recall": Threshold(">=", 0.375),  # (0.500) 8 unanswerable cases
+        "silent_misinformation_rate": Threshold("<=", 0.19),  # (0.091) 11 cases with a wrong answer
+        "note_rate_agreeing": Threshold("<=", 0.20),  # (0.000) 5 cases: one false note passes
+        "latency_p95_ms": Threshold("<=", 2000.0),
+    },
 }
 
 
