@@ -23,7 +23,8 @@ from rag.answer_slots import FIGURES, answer_slot, points_back
 from rag.models import AnswerSlot, Document, RetrievedChunk
 from rag.query import QuestionInfo
 from rag.synonyms import near_values, synonym_stems
-from rag.text import STOPWORDS, TYPO_RATIO, sentence_spans, stem, typo_similarity, words
+from rag.text import (STOPWORDS, TYPO_RATIO, demonym_of_place, place_of_demonym, sentence_spans, stem,
+                      typo_similarity, words)
 from rag.values import Value, near_terms, values
 
 VALUE_KINDS = frozenset({"money", "percent", "count", "measure", "size", "date", "statement"})  # must be there
@@ -122,8 +123,8 @@ def _name_match(entity: str, text: str) -> float:
     heads = {len(parts) - 1} | ({0} if len(parts) >= 3 else set())
     if len(parts) > 1 and any(len(parts[i]) >= 3 and stems[i] in toks for i in heads):
         return 0.5
-    if len(parts) == 1 and (_place_of_demonym(parts[0].lower(), lowered) or
-                            _demonym_of_place(parts[0].lower(), lowered)):
+    if len(parts) == 1 and (place_of_demonym(parts[0].lower(), lowered) or
+                            demonym_of_place(parts[0].lower(), lowered)):
         return 1.0
     if any(len(w) >= 5 and any(typo_similarity(w.lower(), g) >= TYPO_RATIO for g in lowered) for w in parts):
         return 0.8 if len(parts) == 1 else 0.5
@@ -141,24 +142,6 @@ def _short_first_name(first: str, surname: str, text: str) -> bool:
                 3 <= len(short) <= 5 and short != full and full.startswith(short[:-1]):
             return True
     return False
-
-
-_DEMONYM_ENDINGS = ("ese", "ian", "ican", "ish", "an")
-
-
-def _place_of_demonym(word: str, lowered: frozenset[str]) -> bool:
-    """A demonym's place is in the text: "chinese" → "china", "italian" → "italy", "mexican" → "mexico"."""
-    for ending in _DEMONYM_ENDINGS:
-        root = word[:-len(ending)]
-        if word.endswith(ending) and len(root) >= 4:  # the first ending that leaves a root of 4+ letters
-            return any(w.startswith(root) and len(w) <= len(root) + 3 and w != word for w in lowered)
-    return False
-
-
-def _demonym_of_place(place: str, lowered: frozenset[str]) -> bool:
-    """The text uses the place's demonym: "italy" → "italian", "china" → "chinese", "iran" → "iranian"."""
-    return any(w.endswith(_DEMONYM_ENDINGS) and w.startswith(place[:4]) and _place_of_demonym(w, frozenset([place]))
-               for w in lowered)
 
 
 _CAP_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|and\s+|at\s+|for\s+)?[A-Z][\w’'\-]*)+")

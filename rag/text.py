@@ -165,3 +165,21 @@ def typo_similarity(a: str, b: str) -> float:
         return 0.0
     m = SequenceMatcher(None, a, b)
     return m.ratio() if m.quick_ratio() >= TYPO_RATIO else 0.0
+
+
+_DEMONYM_ENDINGS = ("ese", "ian", "ican", "ish", "an")
+
+
+def place_of_demonym(word: str, lowered: frozenset[str]) -> bool:
+    """A demonym's place is in the text: "chinese" → "china", "italian" → "italy", "mexican" → "mexico"."""
+    for ending in _DEMONYM_ENDINGS:
+        root = word[:-len(ending)]
+        if word.endswith(ending) and len(root) >= 4:  # the first ending that leaves a root of 4+ letters
+            return any(w.startswith(root) and len(w) <= len(root) + 3 and w != word for w in lowered)
+    return False
+
+
+def demonym_of_place(place: str, lowered: frozenset[str]) -> bool:
+    """The text uses the place's demonym: "italy" → "italian", "china" → "chinese", "iran" → "iranian"."""
+    return any(w.endswith(_DEMONYM_ENDINGS) and w.startswith(place[:4]) and place_of_demonym(w, frozenset([place]))
+               for w in lowered)

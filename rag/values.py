@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from rag.query import QuestionInfo, asks_for_place
-from rag.text import STOPWORDS, same_start, stem, words
+from rag.text import STOPWORDS, demonym_of_place, place_of_demonym, same_start, stem, words
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
@@ -64,9 +64,12 @@ class Value:
 
 
 def _in_question(info: QuestionInfo, value: str) -> bool:
-    """Every word of the value is already in the question (it cannot be the answer)."""
+    """Every word of the value is already in the question, or is the place of a demonym in it or the
+    demonym of a place in it ("North Korea" for "… North Korean cyberattacks"): it cannot be the answer."""
     ws = words(value)
-    return bool(ws) and all(stem(w) in info.stems for w in ws)
+    asked = frozenset(w.lower() for w in words(info.text))
+    return bool(ws) and all(stem(w) in info.stems or demonym_of_place(w.lower(), asked) or
+                            place_of_demonym(w.lower(), asked) for w in ws)
 
 
 def _names(text: str) -> list[Value]:

@@ -196,3 +196,9 @@ def test_words_before_a_name_after_the_describe_it_but_not_through_a_preposition
     assert analyze("Where was the stolen painting The Lantern Girl found?").asked_terms == ["found"]
     assert analyze("What is the population of Blue Lake Township?").asked_terms == ["popul"]
     assert analyze("When will the new Varenfield council meet?").asked_terms == ["council", "meet"]
+
+
+def test_the_place_of_a_demonym_the_question_holds_is_no_answer():
+    info = analyze("Which hacking group is blamed for Elbonian cyberattacks?")
+    assert [v.text for v in values(info, "Elbonia has grown bolder, and the Nightjar Group is blamed.")] == \
+        ["Nightjar Group"]
