@@ -283,8 +283,12 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     ctx /= np.linalg.norm(ctx, axis=1, keepdims=True) + 1e-9
     sim, sim_ctx = sv @ q_vec, ctx @ q_vec
     best = float(sim.max())
-    doc_names = {d: _name_matches(info, (doc.meta.title or "") + " " + doc.text) for d, doc in documents.items()}
+    doc_names = {d: _name_matches(info, f"{doc.meta.title or ''} {doc.meta.outlet or ''} {doc.text}")
+                 for d, doc in documents.items()}
     doc_cover = {d: _cover(m) for d, m in doc_names.items()}
+    # a source the asker names ("According to the Harbour Gazette, …"): documents that never name it do not answer
+    unnamed_source = {d for d, doc in documents.items() for source in info.sources
+                      if _name_match(source, f"{doc.meta.title or ''} {doc.meta.outlet or ''} {doc.text}") < 0.5}
     typed = info.answer_type is not None
     # the question is of a kind rag/answer_slots.py reads an answer for: a span without one means something
     slot_readable = info.answer_type not in (None, "statement") or bool(info.head or info.asked_verb or info.definition)
@@ -308,7 +312,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
         joined = s.before and x.entity_context > x.entity_sentence  # the sentence before names the subject
         start = s.before_start if joined else s.start
         text = documents[s.doc_id].text[start:s.end] if s.doc_id in documents else s.text
-        names_ok = all(m >= 0.5 for m in doc_names.get(s.doc_id, [0.0]))
+        names_ok = all(m >= 0.5 for m in doc_names.get(s.doc_id, [0.0])) and s.doc_id not in unnamed_source
         about_subject = not info.entity_names or doc_cover.get(s.doc_id, 0.0) >= 0.8 and (
             x.entity_context >= 0.5 or points_back(info, s.text))
         slot = answer_slot(info, s.text, x.values, about_subject)

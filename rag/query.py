@@ -81,6 +81,7 @@ class QuestionInfo:
     asked_verb: tuple[str, str] | None = None  # the word and preposition the answer follows, stemmed: ("flow", "into")
     definition: bool = False  # asks what a name is: "What is "The 1975"?", "Who is Park Ji-hoon?"
     speaker: str | None = None  # who is asked to have said something: "the trawler owners' association"
+    sources: list[str] = field(default_factory=list)  # sources the asker names: only their documents answer
 
 
 def entities(text: str) -> list[str]:
@@ -126,8 +127,14 @@ def core_question(text: str) -> str:
     return text
 
 
+# a source the asker names ("According to the Harbour Gazette, how many …"): only a document naming it answers
+_ACCORDING = re.compile(r"\b[Aa]ccording to (?:the\s+)?(?P<source>[A-Z][\w.&’'\-]*(?:\s+[A-Z][\w.&’'\-]*)*)")
+
+
 def analyze(question: str) -> QuestionInfo:
-    """Answer type, proper names and content terms of a question."""
+    """Answer type, proper names and content terms of a question, and a source named in a preamble the core
+    question drops ("According to the Harbour Gazette article, …")."""
+    sources = [m.group("source") for m in _ACCORDING.finditer(question)]
     question = core_question(question).strip()
     opening = _OPENING_TYPE.match(question)  # "When was … the price …": the question word decides
     answer_type = _OPENING_TYPES[opening.group(1).lower()] if opening else \
@@ -138,6 +145,7 @@ def analyze(question: str) -> QuestionInfo:
     if answer_type in (None, "date") and speaker:
         answer_type = answer_type or "statement"
     names = entities(question)
+    sources = [n for n in sources if n not in question]  # one the core question still holds is one of its names
     if answer_type == "person" and names and _WHO_IS.match(question) and \
             _WHO_IS.match(question).group("rest").strip(" ?.").lower() in {n.lower() for n in names}:
         answer_type = None  # "Who is Park Ji-hoon?" asks what the person is, not for a name
@@ -157,7 +165,8 @@ def analyze(question: str) -> QuestionInfo:
         for w in re.findall(r"[\w’'\-.]+", what_is.group("rest")))
     return QuestionInfo(question, answer_type, names, terms_, content, asked, stems, future, asked_head(question),
                         (stem(closing.group(1)), closing.group(2).lower()) if closing else None, definition,
-                        (speaker.group("who") or speaker.group("who2")) if answer_type == "statement" else None)
+                        (speaker.group("who") or speaker.group("who2")) if answer_type == "statement" else None,
+                        sources)
 
 
 def _described(question: str, name: str, most: int = 2) -> list[str]:

@@ -193,3 +193,13 @@ def _candidates(embedder, text: str, question: str, title: str):
     info = analyze(question)
     rows = candidate_sentences([chunk], lambda _: document_sentences(doc))
     return featurize(info, embedder.embed([info.text])[0], rows, embedder.embed, lambda t: 1.0, {"d": doc})
+
+
+def test_a_source_named_in_the_preamble_must_be_named_by_the_document(fake_embedder):
+    from rag.query import analyze
+
+    q = "According to the Harbour Gazette article, how many ships did Elbonia build?"
+    assert analyze(q).text == "how many ships did Elbonia build?" and analyze(q).sources == ["Harbour Gazette"]
+    text = "Elbonia built 12 ships last year."
+    assert not any(c.eligible for c in _candidates(fake_embedder, text, q, title="Elbonia"))
+    assert any(c.eligible for c in _candidates(fake_embedder, text, q, title="Harbour Gazette: Elbonia"))
