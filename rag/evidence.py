@@ -269,6 +269,11 @@ def _lexical(info: QuestionInfo, row: tuple[Sentence, int, int], idf: Callable[[
                     _overlap(info.content_terms, idf, context))
 
 
+def _named_text(doc: Document) -> str:
+    """Where a document names things: its title, outlet and text."""
+    return f"{doc.meta.title or ''} {doc.meta.outlet or ''} {doc.text}"
+
+
 def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, int, int]],
               vectors: Callable[[list[str]], np.ndarray], idf: Callable[[str], float],
               documents: dict[str, Document]) -> list[Candidate]:
@@ -283,12 +288,11 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     ctx /= np.linalg.norm(ctx, axis=1, keepdims=True) + 1e-9
     sim, sim_ctx = sv @ q_vec, ctx @ q_vec
     best = float(sim.max())
-    doc_names = {d: _name_matches(info, f"{doc.meta.title or ''} {doc.meta.outlet or ''} {doc.text}")
-                 for d, doc in documents.items()}
+    doc_names = {d: _name_matches(info, _named_text(doc)) for d, doc in documents.items()}
     doc_cover = {d: _cover(m) for d, m in doc_names.items()}
     # a source the asker names ("According to the Harbour Gazette, …"): documents that never name it do not answer
     unnamed_source = {d for d, doc in documents.items() for source in info.sources
-                      if _name_match(source, f"{doc.meta.title or ''} {doc.meta.outlet or ''} {doc.text}") < 0.5}
+                      if _name_match(source, _named_text(doc)) < 0.5}
     typed = info.answer_type is not None
     # the question is of a kind rag/answer_slots.py reads an answer for: a span without one means something
     slot_readable = info.answer_type not in (None, "statement") or bool(info.head or info.asked_verb or info.definition)
