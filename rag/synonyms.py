@@ -28,21 +28,17 @@ def asked_words(info: QuestionInfo) -> list[str]:
 def near_values(text: str, found: Sequence[Value], window: int = CLAUSE_WINDOW) -> list[str]:
     """The lower-case content words of the text within `window` words of one of the values."""
     tokens = list(_WORD.finditer(text))
+    # each value's place among the tokens: the first token after its start, the last one before its end
+    bounds = [(sum(1 for t in tokens if t.end() <= v.start), sum(1 for t in tokens if t.start() < v.end) - 1)
+              for v in found]
     out = []
     for i, m in enumerate(tokens):
         w = m.group().lower()
         if w in STOPWORDS or not m.group()[0].islower():
             continue
-        if any(_word_distance(tokens, i, v) <= window for v in found):
+        if any((first - i if i < first else max(0, i - last)) <= window for first, last in bounds):
             out.append(w)
     return out
-
-
-def _word_distance(tokens: list[re.Match], index: int, value: Value) -> int:
-    """How many words from the value the token at `index` is (1: right next to it)."""
-    first = sum(1 for t in tokens if t.end() <= value.start)  # the first token after the value's start
-    last = sum(1 for t in tokens if t.start() < value.end) - 1  # the last token before its end
-    return first - index if index < first else max(0, index - last)
 
 
 def synonym_stems(info: QuestionInfo, sentence_words: Sequence[Sequence[str]],

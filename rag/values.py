@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rag.query import QuestionInfo, asks_for_place
 from rag.text import STOPWORDS, demonym_of_place, place_of_demonym, same_start, stem, words
@@ -65,11 +66,17 @@ class Value:
 
 def _in_question(info: QuestionInfo, value: str) -> bool:
     """Every word of the value is already in the question, or is the place of a demonym in it or the
-    demonym of a place in it ("North Korea" for "… North Korean cyberattacks"): it cannot be the answer."""
+    demonym of a place in it ("Elbonia" for "… Elbonian cyberattacks"): it cannot be the answer."""
     ws = words(value)
-    asked = frozenset(w.lower() for w in words(info.text))
+    asked = _lower_words(info.text)
     return bool(ws) and all(stem(w) in info.stems or demonym_of_place(w.lower(), asked) or
                             place_of_demonym(w.lower(), asked) for w in ws)
+
+
+@lru_cache(maxsize=256)
+def _lower_words(text: str) -> frozenset[str]:
+    """The text's words, lower-cased (a question's, read once however many values are checked against it)."""
+    return frozenset(w.lower() for w in words(text))
 
 
 def _names(text: str) -> list[Value]:
