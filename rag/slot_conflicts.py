@@ -4,7 +4,7 @@ Each quote's answer slot (rag/values.py: the date, place, person, name … the q
 for) is compared across sources. A quote without a typed slot that is a near-copy of
 another quote with a few words changed ("played rugby league" / "played cricket") takes
 the changed words as its slot. Equal answers in other words agree: a surname and the full
-name, "the U.S." and "United States", "1972" and "October 1972". Different answers are a
+name, "the U.S." and "United States", a country and its capital, "1972" and "October 1972". Different answers are a
 `contradiction`, with the number of independent sources on each side.
 """
 from __future__ import annotations
@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from typing import Literal
 
 from rag.answer_slots import FIGURES
+from rag.countries import country_of
 from rag.models import AnswerSlot, Conflict, Quote
 from rag.query import QuestionInfo, analyze, asked_head_word
 from rag.text import STOPWORDS, normalize, same_start
@@ -67,6 +68,8 @@ def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
     ca, cb = "".join(ta), "".join(tb)
     if _within(ta, tb) or _within(tb, ta) or ca == _acronym(tb) or cb == _acronym(ta) or ca == cb:
         return "same"  # a surname and the full name, a title with or without a word, an acronym
+    if (country := country_of(a.text)) and country == country_of(b.text):
+        return "same"  # a country and its capital, demonym or code
     return "different"
 
 

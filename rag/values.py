@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.countries import countries_in, country_of
 from rag.query import QuestionInfo, asks_for_place
 from rag.text import STOPWORDS, demonym_of_place, place_of_demonym, same_start, stem, words
 
@@ -66,11 +67,14 @@ class Value:
 
 def _in_question(info: QuestionInfo, value: str) -> bool:
     """Every word of the value is already in the question, or is the place of a demonym in it or the
-    demonym of a place in it ("Elbonia" for "… Elbonian cyberattacks"): it cannot be the answer."""
+    demonym of a place in it ("Elbonia" for "… Elbonian cyberattacks"), or the value is another name of a
+    country the question names (its capital, "the U.S."): it cannot be the answer."""
     ws = words(value)
     asked = _lower_words(info.text)
-    return bool(ws) and all(stem(w) in info.stems or demonym_of_place(w.lower(), asked) or
-                            place_of_demonym(w.lower(), asked) for w in ws)
+    if bool(ws) and all(stem(w) in info.stems or demonym_of_place(w.lower(), asked) or
+                        place_of_demonym(w.lower(), asked) for w in ws):
+        return True
+    return (country := country_of(value)) is not None and country in countries_in(info.text)
 
 
 @lru_cache(maxsize=256)
