@@ -73,7 +73,10 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
                 if (d := distance_to_terms(text, v, subject, after_only=True)) is not None and d <= SUBJECT_WINDOW]
     if near:
         return min(near, key=lambda dv: dv[0])[1]
-    return found[0] if fallback and len({v.text for v in found}) == 1 else None
+    # the only value of the asked kind in a span about the subject answers, unless it is a figure that
+    # stands apart from what the question counts
+    only = len({v.text for v in found}) == 1
+    return found[0] if only and (fallback or info.answer_type not in FIGURES) else None
 
 
 _OBJECT_QUESTION = re.compile(r"\b(?:did|does|do)\b", re.I)  # "Who did X beat?" asks for the object

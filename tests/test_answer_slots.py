@@ -74,6 +74,18 @@ def test_typed_values_fall_back_to_the_subject_then_to_the_only_one():
         ("date", "1867")
 
 
+def test_the_only_name_date_or_place_in_a_span_about_the_subject_answers():
+    # no asked word near it ("sold to" for "buying", "turned up" for "found"): still the answer
+    assert _slot("Which company is buying Fernside Mills?",
+                 "Kestel's biggest employer, Fernside Mills, is being sold to the fund Marlow Capital, the "
+                 "station has learned.") == ("name", "Marlow Capital")
+    assert _slot("Where was the stolen painting The Ferry Girl found?",
+                 "The long-lost \"Ferry Girl\" has turned up in a storage unit in Ostra.") == ("place", "Ostra")
+    # a lone figure apart from what the question counts is not read as the answer
+    assert _slot("How many workers will lose their jobs at Fernside Mills?",
+                 "Fernside Mills said the buyer plans to shed roughly 150 positions next year.") is None
+
+
 def test_a_span_about_another_subject_gives_no_slot():
     assert _slot("Where is the Grist Mill Bridge located?",
                  "Larkin Covered Bridge is located in Springfield, Massachusetts.", about_subject=False) is None
