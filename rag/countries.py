@@ -1,5 +1,5 @@
 """Countries and the other names news gives them: the capital for its government ("the capital said"),
-the demonym, short and official names ("UK", "Russian Federation").
+the demonym, short and official names ("UK", "Republic of Kenya").
 
 Read from the `countryinfo` package (MIT, data of the REST Countries project), not a hand-written
 list, so every country is covered alike. Codes ("US", "UAE") count only written
