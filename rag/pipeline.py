@@ -117,7 +117,7 @@ class Pipeline:
         Figures are compared as typed claims (rag/disagree.py); when they give no note, the answers
         themselves (rag/slot_conflicts.py). Agreement is stated only when the answers were compared."""
         from rag.disagree import conflicts_markdown, find_conflicts, independent_groups
-        from rag.slot_conflicts import answer_groups, single_valued, slot_conflicts
+        from rag.slot_conflicts import answer_groups, read_alone, single_valued, slot_conflicts
 
         if composed.abstained:
             return [], "", 0
@@ -136,7 +136,9 @@ class Pipeline:
             notes.append(f"_{' and '.join(label[i] for i in g)} are copies of the same story: one source, not "
                          f"{len(g)}._")
         if len(groups) > 1 and not conflicts:
-            agreed = len(by_answer) == 1 and len(by_answer[0]) == len(composed.quotes) and single_valued(question)
+            # agreement is stated only when every quote gives the same answer and none had another to choose from
+            agreed = len(by_answer) == 1 and len(by_answer[0]) == len(composed.quotes) and single_valued(question) \
+                and all(read_alone(question, q) for q in composed.quotes)
             notes.append(f"_Quoted from {len(groups)} independent sources"
                          + (f"; they give the same answer (“{by_answer[0][0].answer_slot.text}”)._" if agreed
                             else "; their answers were not compared with each other._"))

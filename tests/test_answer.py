@@ -107,6 +107,15 @@ def test_followup_is_answered(seed_chain):
     assert not a.abstained
 
 
+def test_no_agreement_is_claimed_when_each_quote_holds_another_figure(seed_chain):
+    # both quotes hold what one side gave ("$10 billion of weapons") beside what it got in return: a slot read
+    # from such a quote may be the wrong figure, so "they give the same answer" would be unchecked agreement
+    a = seed_chain.invoke({"question": "How much was it worth?",
+                           "history": [{"question": "What did Russia give North Korea in return for weapons "
+                                                    "and troops?", "answer": ""}]})
+    assert len(a.quotes) >= 2 and "same answer" not in a.answer
+
+
 def test_stream_yields_partials_then_the_final_answer(seed_chain):
     events = list(seed_chain.stream("How much did Russia give North Korea?"))
     assert len(events) >= 2 and all(not e.complete for e in events[:-1]) and events[-1].complete

@@ -145,3 +145,13 @@ def test_a_range_is_compared_only_when_written_alike():
     assert relation(slot("50-70"), slot("60")) == "unknown"  # inside the range: not a disagreement
     assert relation(slot("50-70"), slot("50-80")) == "unknown"
     assert relation(slot("50-70"), slot("50-70")) == "same"
+
+
+def test_a_figure_is_read_alone_only_without_another_of_its_kind_beside_it():
+    from rag.slot_conflicts import read_alone
+    q = "How much did Ostra get in return?"
+    money = AnswerSlot(kind="money", text="$10bn")
+    assert not read_alone(q, _quote(1, "Ostra sent $10bn of grain and got $1.2bn in return.", money))
+    assert read_alone(q, _quote(2, "Ostra got $10bn in return.", money))
+    assert read_alone(q, _quote(3, "Ostra got Kestel's port in return, with $2bn.", _name("Kestel")))
+    assert not read_alone(q, _quote(4, "Ostra got $10bn in return."))  # no slot: nothing was read
