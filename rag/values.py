@@ -37,7 +37,10 @@ PATTERNS: dict[str, re.Pattern] = {
     "statement": re.compile(r"[“\"][^”\"]{12,}[”\"]|\b(?:said|says|say|told|tells|stated|states|warned|warns|"
                             r"reported|announced|announces|added|argued|argues|claimed|claims|insisted|noted|urged|urges|"
                             r"described|accused|praised|critici[sz]ed|condemned|denied|denies|confirmed|reiterated|"
-                            r"expressed|voiced|responded|replied|[Aa]ccording to|[Ii]n a statement|"
+                            r"expressed|voiced|responded|replied|declared|declares|called|calls|emphasi[sz]ed|emphasi[sz]es|"
+                            r"stressed|stresses|vowed|vows|pledged|pledges|promised|admitted|admits|acknowledged|"
+                            r"explained|explains|asserted|asserts|wrote|predicted|predicts|cautioned|"
+                            r"[Aa]ccording to|[Ii]n a statement|"
                             r"spokes(?:person|man|woman))\b"),
 }
 _CALENDAR = re.compile(rf"^(?:{_MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)$")

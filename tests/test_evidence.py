@@ -162,6 +162,17 @@ def test_what_someone_said_is_only_answered_by_reported_speech(fake_embedder):
     assert all(c.slot is None for c in cands)  # the answer is the whole quote
 
 
+def test_declaring_stressing_and_vowing_report_speech_too():
+    from rag.query import analyze
+    from rag.values import values
+
+    info = analyze("What did the Elbonian minister call a top priority?")
+    assert info.answer_type == "statement"
+    for verb in ("declared", "stressed", "called", "vowed", "emphasised", "pledged"):
+        assert values(info, f"The minister {verb} the canal plan a top priority."), verb
+    assert not values(info, "The minister opened the canal plan in May.")
+
+
 def test_a_figure_between_two_parties_is_quoted_from_a_span_naming_both(fake_embedder):
     text = ("Elbonia also received $2 billion in fuel from Sylvania. "
             "Elbonia and Freedonia signed a trade pact. Freedonia sent Elbonia $5 billion in grain.")
