@@ -274,12 +274,29 @@ def _named_text(doc: Document) -> str:
     return f"{doc.meta.title or ''} {doc.meta.outlet or ''} {doc.text}"
 
 
+def joined_names(info: QuestionInfo, documents: dict[str, Document]) -> QuestionInfo:
+    """The question with a name it writes "A and B" or "A & B" ("Kestel and Ostra Railway Depot", "Marlow &
+    Pellham") as one name when a document joins A to B's first word so ("the Kestel & Ostra line"): the
+    question alone cannot tell it from two names."""
+    names, texts = list(info.entity_names), [_named_text(doc) for doc in documents.values()]
+    i = 0
+    while i < len(names) - 1:
+        m = re.search(rf"{re.escape(names[i])}\s+(?:and|&)\s+{re.escape(names[i + 1])}", info.text)
+        joined = m and re.compile(rf"\b{re.escape(names[i])}\s+(?:and|&)\s+{re.escape(names[i + 1].split()[0])}\b")
+        if joined and any(joined.search(t) for t in texts):
+            names[i:i + 2] = [m.group()]
+        else:
+            i += 1
+    return replace(info, entity_names=names) if names != info.entity_names else info
+
+
 def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, int, int]],
               vectors: Callable[[list[str]], np.ndarray], idf: Callable[[str], float],
               documents: dict[str, Document]) -> list[Candidate]:
     """Candidates with their feature vectors and answer slots: the EMBEDDED most promising sentences."""
     if not rows:
         return []
+    info = joined_names(info, documents)
     lex = sorted((_lexical(info, r, idf) for r in rows), key=lambda x: -x.promise)[:EMBEDDED]
     sents = [x.row[0] for x in lex]
     both = vectors([s.text[:SENTENCE_CHARS] for s in sents] + [(s.before or s.text)[:SENTENCE_CHARS] for s in sents])

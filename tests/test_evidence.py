@@ -214,3 +214,19 @@ def test_a_source_named_in_the_preamble_must_be_named_by_the_document(fake_embed
     text = "Elbonia built 12 ships last year."
     assert not any(c.eligible for c in _candidates(fake_embedder, text, q, title="Elbonia"))
     assert any(c.eligible for c in _candidates(fake_embedder, text, q, title="Harbour Gazette: Elbonia"))
+
+
+def test_a_name_written_a_and_b_is_one_name_when_a_document_joins_them():
+    from rag.evidence import joined_names
+    from rag.models import DocMeta, Document
+    from rag.query import analyze
+
+    def doc(text: str) -> dict:
+        return {"d": Document(id="d", text=text, meta=DocMeta(path="d.md"))}
+
+    info = analyze("Where is the Kestel and Ostra Railway Depot located?")
+    assert info.entity_names == ["Kestel", "Ostra Railway Depot"]  # the question alone cuts it in two
+    assert joined_names(info, doc("A station of the Kestel & Ostra line.")).entity_names == \
+        ["Kestel and Ostra Railway Depot"]
+    two = analyze("When did Kestel and Ostra sign the pact?")
+    assert joined_names(two, doc("Kestel and the Ostran government signed it.")).entity_names == ["Kestel", "Ostra"]
