@@ -32,7 +32,7 @@ FEATURES = (
     "sim_sentence", "sim_context", "sim_gap", "idf_overlap", "idf_overlap_context", "entity_context",
     "entity_document", "has_entities", "typed_value", "typed_question", "new_name", "new_number",
     "chunk_rank", "doc_rank", "sim_x_entity", "overlap_x_typed", "content_overlap", "value_near_term",
-    "has_slot", "slot_readable", "points_back",
+    "has_slot", "slot_readable", "points_back", "asked_absent",
 )
 
 
@@ -214,6 +214,16 @@ def _overlap(terms: list[str], idf: Callable[[str], float], text: str) -> float:
     return sum(w for t, w in zip(terms, weights) if t in have) / (sum(weights) or 1.0)
 
 
+def _absent_share(terms: list[str], idf: Callable[[str], float], texts: list[str]) -> float:
+    """The IDF-weighted share of the terms that none of the texts holds (0 without terms)."""
+    weights = {t: idf(t) for t in terms}
+    total = sum(weights.values())
+    if not total:
+        return 0.0
+    present = frozenset().union(*(_vocabulary(t)[0] for t in texts))
+    return sum(w for t, w in weights.items() if t not in present) / total
+
+
 def _value_near_term(info: QuestionInfo, text: str, found: list[Value], window: int = 4) -> bool:
     """One of the values found stands within a few words of a word the question asks about, or in its clause
     ("how many engineers" → "about 300 engineers")."""
@@ -311,6 +321,9 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     unnamed_source = {d for d, doc in documents.items() for source in info.sources
                       if _name_match(source, _named_text(doc)) < 0.5}
     typed = info.answer_type is not None
+    # how much of what the question asks about no retrieved document mentions at all ("Which *article* of the
+    # treaty …" over articles that never say "article"): a question about what the sources never discuss
+    absent = _absent_share(info.asked_terms, idf, [_named_text(doc) for doc in documents.values()])
     # the question is of a kind rag/answer_slots.py reads an answer for: a span without one means something
     slot_readable = info.answer_type not in (None, "statement") or bool(info.head or info.asked_verb or info.definition)
     # the question as each sentence words it: its words for what is asked about ("troops" for "soldiers")
@@ -328,7 +341,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
             1.0 / (1 + chunk_rank), 1.0 / (1 + doc_rank),
             sim[i] * x.entity_context, x.overlap * float(value), x.content_overlap,
             float(_value_near_term(wordings[i], s.text, x.values)), 0.0, float(slot_readable),
-            float(points_back(info, s.text)),
+            float(points_back(info, s.text)), absent,
         ], dtype=np.float32)
         joined = s.before and x.entity_context > x.entity_sentence  # the sentence before names the subject
         start = s.before_start if joined else s.start

@@ -230,3 +230,12 @@ def test_a_name_written_a_and_b_is_one_name_when_a_document_joins_them():
         ["Kestel and Ostra Railway Depot"]
     two = analyze("When did Kestel and Ostra sign the pact?")
     assert joined_names(two, doc("Kestel and the Ostran government signed it.")).entity_names == ["Kestel", "Ostra"]
+
+
+def test_the_share_of_asked_words_no_document_mentions():
+    from rag.evidence import _absent_share
+
+    texts = ["The treaty was signed in June.", "Both sides ratified the treaty."]
+    assert _absent_share(["treati", "sign"], lambda t: 1.0, texts) == 0.0
+    assert _absent_share(["articl", "treati"], lambda t: {"articl": 3.0}.get(t, 1.0), texts) == 0.75
+    assert _absent_share([], lambda t: 1.0, texts) == 0.0
