@@ -43,6 +43,13 @@ PATTERNS: dict[str, re.Pattern] = {
                             r"[Aa]ccording to|[Ii]n a statement|"
                             r"spokes(?:person|man|woman))\b"),
 }
+_HOW_OLD = re.compile(r"\bhow old\b", re.I)
+# how news gives an age: "a 29-year-old", "aged 58", "at the age of 19", "she was only 19 at the time",
+# "Declan Morrow, 58, who …"
+_AGE = re.compile(r"\b(?P<n>\d{1,3}[- ]years?[- ]old)\b|\b(?:aged|at the age of|age)\s+(?P<n2>\d{1,3})\b|"
+                  r"\b(?:was|is|were|are|turned|turns)\s+(?:only\s+|just\s+|about\s+|nearly\s+|almost\s+)?"
+                  r"(?P<n3>\d{1,3})(?=\s*(?:[,.;)]|$)|\s+(?:at|when|in|on|and|but)\b)|"
+                  r"(?<=[a-z]), (?P<n4>\d{1,3})(?=,)")
 _CALENDAR = re.compile(rf"^(?:{_MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)$")
 _SHARE = re.compile(r"\s?(?:%|percent\b|per cent\b)", re.I)
 _YEAR = re.compile(r"^(?:1[0-9]|20)\d\d$")
@@ -126,6 +133,9 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
         return []
     if kind == "statement":  # the question's own "say" is no answer, but "says" in the span reports one
         return [Value(kind, m.group(), m.start(), m.end()) for m in PATTERNS[kind].finditer(text)]
+    if kind == "measure" and _HOW_OLD.search(info.text):  # an age, not any span of years ("led it for 8 years")
+        return [Value(kind, m.group(g), m.start(g), m.end(g)) for m in _AGE.finditer(text)
+                for g in ("n", "n2", "n3", "n4") if m.group(g)]
     if kind == "size":  # a measure, or a count
         found = _typed("measure", text) + _typed("count", text)
     elif kind in PATTERNS:

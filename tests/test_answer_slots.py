@@ -214,3 +214,16 @@ def test_the_place_of_a_demonym_the_question_holds_is_no_answer():
     info = analyze("Which hacking group is blamed for Elbonian cyberattacks?")
     assert [v.text for v in values(info, "Elbonia has grown bolder, and the Nightjar Group is blamed.")] == \
         ["Nightjar Group"]
+
+
+def test_how_old_asks_for_an_age_not_any_span_of_years():
+    info = analyze("How old is the mayor, Pieter Kestel?")
+    ages = lambda text: [v.text for v in values(info, text)]  # noqa: E731
+    assert ages("Mayor Pieter Kestel, who has led the town for eight years, called it a vote.") == []
+    assert ages("Pieter Kestel, 58, who has led the town for eight years, called it a vote.") == ["58"]
+    assert ages("The mayor, a 61-year-old former teacher, called it a vote.") == ["61-year-old"]
+    assert ages("She was only 19 at the time.") == ["19"] and ages("He died aged 84 in 1990.") == ["84"]
+    assert ages("The bridge he built was 300 metres long.") == []
+    # other measures are untouched: the median age is given in years
+    assert [v.text for v in values(analyze("What is the median age in Ostra?"), "The median age was 38 years.")] \
+        == ["38 years"]
