@@ -51,12 +51,12 @@ THRESHOLDS: dict[str, Threshold] = {
     # abstention precision rose and their bounds were RAISED again, to about three cases under the new
     # values <in angle brackets: session 3's value>. Session 6 (values first): seed pass rate reached the
     # rule-based reader's. Citation precision moves with the calibrated bar for a further source
-    # (0.719 at 0.14, 0.741 at 0.16 in two retrains of this session).
+    # (0.719 at 0.14, 0.741 at 0.16 in two retrains of this session); 0.759 with the bagged trees.
     "quote_verbatim_rate": Threshold(">=", 1.0),
     "error_rate": Threshold("<=", 0.0),
     "wrong_answer_rate": Threshold("<=", 0.0),
     "pass_rate": Threshold(">=", 0.80),  # 0.857 <0.802> {0.74; 0.769} (0.82; rules 0.857)
-    "citation_precision": Threshold(">=", 0.72),  # 0.741 <0.746> {0.70; 0.727} (0.90; 0.922)
+    "citation_precision": Threshold(">=", 0.72),  # 0.759 <0.746> {0.70; 0.727} (0.90; 0.922)
     "source_recall": Threshold(">=", 0.93),  # 0.977 <0.931> {0.81; 0.828} [0.85; 0.874] (0.90; 0.931)
     "fact_recall": Threshold(">=", 0.86),  # 0.901 <0.857> {0.74; 0.758} [0.77; 0.791] (0.85; 0.879)
     "abstention_precision": Threshold(">=", 0.85),  # 0.938 <0.875> {0.60; 0.615} [0.68; 0.700] (0.83; 0.864)

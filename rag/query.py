@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 
 from rag.models import Turn
-from rag.text import STOPWORDS, stem, terms, words
+from rag.text import STOPWORDS, TYPO_RATIO, stem, terms, typo_similarity, words
 
 ANSWER_TYPES = {
     # keywords in lower case only: "Walter Price" is a name, not a price
@@ -139,6 +139,8 @@ def analyze(question: str) -> QuestionInfo:
     opening = _OPENING_TYPE.match(question)  # "When was … the price …": the question word decides
     answer_type = _OPENING_TYPES[opening.group(1).lower()] if opening else \
         next((t for t, rx in ANSWER_TYPES.items() if rx.search(question)), None)
+    if answer_type == "money" and _quantity_asked(question):
+        answer_type = "size"  # "How much cargo …" asks for tonnes, not euros: a measure or a count
     if answer_type is None and _WHICH.search(question) and not _KIND_OF.search(question):
         answer_type = "name"  # a kind of thing is a phrase ("What type of institution …": "academy"), not a name
     speaker = _SPEAKER.search(question)
@@ -167,6 +169,24 @@ def analyze(question: str) -> QuestionInfo:
                         (stem(closing.group(1)), closing.group(2).lower()) if closing else None, definition,
                         (speaker.group("who") or speaker.group("who2")) if answer_type == "statement" else None,
                         sources)
+
+
+# what "how much <noun>" asks about when it asks for money (general English; a currency named asks for money too)
+MONEY_NOUNS = frozenset("""money cash funding funds fund aid help support assistance debt debts revenue revenues
+profit profits budget tax taxes income salary salaries wage wages pay compensation investment spending rent fee
+fees fine fines damage damages subsidy subsidies grant grants loan loans capital savings""".split())
+_HOW_MUCH_NOUN = re.compile(r"\bhow much\s+([a-z]+)\b", re.I)
+_CURRENCY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|yuan|yen|won|rubles?|roubles?|rupees?|crowns?|francs?)\b",
+                       re.I)
+
+
+def _quantity_asked(question: str) -> bool:
+    """ "How much <noun> …" about a thing that is not money ("How much cargo …", "How much rain …"), with no
+    currency named: it asks for a quantity. Not "How much did …", "How much of …" or "How much aid …"."""
+    m = _HOW_MUCH_NOUN.search(question)
+    noun = m.group(1).lower() if m else ""
+    return bool(noun) and noun not in _QWORDS and noun not in STOPWORDS and noun not in ("more", "less") and \
+        not any(typo_similarity(noun, w) >= TYPO_RATIO for w in MONEY_NOUNS) and not _CURRENCY.search(question)
 
 
 def _described(question: str, name: str, most: int = 2) -> list[str]:

@@ -29,7 +29,11 @@ PATTERNS: dict[str, re.Pattern] = {
                           r"horsepower|hp|mw|kw|gw|watts?|volts?|degrees?)\b", re.I),
     "date": re.compile(rf"\b(?:\d{{1,2}}{_ORD}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}{_ORD},?\s+\d{{4}}|"
                        rf"{_MONTH}\s+\d{{4}}|(?-i:{_MONTH})\s+\d{{1,2}}{_ORD}|\d{{1,2}}{_ORD}\s+(?-i:{_MONTH})|"
-                       rf"(?:early|mid|late)[- ](?:\d{{4}}s?)|\d{{4}}s|(?:1[0-9]|20)\d\d)\b"
+                       rf"(?:early|mid|late)[- ](?:\d{{4}}s?)|\d{{4}}s|(?:1[0-9]|20)\d\d|"
+                       # a month alone: "will begin in May", "until September" ("May" only after a preposition)
+                       rf"(?-i:January|February|March|April|June|July|August|September|October|November|December)|"
+                       rf"(?:(?<=\bin )|(?<=\bby )|(?<=\bfrom )|(?<=\buntil )|(?<=\bsince )|(?<=\bnext )|"
+                       rf"(?<=\blast )|(?<=\bearly )|(?<=\blate )|(?<=\bmid-))(?-i:May))\b"
                        rf"|\b(?:last|this|next|earlier this|later this) (?:year|month|week)\b", re.I),
     "count": re.compile(rf"\b{_RANGE_START}{_NUM}{_SCALE}\b", re.I),
     # what someone said: a quotation, or a verb or phrase that reports speech ("warned", "according to"); lower

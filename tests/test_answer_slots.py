@@ -227,3 +227,24 @@ def test_how_old_asks_for_an_age_not_any_span_of_years():
     # other measures are untouched: the median age is given in years
     assert [v.text for v in values(analyze("What is the median age in Ostra?"), "The median age was 38 years.")] \
         == ["38 years"]
+
+
+def test_how_much_of_a_thing_that_is_not_money_asks_for_a_quantity():
+    from rag.query import analyze as a
+
+    assert a("How much cargo did the Pellham harbour handle last year?").answer_type == "size"
+    assert a("How much rain fell in Ostra?").answer_type == "size"
+    assert [v.text for v in values(a("How much cargo did the harbour handle?"),
+                                   "It handled 1.4 million tonnes of cargo and cost 3 million euros.")] == \
+        ["1.4 million"]  # the amount of cargo, never the euros
+    for money in ("How much did the line cost?", "How much aid did Ostra get?", "how much mony did kestel giv",
+                  "How much damage in euros did the fire cause?", "How much of the budget went to schools?"):
+        assert a(money).answer_type == "money", money
+
+
+def test_a_month_alone_is_a_date_and_may_only_after_a_preposition():
+    info = analyze("When will dredging start at Pellham?")
+    dates = lambda text: [v.text for v in values(info, text)]  # noqa: E731
+    assert dates("Dredging will begin in May and cost 3 million euros.") == ["May"]
+    assert dates("Work on the pier runs until September.") == ["September"]
+    assert dates("The plan may change.") == [] and dates("It opened in May 2020.") == ["May 2020"]
