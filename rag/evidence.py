@@ -13,7 +13,7 @@ format, not whether a sentence answers.)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -284,11 +284,11 @@ def _named_text(doc: Document) -> str:
     return f"{doc.meta.title or ''} {doc.meta.outlet or ''} {doc.text}"
 
 
-def joined_names(info: QuestionInfo, documents: dict[str, Document]) -> QuestionInfo:
+def joined_names(info: QuestionInfo, texts: Iterable[str]) -> QuestionInfo:
     """The question with a name it writes "A and B" or "A & B" ("Kestel and Ostra Railway Depot", "Marlow &
-    Pellham") as one name when a document joins A to B's first word so ("the Kestel & Ostra line"): the
+    Pellham") as one name when one of the texts joins A to B's first word so ("the Kestel & Ostra line"): the
     question alone cannot tell it from two names."""
-    names, texts = list(info.entity_names), [_named_text(doc) for doc in documents.values()]
+    names, texts = list(info.entity_names), list(texts)
     i = 0
     while i < len(names) - 1:
         m = re.search(rf"{re.escape(names[i])}\s+(?:and|&)\s+{re.escape(names[i + 1])}", info.text)
@@ -306,7 +306,8 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     """Candidates with their feature vectors and answer slots: the EMBEDDED most promising sentences."""
     if not rows:
         return []
-    info = joined_names(info, documents)
+    named = {d: _named_text(doc) for d, doc in documents.items()}  # each document's names, read once
+    info = joined_names(info, named.values())
     lex = sorted((_lexical(info, r, idf) for r in rows), key=lambda x: -x.promise)[:EMBEDDED]
     sents = [x.row[0] for x in lex]
     both = vectors([s.text[:SENTENCE_CHARS] for s in sents] + [(s.before or s.text)[:SENTENCE_CHARS] for s in sents])
@@ -315,15 +316,14 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     ctx /= np.linalg.norm(ctx, axis=1, keepdims=True) + 1e-9
     sim, sim_ctx = sv @ q_vec, ctx @ q_vec
     best = float(sim.max())
-    doc_names = {d: _name_matches(info, _named_text(doc)) for d, doc in documents.items()}
+    doc_names = {d: _name_matches(info, text) for d, text in named.items()}
     doc_cover = {d: _cover(m) for d, m in doc_names.items()}
     # a source the asker names ("According to the Harbour Gazette, …"): documents that never name it do not answer
-    unnamed_source = {d for d, doc in documents.items() for source in info.sources
-                      if _name_match(source, _named_text(doc)) < 0.5}
+    unnamed_source = {d for d, text in named.items() for source in info.sources if _name_match(source, text) < 0.5}
     typed = info.answer_type is not None
     # how much of what the question asks about no retrieved document mentions at all ("Which *article* of the
     # treaty …" over articles that never say "article"): a question about what the sources never discuss
-    absent = _absent_share(info.asked_terms, idf, [_named_text(doc) for doc in documents.values()])
+    absent = _absent_share(info.asked_terms, idf, list(named.values()))
     # the question is of a kind rag/answer_slots.py reads an answer for: a span without one means something
     slot_readable = info.answer_type not in (None, "statement") or bool(info.head or info.asked_verb or info.definition)
     # the question as each sentence words it: its words for what is asked about ("troops" for "soldiers")
@@ -334,6 +334,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     for i, x in enumerate(lex):
         s, chunk_rank, doc_rank = x.row
         value = bool(x.values)
+        back = points_back(info, s.text)
         f = np.array([
             sim[i], sim_ctx[i], sim[i] - best, x.overlap, x.overlap_context, x.entity_context,
             doc_cover.get(s.doc_id, 0.0), float(bool(info.entity_names)), float(value), float(typed),
@@ -341,14 +342,14 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
             1.0 / (1 + chunk_rank), 1.0 / (1 + doc_rank),
             sim[i] * x.entity_context, x.overlap * float(value), x.content_overlap,
             float(_value_near_term(wordings[i], s.text, x.values)), 0.0, float(slot_readable),
-            float(points_back(info, s.text)), absent,
+            float(back), absent,
         ], dtype=np.float32)
         joined = s.before and x.entity_context > x.entity_sentence  # the sentence before names the subject
         start = s.before_start if joined else s.start
         text = documents[s.doc_id].text[start:s.end] if s.doc_id in documents else s.text
         names_ok = all(m >= 0.5 for m in doc_names.get(s.doc_id, [0.0])) and s.doc_id not in unnamed_source
         about_subject = not info.entity_names or doc_cover.get(s.doc_id, 0.0) >= 0.8 and (
-            x.entity_context >= 0.5 or points_back(info, s.text))
+            x.entity_context >= 0.5 or back)
         slot = answer_slot(info, s.text, x.values, about_subject)
         if slot is None and wordings[i] is not info:  # the question's own words first: a word near one of
             slot = answer_slot(wordings[i], s.text, x.values, about_subject)  # them in meaning may be its opposite

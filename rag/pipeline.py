@@ -7,7 +7,7 @@ from typing import Any, Callable, Iterator, TypeVar
 from rag.answer import Answerer, Composed, compose
 from rag.index import Index
 from rag.models import Answer, ChainInput, Document, Filters, RetrievedChunk, Timings, Turn
-from rag.query import rewrite_followup, split_question
+from rag.query import analyze, rewrite_followup, split_question
 from rag.retrieve import HybridRetriever
 from rag.settings import Settings
 
@@ -137,8 +137,9 @@ class Pipeline:
                          f"{len(g)}._")
         if len(groups) > 1 and not conflicts:
             # agreement is stated only when every quote gives the same answer and none had another to choose from
+            info = analyze(question)
             agreed = len(by_answer) == 1 and len(by_answer[0]) == len(composed.quotes) and single_valued(question) \
-                and all(read_alone(question, q) for q in composed.quotes)
+                and all(read_alone(info, q) for q in composed.quotes)
             notes.append(f"_Quoted from {len(groups)} independent sources"
                          + (f"; they give the same answer (“{by_answer[0][0].answer_slot.text}”)._" if agreed
                             else "; their answers were not compared with each other._"))

@@ -190,7 +190,7 @@ def single_valued(question: str) -> bool:
     return not _MULTI.search(question) and not (head and head.endswith("s") and not head.endswith("ss"))
 
 
-def read_alone(question: str, quote: Quote) -> bool:
+def read_alone(info: QuestionInfo, quote: Quote) -> bool:
     """The quote's figure or date is the only one of its kind in it, so reading it as the answer chose nothing
     ("$10bn of weapons … $1.2bn in return" holds two amounts: the slot may be the other side's). Names and
     phrases are read by grammar and count as read alone."""
@@ -199,7 +199,7 @@ def read_alone(question: str, quote: Quote) -> bool:
         return False
     if slot.kind not in FIGURES and slot.kind != "date":
         return True
-    return len({v.text for v in values(analyze(question), quote.text)}) <= 1
+    return len({v.text for v in values(info, quote.text)}) <= 1
 
 
 def _clearly_different(info: QuestionInfo, g: list[Quote], h: list[Quote]) -> bool:

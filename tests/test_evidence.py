@@ -218,11 +218,10 @@ def test_a_source_named_in_the_preamble_must_be_named_by_the_document(fake_embed
 
 def test_a_name_written_a_and_b_is_one_name_when_a_document_joins_them():
     from rag.evidence import joined_names
-    from rag.models import DocMeta, Document
     from rag.query import analyze
 
-    def doc(text: str) -> dict:
-        return {"d": Document(id="d", text=text, meta=DocMeta(path="d.md"))}
+    def doc(text: str) -> list[str]:
+        return [text]
 
     info = analyze("Where is the Kestel and Ostra Railway Depot located?")
     assert info.entity_names == ["Kestel", "Ostra Railway Depot"]  # the question alone cuts it in two

@@ -149,7 +149,7 @@ def test_a_range_is_compared_only_when_written_alike():
 
 def test_a_figure_is_read_alone_only_without_another_of_its_kind_beside_it():
     from rag.slot_conflicts import read_alone
-    q = "How much did Ostra get in return?"
+    q = analyze("How much did Ostra get in return?")
     money = AnswerSlot(kind="money", text="$10bn")
     assert not read_alone(q, _quote(1, "Ostra sent $10bn of grain and got $1.2bn in return.", money))
     assert read_alone(q, _quote(2, "Ostra got $10bn in return.", money))
