@@ -20,6 +20,7 @@ from typing import Literal
 
 from rag.claims import STOPWORDS, Claim, Kind, Mention, extract_claims
 from rag.models import Conflict, DocMeta, Document, Quote, Source
+from rag.query import analyze
 from rag.text import stem
 
 Relation = Literal["agree", "differs", "contradiction"]
@@ -72,6 +73,9 @@ _ASKS = [(r"\bhow much\b", {"money", "percent"}),
          (r"\bhow (?:long|tall|high|far|wide|deep|big|large|heavy)\b(?! ago)", {"count"}),
          (r"\bper ?cent|\bpercentage\b|\bshare\b|\bproportion\b|%", {"percent"}),
          (r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", {"date"})]
+# the figures an answer type (rag/query.py) is given as; a name, place or person is no figure
+_TYPE_KINDS: dict[str, tuple[Kind, ...]] = {"money": ("money",), "percent": ("percent",), "count": ("count",),
+                                            "size": ("count",), "measure": ("count",), "date": ("date",)}
 _MIN_SHINGLES = 10  # shorter texts are too small to call copies
 _LABEL = {"money": "amount", "count": "number of", "percent": "share", "date": "date of"}
 
@@ -139,9 +143,13 @@ def independent_groups(documents: list[Document], threshold: float = 0.6) -> lis
 
 # ---- comparing two claims ------------------------------------------------------
 def asked_kinds(question: str) -> frozenset[Kind]:
-    """The kinds of figure a question asks for (all kinds when it does not say)."""
+    """The kinds of figure a question asks for: by its words, else by its answer type ("What is the population
+    of …" asks for a count, not the census year; "Who …" for no figure); all kinds when it does not say."""
     kinds = {k for rx, ks in _ASKS if re.search(rx, question, re.I) for k in ks}
-    return frozenset(kinds) or _KINDS
+    if kinds:
+        return frozenset(kinds)
+    answer_type = analyze(question).answer_type
+    return _KINDS if answer_type is None else frozenset(_TYPE_KINDS.get(answer_type, ()))
 
 
 def _same_unit(a: Mention, b: Mention, alike: Alike | None) -> bool:
@@ -284,8 +292,52 @@ def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Docu
                                  | a.claim.slot.entities | b.claim.slot.entities))
         if asked and not relevance:
             continue  # not about what was asked
-        scored.append((-relevance, verdict.relation != "contradiction", _conflict(a, b, verdict)))
-    return [c for *_, c in sorted(scored, key=lambda s: s[:2])]
+        scored.append((-relevance, verdict.relation != "contradiction", a, b, verdict))
+    pairs = [(a, b, v) for *_, a, b, v in sorted(scored, key=lambda s: s[:2])]
+    return [_conflict(*group[0]) if len(group) == 1 else _sides_conflict(group) for group in _connected(pairs)]
+
+
+def _connected(pairs: list[tuple[Found, Found, Verdict]]) -> list[list[tuple[Found, Found, Verdict]]]:
+    """The conflicting pairs in groups that share a claim (a source's figure), in the order of each first pair."""
+    def keys(group) -> set:
+        return {(f.voice, f.claim.surface) for pair in group for f in pair[:2]}
+
+    groups: list[list] = []
+    for pair in pairs:
+        hit = [g for g in groups if keys([pair]) & keys(g)]
+        if not hit:
+            groups.append([pair])
+            continue
+        for g in hit[1:]:
+            hit[0].extend(g)
+        groups = [g for g in groups if not any(g is h for h in hit[1:])]
+        hit[0].append(pair)
+    return groups
+
+
+def _sides_conflict(pairs: list[tuple[Found, Found, Verdict]]) -> Conflict:
+    """One note for several sources that disagree about one figure: each figure, with how many independent
+    sources give it, the best-supported first ("2 sources give “40%” [1][3]; 1 source gives “25%” [2].")."""
+    claims = list({(f.voice, f.claim.surface): f for p in pairs for f in p[:2]}.values())
+    sides: list[list[Found]] = []
+    for f in claims:
+        side = next((s for s in sides if relate(s[0].claim, f.claim).relation == "agree"), None)
+        if side is None:
+            sides.append([f])
+        else:
+            side.append(f)
+    kind = "contradiction" if any(v.relation == "contradiction" for *_, v in pairs) else "differs"
+    note = sides_note([({f.voice for f in s}, _figure(s[0]), [f.quote.id for f in s]) for s in sides])
+    return Conflict(topic=_topic(*pairs[0][:2]), kind=kind, note=note,
+                    quote_ids=sorted({f.quote.id for f in claims}))
+
+
+def sides_note(sides: list[tuple[set[str], str, list[int]]]) -> str:
+    """'2 sources give “X” [1][3]; 1 source gives “Y” [2].' from each side's independent voices, answer and
+    quote ids; the side with most sources first."""
+    ordered = sorted(sides, key=lambda s: (-len(s[0]), min(s[2])))
+    return "; ".join(f"{len(v)} source{'s give' if len(v) > 1 else ' gives'} “{answer}” "
+                     + "".join(f"[{i}]" for i in sorted(set(ids))) for v, answer, ids in ordered) + "."
 
 
 def _sole_answers(found: list[Found], kinds: frozenset[Kind]) -> set[int]:

@@ -101,10 +101,11 @@ def entities(text: str) -> list[str]:
                 phrase = " ".join(rest)
         if phrase.lower() in _QWORDS:
             continue
+        # a possessive ends a name: "Ostra's Harbour Board" is Ostra and its Harbour Board
+        parts = [p.strip(" .") for p in re.split(r"(?<=\w)[’']s(?:\s+|$)", phrase) if p.strip(" .")]
         if out and text[end:m.start()].strip() == "/":
-            out[-1] += "/" + phrase  # "Hajin/Nor Hachn": either name names the subject
-        else:
-            out.append(phrase)
+            out[-1] += "/" + parts.pop(0)  # "Hajin/Nor Hachn": either name names the subject
+        out += parts
         end = m.end()
     return out
 

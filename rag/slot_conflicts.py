@@ -15,6 +15,7 @@ from typing import Literal
 
 from rag.answer_slots import FIGURES
 from rag.countries import country_of
+from rag.disagree import sides_note
 from rag.models import AnswerSlot, Conflict, Quote
 from rag.query import QuestionInfo, analyze, asked_head_word
 from rag.text import STOPWORDS, normalize, same_start
@@ -216,21 +217,16 @@ def slot_conflicts(question: str, groups: list[list[Quote]], voice: dict[str, st
         return []
     info = analyze(question)
 
-    def sources(g: list[Quote]) -> int:
-        return len({voice.get(q.source.id, q.source.id) for q in g})
+    def voices(g: list[Quote]) -> set[str]:
+        return {voice.get(q.source.id, q.source.id) for q in g}
 
     sides: list[list[Quote]] = []
-    for g in sorted(groups, key=lambda g: -sources(g)):
+    for g in sorted(groups, key=lambda g: -len(voices(g))):
         if all(_clearly_different(info, g, h) for h in sides):
             sides.append(g)
     if len(sides) < 2:
         return []
-    text = []
-    for g in sides:
-        n = sources(g)
-        refs = "".join(f"[{q.id}]" for q in g)
-        says = f"{n} sources give" if n > 1 else "1 source gives"
-        text.append(f"{says} “{g[0].answer_slot.text}” {refs}")
+    note = sides_note([(voices(g), g[0].answer_slot.text, [q.id for q in g]) for g in sides])
     kind = sides[0][0].answer_slot.kind
-    return [Conflict(topic=f"the {kind} asked for", kind="contradiction", note="; ".join(text) + ".",
+    return [Conflict(topic=f"the {kind} asked for", kind="contradiction", note=note,
                      quote_ids=sorted(q.id for g in sides for q in g))]

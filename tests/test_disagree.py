@@ -264,6 +264,29 @@ def test_contradiction_note_names_both_sides():
     assert note.note == "Alpha says 2019 [1], but Beta says 2021 [2]; both cannot be true."
 
 
+def test_several_sources_on_one_figure_get_one_note_counting_each_side():
+    texts = {"a": ("The bridge opened to traffic in 2019.", "Alpha"), "b": ("The bridge was opened in 2021.", "Beta"),
+             "c": ("The bridge opened to traffic in 2021.", "Gamma"), "d": ("The bridge opened in 1998.", "Delta")}
+    docs = {k: _doc(k, t, o) for k, (t, o) in texts.items()}
+    quotes = [Quote(id=i, text=d.text, source=Source.from_meta(d.id, d.meta), start=0, end=len(d.text))
+              for i, d in enumerate(docs.values(), 1)]
+    (note,) = find_conflicts("When did the bridge open?", quotes, docs)  # not one note per pair (six of them)
+    assert note.kind == "contradiction" and note.quote_ids == [1, 2, 3, 4]
+    assert note.note == "2 sources give “2021” [2][3]; 1 source gives “2019” [1]; 1 source gives “1998” [4]."
+
+
+def test_the_answer_type_says_which_figures_a_question_compares():
+    assert asked_kinds("What is the population of Marlow?") == {"count"}  # not the census years
+    assert asked_kinds("How tall is the Ostra tower?") == {"count"}
+    assert asked_kinds("Who founded the Kestel mill?") == frozenset()  # a person: its names are compared instead
+    assert asked_kinds("What happened at the harbour?") == {"money", "count", "percent", "date"}  # it does not say
+    a = "Marlow had 4,200 inhabitants at the 2010 census."
+    (note,) = _notes(a, "Marlow had 3,900 inhabitants at the 2000 census.", "What is the population of Marlow?")
+    assert "4,200" in note.note and "2010" not in note.note
+    assert _notes("The mill was founded by Ann Reed in 1901.", "Tom Hale founded the mill in 1903.",
+                  "Who founded the mill?") == []  # the years are not what was asked
+
+
 def test_missing_document_falls_back_to_quote_text():
     doc = _doc("b", "In the quarter the company lost $1.5 billion, it said.", "Beta")
     quotes = [Quote(id=1, text="The company lost more than $2 billion in the quarter.",

@@ -85,6 +85,10 @@ def test_a_short_first_name_and_alternative_names_name_the_subject():
     assert _name_match("Hajin/Nor Hachn", "Nor Hachn had a population of 9,307.") == 1.0
     assert _name_match("Hajin/Nor Hachn", "Hajin had a population of 37,935.") == 1.0
     assert _name_match("Hajin/Nor Hachn", "Aleppo had a population of 2 million.") == 0.0
+    # a possessive ends a name: the owner and the thing owned are two names, neither with "'s"
+    assert entities("What stands in the way of Ostra's AI plans?") == ["Ostra", "AI"]
+    assert entities("When did the Bank of Kestel’s Monetary Board meet?") == ["Bank of Kestel", "Monetary Board"]
+    assert entities("What is Marlow's population?") == ["Marlow"]
 
 
 def test_the_question_word_decides_the_answer_type_and_names_are_no_keywords():
