@@ -53,7 +53,10 @@ def answer_slot(info: QuestionInfo, text: str, found: Sequence[Value], about_sub
     if not phrase and found:
         v = opening_subject(info, text, found) or _chosen_value(info, text, list(found))
         return AnswerSlot(kind=v.kind, text=v.text) if v else None
-    phrase = phrase or (after_asked_verb(info, text) or _predicate(info, text) if open_ended else None)
+    # what a sentence says something is answers "What sport is X associated with?", not what X sells or approved
+    transitive = bool(info.asked_verb) and not info.asked_verb[1]
+    phrase = phrase or (after_asked_verb(info, text) or (None if transitive else _predicate(info, text))
+                        if open_ended else None)
     return AnswerSlot(kind="phrase", text=phrase) if phrase else None
 
 
@@ -169,9 +172,12 @@ def _after(info: QuestionInfo, text: str, verb: str, prep: str) -> str | None:
     for m in _TOKEN.finditer(text):
         if stem(m.group()) != verb:
             continue
-        rest = re.match(rf"\s+(?:\w+ly\s+)?{prep}\s+(?:the\s+|a\s+|an\s+|his\s+|her\s+|its\s+|their\s+)?"
-                        r"(?P<v>[\w’'\-]+(?:\s+(?!(?:and|or|in|on|at|of|for|from|with|by|to|as|since|during|"
-                        r"which|who|that)\b)[\w’'\-]+){0,3})", text[m.end():], re.I)
+        # after the preposition, a phrase ending before the next one or a coordination; with no preposition,
+        # a transitive verb's object, coordination included ("sells blankets and upholstery fabric to hotels")
+        stops = r"in|on|at|of|for|from|with|by|to|as|since|during|which|who|that" + (r"|and|or" if prep else "")
+        lead = rf"{prep}\s+" if prep else ""
+        rest = re.match(rf"\s+(?:\w+ly\s+)?{lead}(?:the\s+|a\s+|an\s+|his\s+|her\s+|its\s+|their\s+)?"
+                        rf"(?P<v>[\w’'\-]+(?:\s+(?!(?:{stops})\b)[\w’'\-]+){{0,3}})", text[m.end():], re.I)
         phrase = rest and rest.group("v")
         if phrase and phrase[0].isupper():  # a name ends where its capitals do ("the Snake River near …")
             phrase = _NAME_RUN.match(phrase).group()

@@ -55,6 +55,9 @@ _FRAME = re.compile(r"\b([a-z]{3,})\s+(with|into|for|to|from|on|in|of|by|as)\s+(
 # "What position did Gary Bennett play in during …": the verb after the subject and its preposition
 _VERB_AFTER_SUBJECT = re.compile(r"^\W*(?i:what|which)\s+(?:[a-z]+\s+){1,2}(?:did|does|do|has|have|had)\s+"
                                  r"(?:[A-Z][\w.’'\-]*\s+)+([a-z]{3,})\s+(with|into|for|to|from|on|in|of|by|as)\b")
+# "What (kind of products) does Fernside Mills sell?": the answer is the object after that verb
+_TRANSITIVE_CLOSING = re.compile(r"^\W*(?i:what|which)\b.*?\b(?i:did|does|do|will)\s+(?:[\w.’'\-]+\s+){1,6}?"
+                                 r"([a-z]{3,})()\W*$")
 _ASKS_FOR_OBJECT = re.compile(r"^\W*what\s+(?:did|does|do|has|have|had|will)\b", re.I)
 _QWORDS = {"what", "who", "whom", "whose", "when", "where", "why", "how", "which", "did", "does", "do", "is",
            "are", "was", "were", "has", "have", "had", "can", "could", "will", "would", "should", "i", "and",
@@ -159,7 +162,8 @@ def analyze(question: str) -> QuestionInfo:
     asked = [t for t in content if t not in described]
     stems = frozenset(stem(w) for w in words(question))
     future = bool(re.search(r"\b(?:will|next|upcoming|going to|plan(?:s|ned)? to)\b", question, re.I))
-    closing = (_CLOSING_VERB.search(question) or _VERB_AFTER_SUBJECT.search(question)) \
+    closing = (_CLOSING_VERB.search(question) or _VERB_AFTER_SUBJECT.search(question)
+               or (_TRANSITIVE_CLOSING.search(question) if answer_type is None else None)) \
         if re.match(r"^\W*(?:what|which)\b", question, re.I) else \
         _FRAME.search(question)  # "… is the home venue of which team?": what follows "venue of" answers
     what_is = _WHAT_IS.match(question)

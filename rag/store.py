@@ -17,6 +17,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence, TypeVar
 
@@ -38,8 +39,11 @@ class StoreError(RuntimeError):
 
 
 REBUILD_HINT = "rebuild it from the corpus with: rag ingest --rebuild"
+_LOCKED = re.compile(r"\(code: 5\)|database is locked", re.I)  # another writer holds SQLite's lock: it passes
+LOCK_WAITS = (0.2, 0.5, 1.0, 2.0, 4.0)  # seconds between tries while the store is locked
 _DAMAGED = re.compile(r"\(code: (11|26)\)|malformed|not a database", re.I)
 _F = TypeVar("_F", bound=Callable)
+_T = TypeVar("_T")
 
 
 def _reason(e: BaseException) -> str:
@@ -62,6 +66,19 @@ def _guarded(method: _F) -> _F:
                 raise
             raise known from e
     return call  # type: ignore[return-value]
+
+
+def _when_unlocked(call: Callable[[], _T]) -> _T:
+    """The call, tried again while the embedded store is locked by another writer (a process ingesting,
+    Chroma's own background work): opening a store that is busy for a moment is no error."""
+    for wait in LOCK_WAITS:
+        try:
+            return call()
+        except Exception as e:  # chromadb raises several types for SQLite errors
+            if not _LOCKED.search(str(e)):
+                raise
+            time.sleep(wait)
+    return call()
 
 
 def destroy(data_dir: Path, collection: str, host: str | None = None, port: int = 8000,
@@ -109,9 +126,12 @@ class ChromaStore:
         self.read_only = False
         self._system = None
         try:
-            with _OPEN_LOCK:  # concurrent first opens failed with "Could not connect to tenant default_tenant"
-                self.client = self._http_client() if host else self._embedded_client(data_dir)
-            self.chunks, self.docs = (open_collection(self.client, name) for name in collection_names(collection))
+            def connect() -> tuple:
+                with _OPEN_LOCK:  # concurrent first opens failed with "Could not connect to tenant default_tenant"
+                    self.client = self._http_client() if host else self._embedded_client(data_dir)
+                return tuple(open_collection(self.client, name) for name in collection_names(collection))
+
+            self.chunks, self.docs = _when_unlocked(connect)
         except StoreError:
             raise
         except Exception as e:  # chromadb raises many types while opening

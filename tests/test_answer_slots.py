@@ -41,6 +41,17 @@ def test_the_closing_verb_of_the_question_leads_to_the_answer():
                  "Ola Berg (born 1990) is a Danish footballer who plays as a winger for Vejle.") == ("phrase", "winger")
 
 
+def test_a_transitive_verb_at_the_end_of_the_question_asks_for_its_object():
+    assert _slot("What kind of products does Fernside Mills sell?",
+                 "Fernside sells blankets and upholstery fabric to hotels across Europe.") == \
+        ("phrase", "blankets and upholstery fabric")
+    assert _slot("What did the Marlow council approve?", "The council approved a new budget on Tuesday.") == \
+        ("phrase", "new budget")
+    # what the sentence says something is does not say what it sells
+    assert _slot("What kind of products does Fernside Mills sell?",
+                 "Ostra Holdings, an investment group, is buying Fernside Mills.") is None
+
+
 def test_the_words_before_which_lead_to_the_answer():
     assert _slot("Oak Park Arena is the home ground of which club?",
                  "The Oak Park Arena was the home ground of Harbour United.") == ("phrase", "Harbour United")

@@ -112,3 +112,27 @@ def test_ask_and_search_work_from_a_read_only_index(seed_data_dir, tmp_path):
     finally:
         subprocess.run(["chmod", "-R", "u+w", str(data)])
     assert _digest(data) == before
+
+
+def test_a_store_locked_for_a_moment_opens_once_the_lock_passes(make_settings, fake_embedder, monkeypatch):
+    import rag.store
+    import rag.store_layout
+
+    monkeypatch.setattr(rag.store, "LOCK_WAITS", (0.0, 0.0, 0.0))
+    real, tries = rag.store_layout.open_collection, []
+
+    def busy_twice(client, name):  # another writer holds SQLite's lock for the first two tries
+        tries.append(name)
+        if len(tries) <= 2:
+            raise RuntimeError("Database error: error returned from database: (code: 5) database is locked")
+        return real(client, name)
+
+    monkeypatch.setattr(rag.store, "open_collection", busy_twice)
+    index = Index(make_settings(), embedder=fake_embedder)
+    assert index.store.chunks.count() == 0 and len(tries) == 4  # two failed tries, then both collections
+
+    tries.clear()
+    monkeypatch.setattr(rag.store, "open_collection", lambda client, name: (_ for _ in ()).throw(
+        RuntimeError("Database error: error returned from database: (code: 5) database is locked")))
+    with pytest.raises(StoreError, match="database is locked"):  # a lock that never passes is reported
+        Index(make_settings(), embedder=fake_embedder).store
