@@ -294,7 +294,7 @@ def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Docu
             continue  # not about what was asked
         scored.append((-relevance, verdict.relation != "contradiction", a, b, verdict))
     pairs = [(a, b, v) for *_, a, b, v in sorted(scored, key=lambda s: s[:2])]
-    return [_conflict(*group[0]) if len(group) == 1 else _sides_conflict(group) for group in _connected(pairs)]
+    return [c for group in _connected(pairs) for c in _sides_conflicts(group)]
 
 
 def _connected(pairs: list[tuple[Found, Found, Verdict]]) -> list[list[tuple[Found, Found, Verdict]]]:
@@ -315,21 +315,34 @@ def _connected(pairs: list[tuple[Found, Found, Verdict]]) -> list[list[tuple[Fou
     return groups
 
 
-def _sides_conflict(pairs: list[tuple[Found, Found, Verdict]]) -> Conflict:
-    """One note for several sources that disagree about one figure: each figure, with how many independent
-    sources give it, the best-supported first ("2 sources give “40%” [1][3]; 1 source gives “25%” [2].")."""
+def _sides_conflicts(pairs: list[tuple[Found, Found, Verdict]]) -> list[Conflict]:
+    """Several sources at odds about one figure: one note naming each side, with how many independent sources
+    give it, the best-supported first ("2 sources give “40%” [1][3]; 1 source gives “25%” [2]."). Figures that
+    can both hold ("1981", "28 September 1981") stand on one side; when they all can, or only two sources
+    differ, the notes name the outlets and say how they differ."""
     claims = list({(f.voice, f.claim.surface): f for p in pairs for f in p[:2]}.values())
     sides: list[list[Found]] = []
     for f in claims:
-        side = next((s for s in sides if relate(s[0].claim, f.claim).relation == "agree"), None)
+        side = next((s for s in sides if all(relate(g.claim, f.claim).relation != "contradiction" for g in s)), None)
         if side is None:
             sides.append([f])
         else:
             side.append(f)
-    kind = "contradiction" if any(v.relation == "contradiction" for *_, v in pairs) else "differs"
-    note = sides_note([({f.voice for f in s}, _figure(s[0]), [f.quote.id for f in s]) for s in sides])
-    return Conflict(topic=_topic(*pairs[0][:2]), kind=kind, note=note,
-                    quote_ids=sorted({f.quote.id for f in claims}))
+    if len(pairs) == 1 or len(sides) < 2:  # two sources: the note names both outlets
+        return [_conflict(*pair) for pair in pairs]
+    note = sides_note([({f.voice for f in s}, " / ".join(_figure(f) for f in _unlike(s)), [f.quote.id for f in s])
+                       for s in sides])
+    return [Conflict(topic=_topic(*pairs[0][:2]), kind="contradiction", note=note,
+                     quote_ids=sorted({f.quote.id for f in claims}))]
+
+
+def _unlike(side: list[Found]) -> list[Found]:
+    """The side's figures, each agreeing one ("ten libraries", "10 libraries") shown once."""
+    shown: list[Found] = []
+    for f in side:
+        if not any(relate(g.claim, f.claim).relation == "agree" for g in shown):
+            shown.append(f)
+    return shown
 
 
 def sides_note(sides: list[tuple[set[str], str, list[int]]]) -> str:

@@ -275,6 +275,19 @@ def test_several_sources_on_one_figure_get_one_note_counting_each_side():
     assert note.note == "2 sources give “2021” [2][3]; 1 source gives “2019” [1]; 1 source gives “1998” [4]."
 
 
+def test_figures_that_can_both_hold_stand_on_one_side():
+    texts = {"a": ("The bridge opened in 1981.", "Alpha"), "b": ("The bridge opened on 28 September 1981.", "Beta"),
+             "c": ("The bridge opened in 2015.", "Gamma")}
+    docs = {k: _doc(k, t, o) for k, (t, o) in texts.items()}
+    quotes = [Quote(id=i, text=d.text, source=Source.from_meta(d.id, d.meta), start=0, end=len(d.text))
+              for i, d in enumerate(docs.values(), 1)]
+    (note,) = find_conflicts("When did the bridge open?", quotes, docs)
+    assert note.note == "2 sources give “1981 / 28 September 1981” [1][2]; 1 source gives “2015” [3]."
+    # only compatible figures: the note says how they differ, naming the outlets
+    (note,) = find_conflicts("When did the bridge open?", quotes[:2], docs)
+    assert note.kind == "differs" and "a more precise date within it" in note.note
+
+
 def test_the_answer_type_says_which_figures_a_question_compares():
     assert asked_kinds("What is the population of Marlow?") == {"count"}  # not the census years
     assert asked_kinds("How tall is the Ostra tower?") == {"count"}
