@@ -30,14 +30,17 @@ DEV_EVAL := $(BIN)/rag eval --dataset evals/ramdocs-dev.jsonl --report evals/rep
 NEWS_EVAL := $(BIN)/rag eval --dataset evals/news-holdout.jsonl --report evals/reports/news-holdout.json
 # The blind news set (evals/README.md): written by a session that never saw the code, never read case by case.
 BLIND_EVAL := $(BIN)/rag eval --dataset evals/news-blind.jsonl --report evals/reports/news-blind.json
+# A second blind news set (evals/README.md): written in session 7 the same way, never read case by case.
+BLIND2_EVAL := $(BIN)/rag eval --dataset evals/news-blind2.jsonl --report evals/reports/news-blind2.json
 
-## Set everything up, run the tests, then the grounding evals: seed set, dev set, news hold-out, blind news set (the CI gate)
+## Set everything up, run the tests, then the grounding evals: seed set, dev set, news hold-out, two blind news sets (the CI gate)
 test: install browser-deps
 	$(BIN)/python -m pytest
 	$(BIN)/rag eval
 	$(DEV_EVAL)
 	$(NEWS_EVAL)
 	$(BLIND_EVAL)
+	$(BLIND2_EVAL)
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow and not browser and not server"
@@ -47,6 +50,7 @@ eval: install
 	$(DEV_EVAL)
 	$(NEWS_EVAL)
 	$(BLIND_EVAL)
+	$(BLIND2_EVAL)
 
 ## Retrain the answer scorer (rag/answer_scorer.json) from evals/ramdocs-train.jsonl and evals/news-train.jsonl
 train: install

@@ -124,6 +124,21 @@ THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
         "note_rate_agreeing": Threshold("<=", 0.20),  # (0.000) 5 cases: one false note passes
         "latency_p95_ms": Threshold("<=", 2000.0),
     },
+    # evals/news-blind2.jsonl: 40 questions over 12 news stories written in session 7 by a helper that never saw
+    # the code or the other sets, measured once (in brackets) and never read case by case; about a case under.
+    "news-blind2.jsonl": {
+        "quote_verbatim_rate": Threshold(">=", 1.0),
+        "error_rate": Threshold("<=", 0.0),
+        "pass_rate": Threshold(">=", 0.45),  # (0.500)
+        "fact_recall": Threshold(">=", 0.62),  # (0.656) 32 answerable cases
+        "citation_precision": Threshold(">=", 0.50),  # (0.540)
+        "retrieval_recall_at_k": Threshold(">=", 0.95),  # (1.000)
+        "abstention_precision": Threshold(">=", 0.45),  # (0.600)
+        "abstention_recall": Threshold(">=", 0.25),  # (0.375) 8 unanswerable cases
+        "silent_misinformation_rate": Threshold("<=", 0.38),  # (0.250) 8 cases with a wrong answer
+        "note_rate_agreeing": Threshold("<=", 0.43),  # (0.286) 7 cases: one more false note passes
+        "latency_p95_ms": Threshold("<=", 2000.0),
+    },
 }
 
 
