@@ -328,8 +328,9 @@ def _sides_conflicts(pairs: list[tuple[Found, Found, Verdict]]) -> list[Conflict
             sides.append([f])
         else:
             side.append(f)
-    if len(pairs) == 1 or len(sides) < 2:  # two sources: the note names both outlets
-        return [_conflict(*pair) for pair in pairs]
+    voices = [f.voice for side in sides for f in {f.voice: f for f in side}.values()]
+    if len(pairs) == 1 or len(sides) < 2 or len(voices) != len(set(voices)):
+        return [_conflict(*pair) for pair in pairs]  # two sources, or one on two sides: name the outlets
     note = sides_note([({f.voice for f in s}, " / ".join(_figure(f) for f in _unlike(s)), [f.quote.id for f in s])
                        for s in sides])
     return [Conflict(topic=_topic(*pairs[0][:2]), kind="contradiction", note=note,

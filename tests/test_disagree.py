@@ -283,6 +283,12 @@ def test_figures_that_can_both_hold_stand_on_one_side():
               for i, d in enumerate(docs.values(), 1)]
     (note,) = find_conflicts("When did the bridge open?", quotes, docs)
     assert note.note == "2 sources give “1981 / 28 September 1981” [1][2]; 1 source gives “2015” [3]."
+    # a source on two sides (it gives both figures) is no side of its own: the pairwise notes name the outlets
+    docs["c"] = _doc("c", "The bridge opened in 2015. Others say the bridge opened in 1970.", "Gamma")
+    quotes[2] = Quote(id=3, text=docs["c"].text, source=Source.from_meta("c", docs["c"].meta), start=0,
+                      end=len(docs["c"].text))
+    notes = find_conflicts("When did the bridge open?", quotes, docs)
+    assert len(notes) == 5 and all("both cannot be true" in n.note or "within it" in n.note for n in notes)
     # only compatible figures: the note says how they differ, naming the outlets
     (note,) = find_conflicts("When did the bridge open?", quotes[:2], docs)
     assert note.kind == "differs" and "a more precise date within it" in note.note
