@@ -66,6 +66,7 @@ class ExternalCase(BaseModel):
     answers: list[str]
     wrong_answers: list[str] = []
     expect_conflict: bool | None = None
+    category: str = Field("external", description="The kind of question, for the per-category table.")
 
     def to_case(self) -> Case:
         texts = [norm(d.text) for d in self.documents]
@@ -75,7 +76,7 @@ class ExternalCase(BaseModel):
         wrong = [w for w in self.wrong_answers if norm(w).casefold() not in valid]
         distinct = len(valid | {norm(w).casefold() for w in wrong})
         differ = True if distinct > 1 else False if len(valid) == 1 and not wrong else None
-        return Case(id=self.id, category="external", question=self.question, expect=Expect(
+        return Case(id=self.id, category=self.category, question=self.question, expect=Expect(
             abstain=not self.answers, conflict=conflict, answers_differ=differ,
             facts=["|".join(literal_pattern(a) for a in self.answers)] if self.answers else [],
             forbid=[literal_pattern(w) for w in wrong],

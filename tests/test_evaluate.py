@@ -372,6 +372,16 @@ def test_dataset_thresholds_name_real_metrics():
         assert (ROOT / "evals" / name).is_file() or name == "default", name
 
 
+def test_news_sets_carry_the_kind_of_each_question():
+    kinds = {"figure", "name_place_date", "open", "coref", "agree_wording", "unanswerable"}
+    for name in ("news-holdout.jsonl", "news-blind.jsonl", "news-blind2.jsonl"):
+        cases, _ = ev.load_dataset(ROOT / "evals" / name)
+        assert len(cases) == 40 and {c.category for c in cases} == kinds, name
+        assert all(c.expect.abstain == (c.category == "unanswerable") for c in cases), name
+    cases, _ = ev.load_dataset(ROOT / "evals" / "ramdocs-dev.jsonl")
+    assert {c.category for c in cases} == {"external"}  # the default
+
+
 def test_ramdocs_dev_set_is_bundled_and_converts():
     cases, docs = ev.load_dataset(ROOT / "evals" / "ramdocs-dev.jsonl")
     assert len(cases) == 150 and len({c.id for c in cases}) == 150 and len(docs) == 796
