@@ -82,3 +82,22 @@ def test_a_further_source_naming_only_the_last_word_of_the_subject_is_not_quoted
     also = scored("guerin-b", "Guerin High School opened its doors in 1962.", 1.0, 0.5)
     assert [s.candidate.doc_id for s in answerer.select([full, other, also])] == ["guerin", "guerin-b"]
     assert [s.candidate.doc_id for s in answerer.select([other, also])] == ["franklin", "guerin-b"]  # no full one first
+
+
+def test_repeated_cv_reports_the_spread_over_fold_assignments():
+    from rag.train_scorer import QuestionRows, repeated_cv
+
+    rng = np.random.default_rng(1)
+    data = []
+    for i in range(40):  # questions whose right sentence carries the signal in feature 0
+        x = rng.normal(size=(6, len(FEATURES)))
+        y = np.zeros(6)
+        y[i % 6] = 1.0
+        x[i % 6, 0] += 3.0
+        empty = np.zeros((0, len(FEATURES)))
+        data.append(QuestionRows(1.0, x, y, [f"d{i}-{j}" for j in range(6)], {f"d{i}-{i % 6}"}, empty, [],
+                                 np.ones(6, dtype=bool), np.zeros(0, dtype=bool)))
+    report = repeated_cv(data, 2)
+    assert report.startswith("over 2 fold assignments: top span right ")
+    top = float(report.split("top span right ")[1].split(" ")[0])
+    assert top > 0.8  # the signal is learned out of fold, whatever the assignment
