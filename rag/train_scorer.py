@@ -203,7 +203,7 @@ def calibrate(data: list[QuestionRows], oof: list[tuple[np.ndarray, float, np.nd
     # averaged over neighbouring bars (the objective is flat near its top: a few questions must not move it);
     # of the bars less than one question's worth below the best, the lowest (a difference that small is noise,
     # and an answer still shows its verbatim quote where an abstention shows nothing)
-    net = _smoothed([c["recall"] - UNANSWERABLE_COST * c["answer_unanswerable"] for c in curve])
+    net = _smoothed([net_objective(c) for c in curve])
     best = curve[lowest_near_best(net, 1.0 / len(answerable))]
     # a further source: F1 of "this document states an answer" over the documents of each question
     # and those retrieved for it from other questions (never an answer)
@@ -225,6 +225,12 @@ def calibrate(data: list[QuestionRows], oof: list[tuple[np.ndarray, float, np.nd
             "top_correct_rate": round(float(correct_top.mean()), 4), "answerable_questions": len(answerable)}
 
 
+def net_objective(point: dict) -> float:
+    """What a bar is chosen by: the share of answerable questions answered right, net of UNANSWERABLE_COST per
+    answer given to an unanswerable one (a point of the precision/recall curve)."""
+    return point["recall"] - UNANSWERABLE_COST * point["answer_unanswerable"]
+
+
 def repeated_cv(data: list[QuestionRows], repeats: int) -> str:
     """The out-of-fold top-span rate, source F1 and net objective (right answers net of half the answers to
     unanswerable questions, at the best bar) over `repeats` shuffled fold assignments: mean ± standard deviation.
@@ -236,7 +242,7 @@ def repeated_cv(data: list[QuestionRows], repeats: int) -> str:
         cal = calibrate(shuffled, out_of_fold(shuffled))
         stats["top span right"].append(cal["top_correct_rate"])
         stats["source F1"].append(cal["source_f1"])
-        stats["net"].append(max(c["recall"] - UNANSWERABLE_COST * c["answer_unanswerable"] for c in cal["curve"]))
+        stats["net"].append(max(net_objective(c) for c in cal["curve"]))
     return f"over {repeats} fold assignments: " + ", ".join(
         f"{k} {np.mean(v):.4f} ± {np.std(v):.4f}" for k, v in stats.items())
 
