@@ -43,7 +43,7 @@ from rag.evidence import FEATURES
 from rag.scorer import WEIGHTS_FILE, AnswerScorer, Trees
 
 FOLDS = 5
-TREES, DEPTH, LEARNING_RATE = 150, 3, 0.08
+TREES, DEPTH, LEARNING_RATE = 300, 3, 0.04
 BAGS = 5  # models averaged (each on a bootstrap sample of the rows)
 # An answer to an unanswerable question costs half a right answer: it still shows its verbatim quote and
 # source, so a reader sees what it does and doesn't say; an abstention on an answerable one shows nothing.
