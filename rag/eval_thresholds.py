@@ -27,6 +27,13 @@ class Threshold:
         return measured >= self.value if self.op == ">=" else measured <= self.value
 
 
+# bounds every dataset is judged by, whatever its own: every quote verbatim, no case raising, p95 latency
+EVERY_DATASET: dict[str, Threshold] = {
+    "quote_verbatim_rate": Threshold(">=", 1.0),
+    "error_rate": Threshold("<=", 0.0),
+    "latency_p95_ms": Threshold("<=", 2000.0),
+}
+
 THRESHOLDS: dict[str, Threshold] = {
     # Set a little under what the system measured on evals/grounding.jsonl (see README), so a
     # regression fails CI the day it happens; never lower them to make a change pass.
@@ -52,8 +59,7 @@ THRESHOLDS: dict[str, Threshold] = {
     # values <in angle brackets: session 3's value>. Session 6 (values first): seed pass rate reached the
     # rule-based reader's. Citation precision moves with the calibrated bar for a further source
     # (0.719 at 0.14, 0.741 at 0.16 in two retrains of this session); 0.759 with the bagged trees.
-    "quote_verbatim_rate": Threshold(">=", 1.0),
-    "error_rate": Threshold("<=", 0.0),
+    **EVERY_DATASET,
     "wrong_answer_rate": Threshold("<=", 0.0),
     "pass_rate": Threshold(">=", 0.80),  # 0.857 <0.802> {0.74; 0.769} (0.82; rules 0.857)
     "citation_precision": Threshold(">=", 0.72),  # 0.759 <0.746> {0.70; 0.727} (0.90; 0.922)
@@ -69,7 +75,6 @@ THRESHOLDS: dict[str, Threshold] = {
     "pairs_contradiction_precision": Threshold(">=", 1.0),
     "pairs_differs_recall": Threshold(">=", 0.85),
     "pairs_contradiction_recall": Threshold(">=", 0.85),
-    "latency_p95_ms": Threshold("<=", 2000.0),
 }
 
 THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
@@ -78,11 +83,10 @@ THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
     # (in brackets); raise them as the answerer improves. The issue's targets are further out,
     # e.g. abstention_rate <= 0.05.
     "ramdocs-dev.jsonl": {
+        **EVERY_DATASET,
         # a little under what the learned reader measured on 2026-11-29 (in brackets; the rule-based
         # reader before it: pass 0.387, fact recall 0.520, abstention 0.300, silent misinformation
         # 0.395, notes 0.056). The issue's targets are further out for misinformation and notes.
-        "quote_verbatim_rate": Threshold(">=", 1.0),
-        "error_rate": Threshold("<=", 0.0),
         # session 4's value first, then session 3's and session 2's
         "pass_rate": Threshold(">=", 0.45),  # (0.473; 0.473; 0.467)
         "fact_recall": Threshold(">=", 0.83),  # (0.853; 0.833; 0.840) any valid answer in a verbatim quote
@@ -92,13 +96,11 @@ THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
         "silent_misinformation_rate": Threshold("<=", 0.115),  # (0.099; 0.099; 0.136) 81 cases; target <= 0.10
         "note_rate_conflicting": Threshold(">=", 0.72),  # (0.747; 0.732; 0.683) target >= 0.60
         "note_rate_agreeing": Threshold("<=", 0.13),  # (0.000) 8 cases: one false note passes
-        "latency_p95_ms": Threshold("<=", 2000.0),
     },
     # evals/news-holdout.jsonl: 40 questions over 12 unseen news stories (see evals/README.md), never trained
     # on; about a case under what session 4 measured (in brackets).
     "news-holdout.jsonl": {
-        "quote_verbatim_rate": Threshold(">=", 1.0),
-        "error_rate": Threshold("<=", 0.0),
+        **EVERY_DATASET,
         "pass_rate": Threshold(">=", 0.44),  # (0.475; 0.525 with the retrain before)
         "fact_recall": Threshold(">=", 0.59),  # (0.625; 0.688 with the retrain before) 32 answerable cases
         "citation_precision": Threshold(">=", 0.48),  # (0.536; 0.508 with the retrain before)
@@ -107,13 +109,11 @@ THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
         "abstention_recall": Threshold(">=", 0.25),  # (0.375) 8 unanswerable cases
         "silent_misinformation_rate": Threshold("<=", 0.84),  # (0.667) 6 cases with a wrong answer
         "note_rate_agreeing": Threshold("<=", 0.16),  # (0.077) 13 cases
-        "latency_p95_ms": Threshold("<=", 2000.0),
     },
     # evals/news-blind.jsonl: 40 questions over 12 news stories written in session 5 by a helper that never saw the
     # code or the other sets, measured once (in brackets) and never read case by case; about a case under.
     "news-blind.jsonl": {
-        "quote_verbatim_rate": Threshold(">=", 1.0),
-        "error_rate": Threshold("<=", 0.0),
+        **EVERY_DATASET,
         "pass_rate": Threshold(">=", 0.45),  # (0.500)
         "fact_recall": Threshold(">=", 0.75),  # (0.812) 32 answerable cases
         "citation_precision": Threshold(">=", 0.60),  # (0.657)
@@ -122,13 +122,11 @@ THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
         "abstention_recall": Threshold(">=", 0.375),  # (0.500) 8 unanswerable cases
         "silent_misinformation_rate": Threshold("<=", 0.19),  # (0.091) 11 cases with a wrong answer
         "note_rate_agreeing": Threshold("<=", 0.20),  # (0.000) 5 cases: one false note passes
-        "latency_p95_ms": Threshold("<=", 2000.0),
     },
     # evals/news-blind2.jsonl: 40 questions over 12 news stories written in session 7 by a helper that never saw
     # the code or the other sets, measured once (in brackets) and never read case by case; about a case under.
     "news-blind2.jsonl": {
-        "quote_verbatim_rate": Threshold(">=", 1.0),
-        "error_rate": Threshold("<=", 0.0),
+        **EVERY_DATASET,
         "pass_rate": Threshold(">=", 0.45),  # (0.500)
         "fact_recall": Threshold(">=", 0.62),  # (0.656) 32 answerable cases
         "citation_precision": Threshold(">=", 0.50),  # (0.540)
@@ -137,7 +135,6 @@ THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
         "abstention_recall": Threshold(">=", 0.25),  # (0.375) 8 unanswerable cases
         "silent_misinformation_rate": Threshold("<=", 0.38),  # (0.250) 8 cases with a wrong answer
         "note_rate_agreeing": Threshold("<=", 0.43),  # (0.286) 7 cases: one more false note passes
-        "latency_p95_ms": Threshold("<=", 2000.0),
     },
 }
 
