@@ -206,11 +206,25 @@ def _described(question: str, name: str, most: int = 2) -> list[str]:
         out += ws if all(w not in STOPWORDS and w not in _QWORDS for w in ws) else []  # not "the population of X"
         if not (question[:m.start()].lower().endswith("the ") or re.search(r"['’]s?$", name)):
             continue
-        for w in re.findall(r"[\w’'\-]+|[^\w\s]", question[m.end():])[:most]:
-            if not re.fullmatch(r"[a-z][\w\-]*", w) or w in STOPWORDS or w in _QWORDS:
+        rest = question[m.end():]
+        for w in re.findall(r"[\w’'\-]+|[^\w\s]", rest)[:most]:
+            if not re.fullmatch(r"[a-z][\w\-]*", w) or w in STOPWORDS or w in _QWORDS or _closing_participle(w, rest):
                 break
             out.append(w)
     return out
+
+
+# participles that do not end in -ed (general English): "When was the X built?"
+_IRREGULAR_PARTICIPLES = frozenset("""built born held made won sold written given taken begun run set shot laid led paid
+found known shown drawn grown thrown chosen spent sent lost bought brought fought taught caught struck hit cut put
+sung rung hung dug spun""".split())
+
+
+def _closing_participle(word: str, rest: str) -> bool:
+    """The word closes the question and is a participle: the verb of "When was the Douglas Courthouse built?",
+    not a word saying what the name is ("Where is the Dunnock Reef wind farm?")."""
+    closing = re.match(rf"\s*{re.escape(word)}\W*$", rest)
+    return bool(closing) and (word in _IRREGULAR_PARTICIPLES or len(word) > 4 and word.endswith("ed"))
 
 
 def asked_head_word(question: str) -> str | None:

@@ -221,6 +221,14 @@ def test_words_before_a_name_after_the_describe_it_but_not_through_a_preposition
     assert analyze("When will the new Varenfield council meet?").asked_terms == ["council", "meet"]
 
 
+def test_a_participle_closing_the_question_is_asked_not_a_word_describing_the_name():
+    assert analyze("When was the Douglas County Courthouse built?").asked_terms == ["built"]
+    assert analyze("When was the Ashford Lutheran Church founded?").asked_terms == ["found"]
+    assert analyze("Where is the Dunnock Reef wind farm?").asked_terms == []  # what the name is, not asked
+    info = analyze("When was the Douglas County Courthouse built?")
+    assert _slot(info.text, "Completed in 1979, the courthouse was built in 1912.") == ("date", "1912")
+
+
 def test_the_place_of_a_demonym_the_question_holds_is_no_answer():
     info = analyze("Which hacking group is blamed for Elbonian cyberattacks?")
     assert [v.text for v in values(info, "Elbonia has grown bolder, and the Nightjar Group is blamed.")] == \
