@@ -60,6 +60,10 @@ def answer_slot(info: QuestionInfo, text: str, found: Sequence[Value], about_sub
     return AnswerSlot(kind="phrase", text=phrase) if phrase else None
 
 
+_OBJECT_QUESTION = re.compile(r"\b(?:did|does|do)\b", re.I)  # "Who did X beat?" asks for the object
+_AGENT = re.compile(r"\bby\s+(?:the\s+)?$")
+
+
 def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | None:
     """The value nearest an asked word (or in its clause). In a sentence that opens with the subject ("X is
     a newspaper in …", "X (15 May 1885 – …)", "It measures …") or holds an asked word, else the nearest one
@@ -71,6 +75,9 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
     fallback = (info.answer_type not in FIGURES or not info.asked_terms) and \
         (asked or _opens_with(text, subject) or points_back(info, text))
     near = [(d, v) for v in found if (d := near_terms(text, v, info.asked_terms, SLOT_WINDOW)) is not None]
+    if not near and info.answer_type == "person" and not _OBJECT_QUESTION.search(info.text):
+        # who did something: the agent of a passive ("the debut EP by Park Ji-yeon", "directed by John M. Stahl")
+        near = [(0, v) for v in found if _AGENT.search(text, 0, v.start)][:1]
     if not near and fallback:
         near = [(d, v) for v in found
                 if (d := distance_to_terms(text, v, subject, after_only=True)) is not None and d <= SUBJECT_WINDOW]
@@ -82,7 +89,6 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
     return found[0] if only and (fallback or info.answer_type not in FIGURES) else None
 
 
-_OBJECT_QUESTION = re.compile(r"\b(?:did|does|do)\b", re.I)  # "Who did X beat?" asks for the object
 
 
 def opening_subject(info: QuestionInfo, text: str, found: Sequence[Value]) -> Value | None:

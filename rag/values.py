@@ -57,7 +57,9 @@ _AGE = re.compile(r"\b(?P<n>\d{1,3}[- ]years?[- ]old)\b|\b(?:aged|at the age of|
 _CALENDAR = re.compile(rf"^(?:{_MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)$")
 _SHARE = re.compile(r"\s?(?:%|percent\b|per cent\b)", re.I)
 _YEAR = re.compile(r"^(?:1[0-9]|20)\d\d$")
-_NAME = re.compile(r"\b[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|de\s+|von\s+|van\s+|&\s+)?[A-Z][\w’'\-]*)*")
+_INITIALS = r"(?:[A-Z]\.){1,3}\s*(?=[A-Z][a-z])"  # "John M. Stahl", "J. Searle Dawley", "J.K. Rowling"
+_NAME = re.compile(rf"\b(?:{_INITIALS})?[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|de\s+|von\s+|van\s+|&\s+)?"
+                   rf"(?:{_INITIALS})?[A-Z][\w’'\-]*)*")
 MAX_NAME_WORDS = 6  # a longer run of capitalised words is a list of headings, not one name
 DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ican)$")  # the shape of "English", "Japanese", "Italian", "Mexican"
 _NEXT_WORD = re.compile(r"\s+([a-z]\w*)")  # a demonym before a lower-case noun modifies it

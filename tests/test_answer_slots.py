@@ -229,6 +229,22 @@ def test_a_participle_closing_the_question_is_asked_not_a_word_describing_the_na
     assert _slot(info.text, "Completed in 1979, the courthouse was built in 1912.") == ("date", "1912")
 
 
+def test_a_name_keeps_its_initials():
+    assert _slot("Who directed the film Harbour Lights?",
+                 "Harbour Lights is a 1934 drama film directed by John M. Stahl.") == ("person", "John M. Stahl")
+    assert _slot("Who wrote the novel Grey Tide?", "Grey Tide, a novel by J.K. Ashdown, came out in May.") == \
+        ("person", "J.K. Ashdown")
+
+
+def test_who_did_something_is_the_agent_of_a_passive():
+    # no asked word in the sentence: the name after "by" did it, not the one nearest the subject
+    assert _slot("Who is the artist of the album Never Ever?",
+                 "Never Ever (Berg EP) Never Ever is the debut EP by Anna Berg.") == ("person", "Anna Berg")
+    # but not when the question asks for the object
+    assert _slot("Who did Arsenal Town beat?", "Chelsea Rovers were beaten by Arsenal Town on Sunday.") != \
+        ("person", "Arsenal Town")
+
+
 def test_the_place_of_a_demonym_the_question_holds_is_no_answer():
     info = analyze("Which hacking group is blamed for Elbonian cyberattacks?")
     assert [v.text for v in values(info, "Elbonia has grown bolder, and the Nightjar Group is blamed.")] == \
