@@ -108,9 +108,9 @@ def _names(text: str) -> list[Value]:
         if not ws or len(ws) == 1 and _CALENDAR.match(ws[0]):
             continue  # "Friday", "March": dates, not names
         after = _NEXT_WORD.match(text, m.end())
-        if len(ws) > MAX_NAME_WORDS or len(ws) == 1 and DEMONYM.search(ws[0]) and after \
-                and after.group(1) not in STOPWORDS:
-            continue  # a run of headings, or "English" in "English rock band"
+        demonym = DEMONYM.search(ws[-1]) and (len(ws) == 1 or country_of(" ".join(ws)) is not None)
+        if len(ws) > MAX_NAME_WORDS or demonym and after and after.group(1) not in STOPWORDS:
+            continue  # a run of headings, or "English" in "English rock band", "South Korean" in "South Korean leader"
         value = " ".join(ws)
         start = m.end() - len(value) if m.group().endswith(value) else m.start()
         value = re.sub(r"[’']s?$", "", value)  # "Lisbon’s" names Lisbon
@@ -148,7 +148,8 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
         found = _typed(kind, text, info.stems)
     elif kind == "place":
         found = [Value(kind, m.group("v"), m.start("v"), m.end("v")) for m in _PLACE.finditer(text)]
-    else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered", not a place
+    else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered", not a place,
+        # and no person is a lone acronym ("DVD", "EP")
         found = [Value(kind, v.text, v.start, v.end) for v in _names(text)
                  if (len(v.text.split()) >= 2 or v.start > 0) and not re.search(r"-[a-z]", v.text)
                  and not (_LOCATIVE.search(text, 0, v.start) and (kind == "person" or not asks_for_place(info.text)))]

@@ -155,3 +155,16 @@ def test_a_figure_is_read_alone_only_without_another_of_its_kind_beside_it():
     assert read_alone(q, _quote(2, "Ostra got $10bn in return.", money))
     assert read_alone(q, _quote(3, "Ostra got Kestel's port in return, with $2bn.", _name("Kestel")))
     assert not read_alone(q, _quote(4, "Ostra got $10bn in return."))  # no slot: nothing was read
+
+
+def test_a_demonym_describing_the_subject_is_no_second_answer():
+    """Two quotes that never say who the sister is: one names a father, the other only calls the subject
+    "North Korean". The demonym is no person, so there is no second answer and no "sources disagree"."""
+    from rag.answer_slots import answer_slot
+    question = "Who is Kim Jong Un's sister?"
+    info = analyze(question)
+    texts = ["Since assuming power following the death of his father, Kim Jong Il, Kim Jong Un has pursued reforms.",
+             "North Korean leader Kim Jong Un has elevated drone technology to a central priority."]
+    quotes = [_quote(i, t, answer_slot(info, t, values(info, t))) for i, t in enumerate(texts, 1)]
+    assert quotes[1].answer_slot is None
+    assert slot_conflicts(question, answer_groups(quotes), {}) == []
