@@ -117,7 +117,7 @@ class Pipeline:
         Figures are compared as typed claims (rag/disagree.py); when they give no note, the answers
         themselves (rag/slot_conflicts.py). Agreement is stated only when the answers were compared."""
         from rag.disagree import conflicts_markdown, find_conflicts, independent_groups
-        from rag.slot_conflicts import answer_groups, read_alone, single_valued, slot_conflicts
+        from rag.slot_conflicts import answer_groups, slot_conflicts
 
         if composed.abstained:
             return [], "", 0
@@ -136,13 +136,7 @@ class Pipeline:
             notes.append(f"_{' and '.join(label[i] for i in g)} are copies of the same story: one source, not "
                          f"{len(g)}._")
         if len(groups) > 1 and not conflicts:
-            # agreement is stated only when every quote gives the same answer and none had another to choose from
-            info = analyze(question)
-            agreed = len(by_answer) == 1 and len(by_answer[0]) == len(composed.quotes) and single_valued(question) \
-                and all(read_alone(info, q) for q in composed.quotes)
-            notes.append(f"_Quoted from {len(groups)} independent sources"
-                         + (f"; they give the same answer (“{by_answer[0][0].answer_slot.text}”)._" if agreed
-                            else "; their answers were not compared with each other._"))
+            notes.append(f"_Quoted from {len(groups)} independent sources; {_agreement(question, composed.quotes, by_answer, voice)}._")
         return conflicts, "\n\n".join(notes), len(groups)
 
     # ---- running -----------------------------------------------------------
@@ -203,3 +197,22 @@ def build_pipeline(settings: Settings | None = None, index: Index | None = None,
         from rag.llm_guard import GuardedAnswerer
         answerer = GuardedAnswerer(LLMAnswerer.from_settings(settings), answerer)
     return cls(index, retriever, answerer)
+
+
+def _agreement(question: str, quotes: list, by_answer: list[list], voice: dict[str, str]) -> str:
+    """What the note says about the answers of several independent sources that raised no disagreement.
+    Agreement is stated only between quotes whose answers were compared: each gives the same answer and had no
+    other to choose from; quotes that give no answer are said to be left out of the comparison."""
+    from rag.slot_conflicts import read_alone, single_valued
+
+    info = analyze(question)
+    agreeing = by_answer[0] if len(by_answer) == 1 and single_valued(question) and \
+        all(read_alone(info, q) for q in by_answer[0]) else []
+    sources = {voice.get(q.source.id, q.source.id) for q in agreeing}
+    if len(sources) < 2:
+        return "their answers were not compared with each other"
+    answer = agreeing[0].answer_slot.text
+    if len(agreeing) == len(quotes):
+        return f"they give the same answer (“{answer}”)"
+    cited = "".join(f"[{q.id}]" for q in agreeing)
+    return f"{len(sources)} of them give the same answer (“{answer}”) {cited}; the rest give no answer that could be compared"
