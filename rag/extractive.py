@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answer import Draft, DraftClaim
+from rag.answer_slots import FIGURES
 from rag.evidence import FEATURES, Candidate, Sentence, candidate_sentences, document_sentences, featurize
 from rag.models import ChainInput, Document, RetrievedChunk
 from rag.query import QuestionInfo, analyze, split_question
@@ -137,6 +138,9 @@ class ExtractiveAnswerer:
             if chosen and chosen[0].candidate.features[_ENTITY_DOCUMENT] >= 0.8 > \
                     s.candidate.features[_ENTITY_DOCUMENT]:
                 continue  # the best source names the subject in full; one naming only its last word may not be about it
+            if chosen and chosen[0].candidate.slot is not None and chosen[0].candidate.slot.kind in FIGURES and \
+                    not s.candidate.values:
+                continue  # the best source gives the figure asked for; one that holds no figure of its kind gives none
             key = normalize(s.candidate.sentence.text).lower()
             if s.candidate.doc_id in docs or key not in texts and len(texts) >= self.config.max_sources:
                 continue

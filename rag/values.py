@@ -57,6 +57,7 @@ _AGE = re.compile(r"\b(?P<n>\d{1,3}[- ]years?[- ]old)\b|\b(?:aged|at the age of|
 _CALENDAR = re.compile(rf"^(?:{_MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)$")
 _SHARE = re.compile(r"\s?(?:%|percent\b|per cent\b)", re.I)
 _YEAR = re.compile(r"^(?:1[0-9]|20)\d\d$")
+_MODEL_NUMBER = re.compile(r"[A-Za-z]-$")  # the number of a name counts nothing: "COVID-19", "KN-23", "F-16"
 _INITIALS = r"(?:[A-Z]\.){1,3}\s*(?=[A-Z][a-z])"  # "John M. Stahl", "J. Searle Dawley", "J.K. Rowling"
 _NAME = re.compile(rf"\b(?:{_INITIALS})?[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|de\s+|von\s+|van\s+|&\s+)?"
                    rf"(?:{_INITIALS})?[A-Z][\w’'\-]*)*")
@@ -127,7 +128,7 @@ def _typed(kind: str, text: str, asked: frozenset[str] = frozenset()) -> list[Va
         other = [m.span() for k in ("measure", "money") for m in PATTERNS[k].finditer(text)
                  if k == "money" or not any(stem(w) in asked for w in _TOKEN.findall(m.group()))]
         found = [v for v in found if not any(_YEAR.match(p.strip()) for p in re.split("[-–]", v.text))
-                 and not _SHARE.match(text, v.end)
+                 and not _SHARE.match(text, v.end) and not _MODEL_NUMBER.search(text, 0, v.start)
                  and v.text.lower() != "one" and not any(a <= v.start < b for a, b in other)]
     return found
 

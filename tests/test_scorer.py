@@ -84,6 +84,31 @@ def test_a_further_source_naming_only_the_last_word_of_the_subject_is_not_quoted
     assert [s.candidate.doc_id for s in answerer.select([other, also])] == ["franklin", "guerin-b"]  # no full one first
 
 
+def test_beside_a_figure_a_further_source_without_a_figure_of_its_kind_is_not_quoted():
+    import numpy as np
+
+    from rag.evidence import FEATURES, Candidate, Sentence
+    from rag.extractive import ExtractiveAnswerer, ExtractiveConfig, Scored
+    from rag.models import AnswerSlot
+    from rag.query import analyze
+    from rag.values import values
+
+    info = analyze("How many reservists does Elbonia have?")
+
+    def scored(doc: str, text: str, p: float) -> Scored:
+        found = tuple(values(info, text))
+        slot = AnswerSlot(kind="count", text=found[0].text) if found else None
+        f = np.ones(len(FEATURES), dtype=np.float32)
+        return Scored(Candidate(Sentence(doc, 0, len(text), text, "", -1), 0, len(text), text, f, True, found, slot), p)
+
+    answerer = ExtractiveAnswerer(embedder=None, config=ExtractiveConfig(threshold=0.2))
+    best = scored("a", "Elbonia has over seven million reservists.", 0.9)
+    figure = scored("b", "Its reserve force numbers about 7 million.", 0.5)
+    none = scored("c", "Elbonia has developed the KN-23 missile and other weapons.", 0.5)  # a model number counts nothing
+    assert [s.candidate.doc_id for s in answerer.select([best, figure, none])] == ["a", "b"]
+    assert [s.candidate.doc_id for s in answerer.select([none, best])] == ["c", "a"]  # no figure first: no rule
+
+
 def test_repeated_cv_reports_the_spread_over_fold_assignments():
     from rag.train_scorer import QuestionRows, repeated_cv
 
