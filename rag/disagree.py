@@ -377,9 +377,16 @@ def _same_measure(a: Claim, b: Claim, alike: Alike | None) -> bool:
     return not any((p in ca - cb and q in cb - ca) or (q in ca - cb and p in cb - ca) for p, q in _OPPOSITE)
 
 
+DISAGREE_LEAD, DIFFER_LEAD = "**Sources disagree.**", "**Sources differ.**"
+
+
 def conflicts_markdown(conflicts: list[Conflict]) -> str:
-    """A short '**Sources disagree.** ...' paragraph for the markdown answer ('' when none)."""
-    return "**Sources disagree.** " + " ".join(c.note for c in conflicts) if conflicts else ""
+    """A short paragraph for the markdown answer ('' when none): '**Sources disagree.** …' when values exclude
+    each other, '**Sources differ.** …' when they differ but may all hold (a range inside a bound)."""
+    if not conflicts:
+        return ""
+    lead = DISAGREE_LEAD if any(c.kind == "contradiction" for c in conflicts) else DIFFER_LEAD
+    return f"{lead} " + " ".join(c.note for c in conflicts)
 
 
 # ---- evaluation ------------------------------------------------------------------

@@ -69,13 +69,16 @@ def test_answer_message_links_markers_and_shows_disagreement_callout():
     doc = _doc("A said less than $1.2 billion. B said $457m to $1.19bn.", outlet="A <b>Times</b>")
     q1, q2 = _quote(doc, "A said less than $1.2 billion.", 1), _quote(doc, "B said $457m to $1.19bn.", 2)
     ans = Answer(question="q", answer="**A**: “A said less than $1.2 billion.” [1]\n\n**B**: “B said…” [2]\n\n"
-                 "**Sources disagree.** A says less [1]; B gives a range [2].", abstained=False, quotes=[q1, q2],
+                 "**Sources differ.** A says less [1]; B gives a range [2].", abstained=False, quotes=[q1, q2],
                  conflicts=[Conflict(topic="aid", kind="differs", note="A says less [1]; B gives a range [2].",
                                      quote_ids=[1, 2])], interpreted_as="How much aid?")
     html = render.answer_message(4, ans)
     assert html.count('href="#src-4-1"') >= 2 and 'href="#src-4-2"' in html
     assert 'class="conflict-callout"' in html and "badge-differs" in html
-    assert html.count("Sources disagree") == 0  # the paragraph is replaced by the callout
+    assert html.count("Sources differ.") == 0  # the paragraph is replaced by the callout
+    assert "The sources differ" in html and "sources disagree" not in html  # both figures may hold
+    both = ans.model_copy(update={"conflicts": [ans.conflicts[0].model_copy(update={"kind": "contradiction"})]})
+    assert "The sources disagree" in render.answer_message(4, both)
     assert "Interpreted as" in html and "How much aid?" in html
     assert "<b>Times</b>" not in html and "&lt;b&gt;Times&lt;/b&gt;" in html
     assert render.link_markers("see [7]", 1, [1]) == "see [7]"  # no card, no link

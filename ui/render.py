@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Callable, Iterable
 
+from rag.disagree import DIFFER_LEAD, DISAGREE_LEAD
 from rag.ingest import http_url
 from rag.models import Answer, Conflict, Document, Quote, Source
 from rag.render import verbatim_segments
@@ -21,7 +22,6 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 _BOLD = re.compile(r"\*\*(.+?)\*\*", re.S)
 _ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", re.S)
 _BULLET = re.compile(r"^\s*[-*•]\s+")
-_DISAGREE_LEAD = "**Sources disagree.**"
 _MARKUP_CHARS = str.maketrans({c: f"&#{ord(c)};" for c in "*_`~[]\\"})
 
 DocLookup = Callable[[str], "Document | None"]
@@ -97,9 +97,10 @@ def markdown_blocks(text: str, quotes: Iterable[Quote] = ()) -> str:
 
 
 def split_disagreement(markdown: str) -> str:
-    """The answer without the trailing '**Sources disagree.** …' paragraph (the callout shows it)."""
+    """The answer without the trailing '**Sources disagree.** …' / '**Sources differ.** …' paragraph (the callout
+    shows it)."""
     paras = re.split(r"\n\s*\n", markdown.strip())
-    return "\n\n".join(p for p in paras if not p.lstrip().startswith(_DISAGREE_LEAD))
+    return "\n\n".join(p for p in paras if not p.lstrip().startswith((DISAGREE_LEAD, DIFFER_LEAD)))
 
 
 def short_path(path: str, limit: int = 48) -> str:
@@ -251,6 +252,7 @@ def conflict_callout(turn: int, conflicts: list[Conflict], quotes: list[Quote]) 
         return ""
     by_id = {q.id: q for q in quotes}
     items = []
+    head = "disagree" if any(c.kind == "contradiction" for c in conflicts) else "differ"
     for c in conflicts:
         kind = "contradiction" if c.kind == "contradiction" else "differs"
         badge = "Contradiction" if kind == "contradiction" else "Differs"
@@ -265,7 +267,7 @@ def conflict_callout(turn: int, conflicts: list[Conflict], quotes: list[Quote]) 
             f'<p class="conflict-note">{link_markers(inline_markdown(c.note), turn, by_id)}</p>'
             f'<ul class="conflict-sides">{sides}</ul></div>')
     return ('<div class="conflict-callout" role="note"><div class="conflict-head">'
-            '<span aria-hidden="true">⚠</span> The sources disagree</div>' + "".join(items) + "</div>")
+            f'<span aria-hidden="true">⚠</span> The sources {head}</div>' + "".join(items) + "</div>")
 
 
 def answer_message(turn: int, ans: Answer | None) -> str:
