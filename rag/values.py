@@ -111,7 +111,7 @@ def _names(text: str) -> list[Value]:
         after = _NEXT_WORD.match(text, m.end())
         demonym = DEMONYM.search(ws[-1]) and (len(ws) == 1 or country_of(" ".join(ws)) is not None)
         if len(ws) > MAX_NAME_WORDS or demonym and after and after.group(1) not in STOPWORDS:
-            continue  # a run of headings, or "English" in "English rock band", "South Korean" in "South Korean leader"
+            continue  # a run of headings, or "English" in "English rock band", "South African" in "South African leader"
         value = " ".join(ws)
         start = m.end() - len(value) if m.group().endswith(value) else m.start()
         value = re.sub(r"[’']s?$", "", value)  # "Lisbon’s" names Lisbon

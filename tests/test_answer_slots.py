@@ -246,9 +246,9 @@ def test_who_did_something_is_the_agent_of_a_passive():
 
 
 def test_a_country_demonym_before_a_noun_names_no_one():
-    # "South Korean" describes the leader: no person, so no second answer to disagree with
-    assert _slot("Who is the leader's sister?", "South Korean leader Ana Park met officials.") == ("person", "Ana Park")
-    assert _slot("Who is the leader's sister?", "The South Korean leader met officials.") is None
+    # "South African" describes the leader: no person, so no second answer to disagree with
+    assert _slot("Who is the leader's sister?", "South African leader Ana Park met officials.") == ("person", "Ana Park")
+    assert _slot("Who is the leader's sister?", "The South African leader met officials.") is None
 
 
 def test_the_place_of_a_demonym_the_question_holds_is_no_answer():
