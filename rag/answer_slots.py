@@ -61,7 +61,9 @@ def answer_slot(info: QuestionInfo, text: str, found: Sequence[Value], about_sub
 
 
 _OBJECT_QUESTION = re.compile(r"\b(?:did|does|do)\b", re.I)  # "Who did X beat?" asks for the object
-_AGENT = re.compile(r"\bby\s+(?:the\s+)?$")
+# "by" and what describes the doer: "by Park Ji-yeon", "by the band Anthrax", "by British rock band The Beatles"
+_AGENT = re.compile(r"\bby\s+(?:(?:the|a|an)\s+)?(?:(?:[a-z][\w\-]*|[A-Z][a-z]+(?:ish|ese|ian|ean|ican))\s+){0,4}"
+                    r"(?:The\s+)?$")
 
 
 def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | None:
@@ -75,9 +77,11 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
     fallback = (info.answer_type not in FIGURES or not info.asked_terms) and \
         (asked or _opens_with(text, subject) or points_back(info, text))
     near = [(d, v) for v in found if (d := near_terms(text, v, info.asked_terms, SLOT_WINDOW)) is not None]
-    if not near and info.answer_type == "person" and not _OBJECT_QUESTION.search(info.text):
-        # who did something: the agent of a passive ("the debut EP by Park Ji-yeon", "directed by John M. Stahl")
-        near = [(0, v) for v in found if _AGENT.search(text, 0, v.start)][:1]
+    if info.answer_type == "person" and not _OBJECT_QUESTION.search(info.text):
+        # who did something: the agent of a passive ("the debut EP by Park Ji-yeon", "directed by John M. Stahl"),
+        # before a name nearer an asked word that only names the work ("the musical setting of the Divine Liturgy")
+        agents = [v for v in found if _AGENT.search(text, 0, v.start)]
+        near = [(d, v) for d, v in near if v in agents] or [(0, v) for v in agents[:1]] or near
     if not near and fallback:
         near = [(d, v) for v in found
                 if (d := distance_to_terms(text, v, subject, after_only=True)) is not None and d <= SUBJECT_WINDOW]

@@ -240,6 +240,13 @@ def test_who_did_something_is_the_agent_of_a_passive():
     # no asked word in the sentence: the name after "by" did it, not the one nearest the subject
     assert _slot("Who is the artist of the album Never Ever?",
                  "Never Ever (Berg EP) Never Ever is the debut EP by Anna Berg.") == ("person", "Anna Berg")
+    # what describes the doer may stand between "by" and the name
+    assert _slot("Who is the artist of the album Crazy Days?",
+                 "Crazy Days is the debut studio album by British rock band The Lanterns.") == ("person", "Lanterns")
+    # the doer before a name nearer an asked word that only names the work
+    assert _slot("Who composed the musical setting for the Liturgy of Saint Anselm?",
+                 "It is the musical setting of the Divine Liturgy of Saint Anselm by Mykola Ostrov.") == \
+        ("person", "Mykola Ostrov")
     # but not when the question asks for the object
     assert _slot("Who did Arsenal Town beat?", "Chelsea Rovers were beaten by Arsenal Town on Sunday.") != \
         ("person", "Arsenal Town")
