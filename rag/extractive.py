@@ -12,7 +12,7 @@ the closest passages.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -146,5 +146,16 @@ class ExtractiveAnswerer:
                 continue
             docs.add(s.candidate.doc_id)
             texts.add(key)
-            chosen.append(s)
+            chosen.append(self._extended(s, ranked))
         return chosen
+
+    def _extended(self, best: Scored, ranked: list[Scored]) -> Scored:
+        """The source's best span, or a longer span of the same source that holds it and clears the bar for a
+        further source (the sentence after it, joined to it because it names no subject of its own: "The stolen
+        data included names, addresses and account numbers.")."""
+        b = best.candidate
+        longer = next((s.candidate for s in ranked if s.p >= self.source_threshold and s.candidate.doc_id == b.doc_id
+                       and s.candidate.start <= b.start and s.candidate.end > b.end), None) if b.slot is None else None
+        if longer is None:
+            return best
+        return Scored(replace(b, start=longer.start, end=longer.end, text=longer.text, slot=longer.slot), best.p)

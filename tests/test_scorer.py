@@ -109,6 +109,38 @@ def test_beside_a_figure_a_further_source_without_a_figure_of_its_kind_is_not_qu
     assert [s.candidate.doc_id for s in answerer.select([none, best])] == ["c", "a"]  # no figure first: no rule
 
 
+def test_a_source_is_quoted_with_the_next_sentence_when_that_longer_span_clears_the_bar_too():
+    import numpy as np
+
+    from rag.evidence import FEATURES, Candidate, Sentence
+    from rag.extractive import ExtractiveAnswerer, ExtractiveConfig, Scored
+    from rag.models import AnswerSlot
+
+    text = "Hackers stole the details of 86,000 customers. The stolen data included names and addresses."
+    first, second = text.split(". ")[0] + ".", text.split(". ")[1]
+
+    def scored(start: int, end: int, p: float, slot=None) -> Scored:
+        f = np.ones(len(FEATURES), dtype=np.float32)
+        s = Sentence("bank", start, end, text[start:end], "", -1)
+        return Scored(Candidate(s, start, end, text[start:end], f, True, (), slot), p)
+
+    from dataclasses import replace
+
+    from rag.scorer import load_scorer
+
+    answerer = ExtractiveAnswerer(embedder=None, scorer=replace(load_scorer(), source_threshold=0.2),
+                                  config=ExtractiveConfig(threshold=0.2))
+    best = scored(0, len(first), 0.6)
+    joined = scored(0, len(text), 0.3)  # the next sentence with this one: it names no subject of its own
+    alone = scored(len(first) + 1, len(text), 0.1)
+    (quoted,) = answerer.select([best, joined, alone])
+    assert quoted.candidate.text == text and quoted.p == 0.6
+    # under the bar, or when the best span already gives the short answer, the best span alone is quoted
+    assert answerer.select([best, scored(0, len(text), 0.1)])[0].candidate.text == first
+    named = scored(0, len(first), 0.6, AnswerSlot(kind="count", text="86,000"))
+    assert answerer.select([named, joined])[0].candidate.text == first
+
+
 def test_repeated_cv_reports_the_spread_over_fold_assignments():
     from rag.train_scorer import QuestionRows, repeated_cv
 
