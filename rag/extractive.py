@@ -155,7 +155,8 @@ class ExtractiveAnswerer:
         data included names, addresses and account numbers.")."""
         b = best.candidate
         longer = next((s.candidate for s in ranked if s.p >= self.source_threshold and s.candidate.doc_id == b.doc_id
-                       and s.candidate.start <= b.start and s.candidate.end > b.end), None) if b.slot is None else None
-        if longer is None:
-            return best
-        return Scored(replace(b, start=longer.start, end=longer.end, text=longer.text, slot=longer.slot), best.p)
+                       and s.candidate.start <= b.start and s.candidate.end > b.end), None)
+        if longer is None or b.slot is not None and any(v.text != b.slot.text for v in longer.values):
+            return best  # a second value of the asked kind would go uncompared
+        return Scored(replace(b, start=longer.start, end=longer.end, text=longer.text, slot=b.slot or longer.slot),
+                      best.p)

@@ -115,14 +115,15 @@ def test_a_source_is_quoted_with_the_next_sentence_when_that_longer_span_clears_
     from rag.evidence import FEATURES, Candidate, Sentence
     from rag.extractive import ExtractiveAnswerer, ExtractiveConfig, Scored
     from rag.models import AnswerSlot
+    from rag.values import Value
 
     text = "Hackers stole the details of 86,000 customers. The stolen data included names and addresses."
     first, second = text.split(". ")[0] + ".", text.split(". ")[1]
 
-    def scored(start: int, end: int, p: float, slot=None) -> Scored:
+    def scored(start: int, end: int, p: float, slot=None, found=()) -> Scored:
         f = np.ones(len(FEATURES), dtype=np.float32)
         s = Sentence("bank", start, end, text[start:end], "", -1)
-        return Scored(Candidate(s, start, end, text[start:end], f, True, (), slot), p)
+        return Scored(Candidate(s, start, end, text[start:end], f, True, found, slot), p)
 
     from dataclasses import replace
 
@@ -135,10 +136,13 @@ def test_a_source_is_quoted_with_the_next_sentence_when_that_longer_span_clears_
     alone = scored(len(first) + 1, len(text), 0.1)
     (quoted,) = answerer.select([best, joined, alone])
     assert quoted.candidate.text == text and quoted.p == 0.6
-    # under the bar, or when the best span already gives the short answer, the best span alone is quoted
+    # under the bar, or when the next sentence holds another value of the kind asked for than the best span's
+    # answer (it would go uncompared), the best span alone is quoted
     assert answerer.select([best, scored(0, len(text), 0.1)])[0].candidate.text == first
     named = scored(0, len(first), 0.6, AnswerSlot(kind="count", text="86,000"))
-    assert answerer.select([named, joined])[0].candidate.text == first
+    assert answerer.select([named, joined])[0].candidate.text == text  # nothing else to compare
+    other = scored(0, len(text), 0.3, found=(Value("count", "9,000", 0, 5),))
+    assert answerer.select([named, other])[0].candidate.text == first
 
 
 def test_repeated_cv_reports_the_spread_over_fold_assignments():
