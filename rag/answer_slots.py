@@ -86,13 +86,27 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
         near = [(d, v) for v in found
                 if (d := distance_to_terms(text, v, subject, after_only=True)) is not None and d <= SUBJECT_WINDOW]
     if near:
-        return min(near, key=lambda dv: dv[0])[1]
+        return _span_end(info, text, min(near, key=lambda dv: dv[0])[1], found)
     # the only value of the asked kind in a span about the subject answers, unless it is a figure that
     # stands apart from what the question counts
     only = len({v.text for v in found}) == 1
     return found[0] if only and (fallback or info.answer_type not in FIGURES) else None
 
 
+# words asking when something ended (general English): "(5 May 1831 – 8 November 1903)" answers "When did … die?"
+# with its second date
+_ENDING = frozenset(stem(w) for w in "die died death dead end ended close closed finish retire dissolve abolish "
+                                     "demolish resign expire".split())
+_SPAN_JOIN = re.compile(r"\s*(?:[–—-]|to|until)\s*")
+
+
+def _span_end(info: QuestionInfo, text: str, chosen: Value, found: Sequence[Value]) -> Value:
+    """The date after the chosen one when the two make a span ("A – B", "from A to B") and the question asks
+    when something ended; else the chosen one."""
+    if info.answer_type != "date" or not any(t in _ENDING for t in info.asked_terms):
+        return chosen
+    after = next((v for v in found if v.start >= chosen.end), None)
+    return after if after and _SPAN_JOIN.fullmatch(text, chosen.end, after.start) else chosen
 
 
 def opening_subject(info: QuestionInfo, text: str, found: Sequence[Value]) -> Value | None:

@@ -252,6 +252,14 @@ def test_who_did_something_is_the_agent_of_a_passive():
         ("person", "Arsenal Town")
 
 
+def test_a_question_about_an_end_reads_the_second_date_of_a_span():
+    life = "George Ashdown (5 May 1831 – 8 November 1903) was a historian."
+    assert _slot("When did George Ashdown die?", life) == ("date", "8 November 1903")
+    assert _slot("When was George Ashdown born?", life) == ("date", "5 May 1831")
+    assert _slot("When did Cosimo Varen's reign end?", "He reigned from 1670 to 1723, the elder son of Ferdo.") == \
+        ("date", "1723")
+
+
 def test_a_country_demonym_before_a_noun_names_no_one():
     # "South African" describes the leader: no person, so no second answer to disagree with
     assert _slot("Who is the leader's sister?", "South African leader Ana Park met officials.") == ("person", "Ana Park")
