@@ -95,8 +95,8 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
 
 # words asking when something ended (general English): "(5 May 1831 – 8 November 1903)" answers "When did … die?"
 # with its second date
-_ENDING = frozenset(stem(w) for w in "die died death dead end ended close closed finish retire dissolve abolish "
-                                     "demolish resign expire".split())
+_ENDING = frozenset(stem(w) for w in "die death dead end close finish retire dissolve abolish demolish resign "
+                                     "expire".split())
 _SPAN_JOIN = re.compile(r"\s*(?:[–—-]|to|until)\s*")
 
 

@@ -380,12 +380,17 @@ def _same_measure(a: Claim, b: Claim, alike: Alike | None) -> bool:
 DISAGREE_LEAD, DIFFER_LEAD = "**Sources disagree.**", "**Sources differ.**"
 
 
+def any_contradiction(conflicts: list[Conflict]) -> bool:
+    """Some values exclude each other (the sources disagree), not only differ in ways that may all hold."""
+    return any(c.kind == "contradiction" for c in conflicts)
+
+
 def conflicts_markdown(conflicts: list[Conflict]) -> str:
     """A short paragraph for the markdown answer ('' when none): '**Sources disagree.** …' when values exclude
     each other, '**Sources differ.** …' when they differ but may all hold (a range inside a bound)."""
     if not conflicts:
         return ""
-    lead = DISAGREE_LEAD if any(c.kind == "contradiction" for c in conflicts) else DIFFER_LEAD
+    lead = DISAGREE_LEAD if any_contradiction(conflicts) else DIFFER_LEAD
     return f"{lead} " + " ".join(c.note for c in conflicts)
 
 

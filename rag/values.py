@@ -149,8 +149,7 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
         found = _typed(kind, text, info.stems)
     elif kind == "place":
         found = [Value(kind, m.group("v"), m.start("v"), m.end("v")) for m in _PLACE.finditer(text)]
-    else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered", not a place,
-        # and no person is a lone acronym ("DVD", "EP")
+    else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered", not a place
         found = [Value(kind, v.text, v.start, v.end) for v in _names(text)
                  if (len(v.text.split()) >= 2 or v.start > 0) and not re.search(r"-[a-z]", v.text)
                  and not (_LOCATIVE.search(text, 0, v.start) and (kind == "person" or not asks_for_place(info.text)))]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Callable, Iterable
 
-from rag.disagree import DIFFER_LEAD, DISAGREE_LEAD
+from rag.disagree import DIFFER_LEAD, DISAGREE_LEAD, any_contradiction
 from rag.ingest import http_url
 from rag.models import Answer, Conflict, Document, Quote, Source
 from rag.render import verbatim_segments
@@ -252,7 +252,7 @@ def conflict_callout(turn: int, conflicts: list[Conflict], quotes: list[Quote]) 
         return ""
     by_id = {q.id: q for q in quotes}
     items = []
-    head = "disagree" if any(c.kind == "contradiction" for c in conflicts) else "differ"
+    head = "disagree" if any_contradiction(conflicts) else "differ"
     for c in conflicts:
         kind = "contradiction" if c.kind == "contradiction" else "differs"
         badge = "Contradiction" if kind == "contradiction" else "Differs"
