@@ -215,7 +215,7 @@ def _described(question: str, name: str, most: int = 2) -> list[str]:
 
 
 # participles that do not end in -ed (general English): "When was the X built?"
-_IRREGULAR_PARTICIPLES = frozenset("""built born held made won sold written given taken begun run set shot laid led paid
+IRREGULAR_PARTICIPLES = frozenset("""built born held made won sold written given taken begun run set shot laid led paid
 found known shown drawn grown thrown chosen spent sent lost bought brought fought taught caught struck hit cut put
 sung rung hung dug spun""".split())
 
@@ -224,7 +224,7 @@ def _closing_participle(word: str, rest: str) -> bool:
     """The word closes the question and is a participle: the verb of "When was the Douglas Courthouse built?",
     not a word saying what the name is ("Where is the Dunnock Reef wind farm?")."""
     closing = re.match(rf"\s*{re.escape(word)}\W*$", rest)
-    return bool(closing) and (word in _IRREGULAR_PARTICIPLES or len(word) > 4 and word.endswith("ed"))
+    return bool(closing) and (word in IRREGULAR_PARTICIPLES or len(word) > 4 and word.endswith("ed"))
 
 
 def asked_head_word(question: str) -> str | None:

@@ -3,12 +3,12 @@
     python -m rag.statement_calibration [--pairs evals/statement_pairs.jsonl] [--write]
 
 Each pair (`evals/statement_pairs.jsonl`) is a statement, the quote it cites and a label: `faithful`
-(the quote supports it) or `unfaithful` (changed figure, date, name, negation, direction, another topic,
-an unsupported addition, an injected instruction). The gate accepts a statement when the typed checks
+(the quote supports it) or `unfaithful` (changed figure, date, name, negation, direction, opposite word,
+another topic, an unsupported addition, an injected instruction). The gate accepts a statement when the typed checks
 pass and the token-level embedding similarity reaches the threshold. Positive = accepted: precision is the share of
 accepted statements that are faithful, recall the share of faithful statements accepted. The threshold
-maximises F0.5 (precision counts double); the held-out figures choose it on one fold (news / nk) and
-measure it on the other. `--write` ships the threshold and its measurements in rag/statement_gate.json.
+maximises F0.5 (precision counts double); the held-out figures choose it on the other folds (news, nk, roles) and
+measure it on the held-out one. `--write` ships the threshold and its measurements in rag/statement_gate.json.
 """
 from __future__ import annotations
 
@@ -112,7 +112,7 @@ def report(result: dict) -> str:
     lines = [f"threshold {result['threshold']:.4f} on {o['pairs']} pairs: precision {_pct(o['precision'])}, "
              f"recall {_pct(o['recall'])}, unfaithful accepted {o['unfaithful_accepted']}",
              f"typed checks alone: precision {_pct(typed['precision'])}, recall {_pct(typed['recall'])}, "
-             f"unfaithful accepted {typed['unfaithful_accepted']}", "held out (threshold chosen on the other fold):"]
+             f"unfaithful accepted {typed['unfaithful_accepted']}", "held out (threshold chosen on the other folds):"]
     lines += [f"  {fold}: threshold {m['threshold']:.4f}, precision {_pct(m['precision'])}, recall "
               f"{_pct(m['recall'])} ({m['pairs']} pairs)" for fold, m in result["held_out"].items()]
     lines.append("accepted by kind:")

@@ -1,4 +1,5 @@
-"""Typed checks of a statement against its quote: figures, dates, numbers, names, negation, injected orders.
+"""Typed checks of a statement against its quote: figures, dates, numbers, names, negation, direction
+(rag/statement_direction.py), injected orders.
 
 Figures and dates are compared as the typed intervals of `rag.claims` (the disagreement step's reader):
 "$1.2bn" is "1.2 billion dollars", "less than" stays a bound, a statement may round a figure to the
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from rag.claims import _NUMWORDS, STOPWORDS as CLAIM_WORDS
 from rag.claims import Claim, Mention, extract_claims
+from rag.statement_direction import direction_problems
 from rag.text import STOPWORDS, sentence_spans, stem
 from rag.values import PATTERNS
 
@@ -195,7 +197,8 @@ def typed_problems(statement: str, quote: str, published: str | None = None, sou
     """Every reason, short of embedding similarity, why the quote does not support the statement."""
     if is_instruction(quote):
         return ["the quote is an instruction inside an article, not a claim"]
-    problems = figure_problems(statement, quote, published) + name_problems(statement, quote, source, context)
+    problems = figure_problems(statement, quote, published) + name_problems(statement, quote, source, context) \
+        + direction_problems(statement, quote)
     if negated(statement) and not negated(quote):  # (a statement may restate a clause without the quote's "not")
         problems.append("the statement negates what the quote says")
     return problems

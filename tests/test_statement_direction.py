@@ -1,0 +1,69 @@
+"""The direction checks of the statement gate: swapped roles and opposite direction words."""
+from rag.statement_direction import direction_problems, opposite_problems, role_problems
+
+QUOTE = "Arlen Mining has sold its Tesk smelter to Covar Group for $40m, the company said on Monday."
+
+
+def test_swapped_names_around_the_same_verb_are_caught():
+    assert role_problems("Covar Group has sold its Tesk smelter to Arlen Mining for $40m.", QUOTE)
+
+
+def test_swapped_figures_around_the_same_word_are_caught():
+    quote = "The union asked for 9% and the employer offered 4%, talks that ended without a deal."
+    assert role_problems("The union asked for 4% and the employer offered 9%.", quote)
+
+
+def test_same_roles_in_other_words_pass():
+    assert not role_problems("Arlen Mining sold the Tesk smelter to Covar Group for $40m.", QUOTE)
+    assert not role_problems("Covar Group bought the Tesk smelter from Arlen Mining for $40m.", QUOTE)
+    # the passive puts the doer after the verb: no anchor
+    assert not role_problems("The Tesk smelter was sold to Covar Group by Arlen Mining for $40m.", QUOTE)
+    assert not role_problems("The Tesk smelter has been sold by Arlen Mining to Covar Group.", QUOTE)
+
+
+def test_a_reordered_list_on_the_same_side_passes():
+    quote = "Researchers from Peru, Chile and Ghana took part in the study led by Lena Ost."
+    assert not role_problems("Researchers from Ghana, Chile and Peru took part in the study led by Lena Ost.", quote)
+
+
+def test_opposite_direction_words_are_caught():
+    assert opposite_problems("Shares in Lumina fell 3% after the results.", "Shares in Lumina rose 3% after the results.")
+    assert opposite_problems("The council rejected the plan.", "The council approved the plan on Tuesday.")
+    assert opposite_problems("The zoo stayed open.", "The heat forced the closure of the zoo.")
+
+
+def test_direction_words_the_quote_shares_pass():
+    assert not opposite_problems("Shares rose 3%.", "Shares rose 3% on Monday.")
+    assert not opposite_problems("Shares went up 3%.", "Shares rose 3% on Monday.")  # the same direction
+    # the quote uses both directions: the statement may restate either
+    assert not opposite_problems("Imports rose 2%.", "Exports fell 5% while imports rose 2%.")
+    assert not opposite_problems("Unemployment fell to 4%.", "Unemployment stood at 4%.")  # no opposite in it
+
+
+def test_role_words_taking_the_other_party_are_caught():
+    quote = "Top seed Ana Verholt was knocked out in the second round by qualifier Jessa Moor."
+    assert direction_problems("Qualifier Jessa Moor was knocked out in the second round by Ana Verholt.", quote)
+    fares = "Single fares will change from £1.80 to £2.10 in January, the authority said."
+    assert direction_problems("Single fares will change from £2.10 to £1.80 in January.", fares)
+    assert not direction_problems("Fares will rise to £2.10 from £1.80 in January.", fares)
+    # "according to" gives no role
+    assert not direction_problems("According to the DIA, North Korea can hold US forces at risk.",
+                                  "The DIA said North Korea can hold at risk US forces and US allies.")
+
+
+def test_a_figure_given_for_the_other_month_or_place_is_caught():
+    quote = "Unemployment rose from 6.1% in March to 7.4% in June, the statistics office reported."
+    assert direction_problems("Unemployment stood at 7.4% in March and 6.1% in June.", quote)
+    assert not direction_problems("Unemployment was 7.4% in June, up from 6.1% in March.", quote)
+
+
+def test_the_number_a_verb_takes_is_compared():
+    quote = "Workers walked out after the operator rejected their demand for a 6% raise and offered 2% instead."
+    assert direction_problems("The operator offered workers 6% after it rejected their demand for 2%.", quote)
+    assert not direction_problems("The operator offered 2% and rejected a demand for 6%.", quote)
+
+
+def test_a_converse_verb_with_its_own_role_words_passes():
+    quote = "Velmar Rovers beat Ashcombe United 2-0 at Tollgate Park on Saturday."
+    assert not direction_problems("Ashcombe United lost 2-0 to Velmar Rovers at Tollgate Park on Saturday.", quote)
+    assert not direction_problems("Ashcombe United were beaten 2-0 by Velmar Rovers on Saturday.", quote)
