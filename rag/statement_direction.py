@@ -1,10 +1,10 @@
 """Whether a statement turns its quote around: swaps who did what to whom, or says "fell" for "rose".
 
-"Moscow provided $10bn to North Korea" under "North Korea has provided $10bn to Moscow" names the same
-things as its quote and is close to it in meaning, so neither the typed checks nor the similarity see it.
-It is caught by position: around a word both texts write once (an anchor: "provided"), the statement
-has, in its clause, a name (or number) before the anchor that the quote's clause has only after it, and
-one after it that the quote's clause has only before it: the two exchanged their roles. Anchors are verbs
+"Covar Group sold its smelter to Arlen Mining" under "Arlen Mining has sold its smelter to Covar Group"
+names the same things as its quote and is close to it in meaning, so neither the typed checks nor the
+similarity see it. It is caught by position: around a word both texts write once (an anchor: "sold"),
+the statement has a name (or number) before the anchor that the quote's sentence has only after it, and
+one after it that the quote's sentence has only before it: the two exchanged their roles. Anchors are verbs
 written once in each text; a passive one ("was provided by …") reverses the sides, so it is none, and a list
 reordered on the same side ("the US, China and Ghana") keeps every item on its side.
 

@@ -47,8 +47,8 @@ def test_role_words_taking_the_other_party_are_caught():
     assert direction_problems("Single fares will change from £2.10 to £1.80 in January.", fares)
     assert not direction_problems("Fares will rise to £2.10 from £1.80 in January.", fares)
     # "according to" gives no role
-    assert not direction_problems("According to the DIA, North Korea can hold US forces at risk.",
-                                  "The DIA said North Korea can hold at risk US forces and US allies.")
+    assert not direction_problems("According to the NWS, floods will reach Ellis Bay from Monday.",
+                                  "The NWS said floods will spread from Monday to Ellis Bay.")
 
 
 def test_a_figure_given_for_the_other_month_or_place_is_caught():
