@@ -1,5 +1,5 @@
 """Typed checks of a statement against its quote: figures, dates, numbers, names, negation, direction
-(rag/statement_direction.py), injected orders.
+(rag/statement_direction.py), overstatement (rag/statement_strength.py), injected orders.
 
 Figures and dates are compared as the typed intervals of `rag.claims` (the disagreement step's reader):
 "$1.2bn" is "1.2 billion dollars", "less than" stays a bound, a statement may round a figure to the
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from rag.claims import _NUMWORDS, STOPWORDS as CLAIM_WORDS
 from rag.claims import Claim, Mention, extract_claims
 from rag.statement_direction import direction_problems
+from rag.statement_strength import overstatement_problems
 from rag.text import STOPWORDS, sentence_spans, stem
 from rag.values import PATTERNS
 
@@ -198,7 +199,7 @@ def typed_problems(statement: str, quote: str, published: str | None = None, sou
     if is_instruction(quote):
         return ["the quote is an instruction inside an article, not a claim"]
     problems = figure_problems(statement, quote, published) + name_problems(statement, quote, source, context) \
-        + direction_problems(statement, quote)
+        + direction_problems(statement, quote) + overstatement_problems(statement, quote)
     if negated(statement) and not negated(quote):  # (a statement may restate a clause without the quote's "not")
         problems.append("the statement negates what the quote says")
     return problems

@@ -30,8 +30,8 @@ _IRREGULAR_PAST = IRREGULAR_PARTICIPLES | frozenset("""gave took beat rose fell 
 sang rang went came saw told said met left kept overtook undertook outsold outran became bore broke drove fled flew
 forgave froze knew lent meant rode sank sat shook slid sought spoke stood stole swore swept thought tore withdrew
 woke wore""".split())
-_PAIR_REACH = 6
-_PLACE_WORD = re.compile(r"\b(?:in|at|on|for)\b", re.I)  # words from a number to the name it is given for ("38C in the northern port of Kessin")
+_PAIR_REACH = 6  # words from a number to the name it is given for ("38C in the northern port of Kessin")
+_PLACE_WORD = re.compile(r"\b(?:in|at|on|for)\b", re.I)  # how a number is given for a name
 _JOINERS = frozenset({"of", "the", "&", "de", "van", "von"})
 
 
@@ -199,7 +199,8 @@ def marked_problems(statement: str, quote: str) -> list[str]:
         moved_in = sorted(k for k in mine if not within(k, theirs) and within(k, (i.key for i in q_items)))
         moved_out = sorted(k for k in theirs if not within(k, mine) and within(k, (i.key for i in s_items)))
         if moved_in and moved_out:
-            problems.append(f"the statement has “{word} {moved_in[0]}” where the quote has “{word} {moved_out[0]}”")
+            problems.append(f"the statement has “{word} {moved_in[0]}” where the quote has "
+                            f"“{word} {moved_out[0]}”")
     return problems
 
 

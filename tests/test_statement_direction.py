@@ -27,7 +27,8 @@ def test_a_reordered_list_on_the_same_side_passes():
 
 
 def test_opposite_direction_words_are_caught():
-    assert opposite_problems("Shares in Lumina fell 3% after the results.", "Shares in Lumina rose 3% after the results.")
+    assert opposite_problems("Shares in Lumina fell 3% after the results.",
+                             "Shares in Lumina rose 3% after the results.")
     assert opposite_problems("The council rejected the plan.", "The council approved the plan on Tuesday.")
     assert opposite_problems("The zoo stayed open.", "The heat forced the closure of the zoo.")
 

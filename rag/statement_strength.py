@@ -1,0 +1,78 @@
+"""Whether a statement claims more than its quote: "the only", "all", "the largest", "the first" where the
+quote says none of it, or a hedged claim ("may close", "is expected to cut") stated as fact.
+
+Strong words come in kinds (general English): exclusive ("only", "sole"), universal ("all", "every",
+"always"), superlative ("largest", "best"), first or record ("first", "record", "ever") and certain
+("definitely", "confirmed") and causal ("caused", "because": "associated with" is no cause). A statement
+may use a kind its quote uses, in any of its words ("the biggest"
+for "the largest"), never one its quote does not. "One of the largest" supports "among the largest", not
+"the largest". A quote that hedges what it says of a verb ("could cut", "is believed to have sold",
+"prosecutors allege", "is considering whether to") supports a statement that restates the hedged words
+only when the statement hedges (or attributes) too.
+"""
+from __future__ import annotations
+
+import re
+
+from rag.text import STOPWORDS, stem
+
+_WORD = re.compile(r"[A-Za-z][\w’'\-]*")
+# kinds of strong words; a statement may only use a kind its quote uses
+_KINDS = {kind: frozenset(words.split()) for kind, words in {
+    "exclusive": "only sole solely exclusively exclusive",
+    "universal": "all every everyone everybody everything entire entirely whole wholly always completely fully "
+                 "totally universally unanimous unanimously",
+    "superlative": "largest biggest greatest highest lowest smallest best worst fastest slowest longest shortest "
+                   "oldest youngest newest strongest weakest richest poorest deadliest busiest heaviest "
+                   "cheapest costliest most",
+    "first": "first record ever unprecedented",
+    "causal": "cause causes caused causing resulted triggered",
+    "certain": "certainly definitely undoubtedly surely confirmed proven guaranteed",
+}.items()}
+# words beyond a kind's own that support it: "forced the closure" supports "closed because of"
+_SUPPORT = {"causal": frozenset("because due forced led result results blamed sparked".split())}
+_ONE_OF = re.compile(r"\b(?:one|some|two|three|several|among)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?"
+                     r"(?:[a-z]+\s+)?(?P<sup>[a-z]+est|most)\b", re.I)
+# words that hedge what follows them ("may reduce", "is expected to", "allege that", "is considering whether to")
+_HEDGE = re.compile(r"\b(?:(?-i:may|might|could)|reportedly|allegedly|possibly|probably|likely|perhaps|"
+                    r"(?:is|are|was|were)\s+(?:expected|believed|thought|said|set|due|likely)\s+to|"
+                    r"(?:appears?|appeared|seems?|seemed)\s+to|"
+                    r"(?:plans?|planned|aims?|intends?|hopes?|wants?|seeks?|proposed|proposes?)\s+to|"
+                    r"(?:alleges?|alleged|claims?|claimed)(?:\s+that)?|"
+                    r"(?:considering|considers|weighing|weighs)(?:\s+whether)?(?:\s+to)?)\b", re.I)
+_HEDGES = re.compile(r"\b(?:(?-i:may|might|could|would)|reportedly|allegedly|possibly|probably|likely|perhaps|"
+                     r"expected|believed|thought|plans?|planned|planning|aims?|intends?|hopes?|wants?|seeks?|"
+                     r"proposed|proposes?|proposal|set to|due to|if|unless|suggest\w*|estimat\w*|"
+                     r"predict\w*|forecast\w*|appears?|appeared|seems?|seemed|alleg\w*|claim\w*|accus\w*|"
+                     r"consider\w*|weigh\w*|whether)\b", re.I)
+# words attributing a claim: a statement that attributes what its quote states hedged hedges it ("Prosecutors
+# allege …" → "Prosecutors say …"), unless the quote attributes the whole of it too ("officials said it may …")
+_ATTRIBUTION = re.compile(r"\b(?:report\w*|say|said|says|according|alleg\w*|claim\w*|accus\w*)\b", re.I)
+_HEDGED_REACH = 8  # words after a hedge that it covers ("may reduce average emergency waiting times")
+_SHARED = 2  # content words of a hedged clause a statement restates to be stating it
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in _WORD.findall(text)}
+
+
+def overstatement_problems(statement: str, quote: str) -> list[str]:
+    """Strong words of a kind the quote does not use, a superlative the quote gives only as "one of the …",
+    and hedged verbs of the quote the statement states without a hedge."""
+    said, quoted = _words(statement), _words(quote)
+    problems = [f"the statement says “{sorted(said & words)[0]}”; the quote says nothing {kind}"
+                for kind, words in _KINDS.items()
+                if said & words and not quoted & (words | _SUPPORT.get(kind, frozenset()))]
+    for m in _ONE_OF.finditer(quote):
+        sup = m.group("sup").lower()
+        if sup in said and not _ONE_OF.search(statement):
+            problems.append(f"the statement makes “{sup}” absolute; the quote says “{m.group().strip()}”")
+    said_stems = {stem(w) for w in said if w not in STOPWORDS}
+    hedges = list(_HEDGE.finditer(quote))
+    attributed = any(not any(h.start() <= a.start() < h.end() for h in hedges) for a in _ATTRIBUTION.finditer(quote))
+    if not (_HEDGES.search(statement) or _ATTRIBUTION.search(statement) and not attributed):
+        for m in hedges:
+            hedged = [stem(w) for w in _WORD.findall(quote[m.end():])[:_HEDGED_REACH] if w.lower() not in STOPWORDS]
+            if len(set(hedged) & said_stems) >= min(_SHARED, len(set(hedged))):
+                problems.append(f"the statement states as fact what the quote hedges (“{m.group().strip()} …”)")
+    return list(dict.fromkeys(problems))

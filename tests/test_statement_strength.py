@@ -1,0 +1,44 @@
+"""The overstatement check of the statement gate: strong words and hedges the quote does not support."""
+from rag.statement_strength import overstatement_problems
+
+
+def test_a_strong_word_of_a_kind_the_quote_never_uses_is_refused():
+    quote = "Marlow Capital has bought three of the town's mills, the company said."
+    assert overstatement_problems("Marlow Capital has bought all of the town's mills.", quote)
+    assert overstatement_problems("Marlow Capital is the only buyer of the town's mills.", quote)
+    assert overstatement_problems("Marlow Capital made the first purchase of the town's mills.", quote)
+
+
+def test_a_strong_word_the_quote_uses_in_other_words_passes():
+    quote = "Kestel Bridge is the longest crossing in the region and the first to carry trams."
+    assert not overstatement_problems("Kestel Bridge is the biggest crossing in the region.", quote)
+    assert not overstatement_problems("It was the first bridge in the region to carry trams.", quote)
+
+
+def test_one_of_the_largest_is_not_the_largest():
+    quote = "The Orrin plant is one of the largest employers in the county."
+    assert overstatement_problems("The Orrin plant is the largest employer in the county.", quote)
+    assert not overstatement_problems("The Orrin plant is among the largest employers in the county.", quote)
+
+
+def test_a_hedged_claim_stated_as_fact_is_refused():
+    quote = "The new timetable may reduce average journey times by as much as ten minutes, officials said."
+    assert overstatement_problems("The new timetable cuts average journey times by ten minutes.", quote)
+    assert not overstatement_problems("The new timetable could cut average journey times by ten minutes.", quote)
+    alleged = "Prosecutors allege that Derrin Holt diverted about £210,000 from the parish trust."
+    assert overstatement_problems("Derrin Holt diverted about £210,000 from the parish trust.", alleged)
+    assert not overstatement_problems("Prosecutors say Derrin Holt diverted about £210,000.", alleged)
+
+
+def test_a_statement_of_the_unhedged_part_passes():
+    quote = "The plant will cost $4.2bn and may employ 1,800 people when it opens in 2028."
+    assert not overstatement_problems("The plant will cost $4.2bn.", quote)
+    # "May" the month hedges nothing
+    assert not overstatement_problems("The plant opened in May.", "The plant opened in May after two years.")
+
+
+def test_association_is_no_cause():
+    quote = "The restoration project was associated with a rise in breeding bird numbers."
+    assert overstatement_problems("The restoration project caused a rise in breeding bird numbers.", quote)
+    assert not overstatement_problems("The zoo had to close because of the heat.",
+                                      "The heat forced the closure of the zoo.")
