@@ -21,8 +21,8 @@ from rag.query import QuestionInfo, analyze, asked_head_word
 from rag.text import STOPWORDS, normalize, same_start
 from rag.values import values
 
-_MULTI = re.compile(r"^\W*(?:what|which|who|where)\s+(?:\w+\s+){0,3}?(?:are|were|have)\b|\b(?:list|names of|all the)\b",
-                    re.I)
+_MULTI = re.compile(r"^\W*(?:what|which|who|where)\s+(?:[\w\-]+\s+){0,5}?(?:are|were|have)\b|"
+                    r"\b(?:list|names of|all the)\b", re.I)
 _MAX_CHANGED_WORDS = 4  # a near-copy "changes the answer" in at most this many words per side
 _MIN_COPY_RATIO = 0.6
 _MONTHS = {m: i for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}

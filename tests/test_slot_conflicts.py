@@ -187,3 +187,10 @@ def test_agreement_is_stated_only_between_the_quotes_that_were_compared():
     # a quote holding another figure beside its answer may have been read wrong: no agreement is claimed
     quotes[1] = _quote(2, "About 25,600 people live in Varenfield, 3,000 more than in 2010.", count)
     assert _agreement(question, quotes, answer_groups(quotes), {}) == "their answers were not compared with each other"
+
+
+def test_a_question_asking_for_several_things_is_not_single_valued():
+    from rag.slot_conflicts import single_valued
+    assert not single_valued("Which domestically produced Kestrel Union missiles are named?")
+    assert not single_valued("Which countries were hit?")
+    assert single_valued("Which company is buying Dunmore Textiles?")
