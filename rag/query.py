@@ -87,10 +87,24 @@ class QuestionInfo:
     sources: list[str] = field(default_factory=list)  # sources the asker names: only their documents answer
 
 
+_TITLE = re.compile(r"[\"“]([^\"“”]{1,80}?)[\"”]")  # a title the question quotes: "It's Raining", "The 1975"
+_TITLE_WORDS = 8  # a longer quotation is what someone said, not a title
+
+
 def entities(text: str) -> list[str]:
-    """Capitalised word runs (proper names, acronyms), skipping a question's leading words; names written
-    "A/B" are one name with two alternatives."""
-    out: list[str] = []
+    """Capitalised word runs (proper names, acronyms), skipping a question's leading words; a quoted title is
+    one name as written ("It's Raining", not "It" and "Raining"); names written "A/B" are one name with two
+    alternatives."""
+    titles = [m for m in _TITLE.finditer(text)
+              if re.search(r"[A-Z\d]", m.group(1)) and len(m.group(1).split()) <= _TITLE_WORDS]
+    for m in titles:  # blanked out, so that its words are not read again as runs
+        text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    return [n for _, n in sorted([((m.start(), 0), m.group(1).strip()) for m in titles] + _runs(text))]
+
+
+def _runs(text: str) -> list[tuple[tuple[int, int], str]]:
+    """The capitalised word runs of `entities`, each with where it starts."""
+    out: list[tuple[tuple[int, int], str]] = []
     end = 0
     for m in re.finditer(r"(?:[A-Z][\w.\-’']*|(?<![\d,.])\d{4}(?![\d,]))(?:\s+(?:of\s+|the\s+)?[A-Z][\w.\-’']*)*",
                          text):  # a year is a name of sorts; "20000" and "12,0000" hold none
@@ -107,8 +121,8 @@ def entities(text: str) -> list[str]:
         # a possessive ends a name: "Ostra's Harbour Board" is Ostra and its Harbour Board
         parts = [p.strip(" .") for p in re.split(r"(?<=\w)[’']s(?:\s+|$)", phrase) if p.strip(" .")]
         if out and text[end:m.start()].strip() == "/":
-            out[-1] += "/" + parts.pop(0)  # "Hajin/Nor Hachn": either name names the subject
-        out += parts
+            out[-1] = (out[-1][0], out[-1][1] + "/" + parts.pop(0))  # "Hajin/Nor Hachn": either names the subject
+        out += [((m.start(), i), p) for i, p in enumerate(parts)]
         end = m.end()
     return out
 

@@ -148,6 +148,11 @@ def test_question_analysis():
     assert analyze("How many reservists are there?").answer_type == "count"
     assert analyze("What was the profession of Henry Moseley?").entity_names == ["Henry Moseley"]
     assert analyze("When was Stephen O'Mara born?").entity_names == ["Stephen O'Mara"]
+    # a quoted title is one name as written; a quoted saying is none
+    assert analyze('Who is the artist of the song "It\'s Raining"?').entity_names == ["It's Raining"]
+    assert analyze('Is "The 1975" a band from Ostra?').entity_names == ["The 1975", "Ostra"]
+    assert analyze('Who said "we will win"?').entity_names == []
+    assert analyze("How much did Ostra's Harbour Board pay?").entity_names == ["Ostra", "Harbour Board"]
     assert analyze("When was the pact signed?").answer_type == "date"
     assert analyze("Which group carried out the attacks?").answer_type == "name"
     assert split_question("How much did Russia pay and when did China sign?") == [
