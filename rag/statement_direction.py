@@ -204,6 +204,29 @@ def marked_problems(statement: str, quote: str) -> list[str]:
     return problems
 
 
+_CONTRAST = re.compile(r"\b(?:instead of|rather than|in place of)\b", re.I)
+_CONTRAST_REACH = 4  # content words on each side of "instead of" that say what was chosen and what not
+
+
+def _contrasted(text: str) -> list[tuple[set[str], set[str]]]:
+    """For each "A instead of B" of the text: the content stems of A (just before it, in its clause) and of B."""
+    out = []
+    for m in _CONTRAST.finditer(text):
+        start = max((b.end() for b in _CLAUSE_BREAK.finditer(text, 0, m.start())), default=0)
+        brk = _CLAUSE_BREAK.search(text, m.end())
+        before = [w for w in _WORD.findall(text[start:m.start()]) if w.lower() not in STOPWORDS]
+        after = [w for w in _WORD.findall(text[m.end():brk.start() if brk else len(text)]) if w.lower() not in STOPWORDS]
+        out.append(({stem(w) for w in before[-_CONTRAST_REACH:]}, {stem(w) for w in after[:_CONTRAST_REACH]}))
+    return out
+
+
+def contrast_problems(statement: str, quote: str) -> list[str]:
+    """"A instead of B" where the quote has "B instead of A": what was chosen and what was not swapped."""
+    swapped = any(sb & qa and sa & qb and len(sb & qa) + len(sa & qb) > len(sb & qb) + len(sa & qa)
+                  for sb, sa in _contrasted(statement) for qb, qa in _contrasted(quote))
+    return [f"the statement swaps the two sides of “{_CONTRAST.search(statement).group()}”"] if swapped else []
+
+
 def _pairs(text: str, items: list[_Item]) -> dict[str, str]:
     """Each number's key -> the key of the first name after it, within a few words and its clause, that it is
     given for ("7.4% in June", "38C in the northern port of Kessin"; not "2-0 to Velmar Rovers")."""
@@ -264,4 +287,4 @@ def opposite_problems(statement: str, quote: str) -> list[str]:
 def direction_problems(statement: str, quote: str) -> list[str]:
     """Every way the statement turns its quote around: swapped roles, role words, opposite directions."""
     return role_problems(statement, quote) + marked_problems(statement, quote) + paired_problems(statement, quote) \
-        + opposite_problems(statement, quote)
+        + contrast_problems(statement, quote) + opposite_problems(statement, quote)

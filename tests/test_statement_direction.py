@@ -68,3 +68,11 @@ def test_a_converse_verb_with_its_own_role_words_passes():
     quote = "Velmar Rovers beat Ashcombe United 2-0 at Tollgate Park on Saturday."
     assert not direction_problems("Ashcombe United lost 2-0 to Velmar Rovers at Tollgate Park on Saturday.", quote)
     assert not direction_problems("Ashcombe United were beaten 2-0 by Velmar Rovers on Saturday.", quote)
+
+
+def test_the_two_sides_of_instead_of_swapped_are_caught():
+    quote = "The council voted to spend the grant on resurfacing the roads instead of building a new leisure centre."
+    assert direction_problems("The council voted to spend the grant on a new leisure centre instead of the roads.",
+                              quote)
+    assert not direction_problems("The council chose resurfacing the roads rather than building a leisure centre.",
+                                  quote)
