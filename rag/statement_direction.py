@@ -214,8 +214,9 @@ def _contrasted(text: str) -> list[tuple[set[str], set[str]]]:
     for m in _CONTRAST.finditer(text):
         start = max((b.end() for b in _CLAUSE_BREAK.finditer(text, 0, m.start())), default=0)
         brk = _CLAUSE_BREAK.search(text, m.end())
+        end = brk.start() if brk else len(text)
         before = [w for w in _WORD.findall(text[start:m.start()]) if w.lower() not in STOPWORDS]
-        after = [w for w in _WORD.findall(text[m.end():brk.start() if brk else len(text)]) if w.lower() not in STOPWORDS]
+        after = [w for w in _WORD.findall(text[m.end():end]) if w.lower() not in STOPWORDS]
         out.append(({stem(w) for w in before[-_CONTRAST_REACH:]}, {stem(w) for w in after[:_CONTRAST_REACH]}))
     return out
 
