@@ -2,13 +2,13 @@
 quote says none of it, or a hedged claim ("may close", "is expected to cut") stated as fact.
 
 Strong words come in kinds (general English): exclusive ("only", "sole"), universal ("all", "every",
-"always"), superlative ("largest", "best"), first or record ("first", "record", "ever") and certain
-("definitely", "confirmed") and causal ("caused", "because": "associated with" is no cause). A statement
-may use a kind its quote uses, in any of its words ("the biggest"
-for "the largest"), never one its quote does not. "One of the largest" supports "among the largest", not
-"the largest". A quote that hedges what it says of a verb ("could cut", "is believed to have sold",
-"prosecutors allege", "is considering whether to") supports a statement that restates the hedged words
-only when the statement hedges (or attributes) too.
+"always"), superlative ("largest", "best"), first or record ("first", "record", "ever"), certain
+("definitely", "confirmed") and causal ("caused": "associated with" is no cause). A statement may use a
+kind its quote uses, in any of its words ("the biggest" for "the largest"), never one its quote does not.
+"One of the largest" supports "among the largest", not "the largest"; "many practices" supports neither
+"all practices" nor "no practices". A quote that hedges what it says of a verb ("could cut", "is believed
+to have sold", "prosecutors allege", "is considering whether to") supports a statement that restates the
+hedged words only when the statement hedges (or attributes) too.
 """
 from __future__ import annotations
 
@@ -52,6 +52,18 @@ _HEDGED_REACH = 8  # words after a hedge that it covers ("may reduce average eme
 _SHARED = 2  # content words of a hedged clause a statement restates to be stating it
 
 
+# a determiner saying "some of them" and one saying "all" or "none of them", before what they quantify
+_PARTIAL = re.compile(r"\b(?:some|many|several|most|few|parts?|a number)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?"
+                      r"(?P<what>[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)", re.I)
+_WHOLE = re.compile(r"\b(?:all|every|each|no|none|entire|whole)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?"
+                    r"(?P<what>[a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)", re.I)
+
+
+def _quantified(rx: re.Pattern, text: str) -> set[str]:
+    """The content stems a determiner of the pattern quantifies in the text."""
+    return {stem(w) for m in rx.finditer(text) for w in m.group("what").split() if w.lower() not in STOPWORDS}
+
+
 def _words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)}
 
@@ -67,6 +79,10 @@ def overstatement_problems(statement: str, quote: str) -> list[str]:
         sup = m.group("sup").lower()
         if sup in said and not _ONE_OF.search(statement):
             problems.append(f"the statement makes “{sup}” absolute; the quote says “{m.group().strip()}”")
+    made_whole = (_quantified(_WHOLE, statement) & _quantified(_PARTIAL, quote)) - _quantified(_WHOLE, quote)
+    if made_whole:
+        problems.append(f"the statement says all or none of what the quote says only some of "
+                        f"(“{sorted(made_whole)[0]}”)")
     said_stems = {stem(w) for w in said if w not in STOPWORDS}
     hedges = list(_HEDGE.finditer(quote))
     attributed = any(not any(h.start() <= a.start() < h.end() for h in hedges) for a in _ATTRIBUTION.finditer(quote))

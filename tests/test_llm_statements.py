@@ -109,10 +109,10 @@ def test_threshold_is_calibrated_on_the_shipped_pairs():
     result = calibrate(score_pairs(pairs))
     assert result["threshold"] == pytest.approx(load_threshold(), abs=1e-3)
     overall = result["overall"]
-    assert overall["precision"] >= 0.85 and overall["recall"] >= 0.85  # measured 0.935 / 0.877
+    assert overall["precision"] >= 0.85 and overall["recall"] >= 0.85  # measured 0.941 / 0.877
     for kind in ("figure", "date", "name", "topic", "instruction", "antonym"):
         assert result["by_kind"][kind]["accepted"] == 0, kind  # every one of these is stopped
-    assert result["by_kind"]["direction"]["accepted"] <= 5 and result["by_kind"]["overstated"]["accepted"] <= 3
+    assert result["by_kind"]["direction"]["accepted"] <= 5 and result["by_kind"]["overstated"]["accepted"] <= 2
     # held out (chosen on the other folds): the `overstated` fold's faithful rewordings are worded furthest
     # from their quotes, so the similarity keeps fewer of them (recall 0.773; precision 0.892-0.969 on all)
     assert all(m["precision"] >= 0.8 and m["recall"] >= 0.75 for m in result["held_out"].values())

@@ -42,3 +42,9 @@ def test_association_is_no_cause():
     assert overstatement_problems("The restoration project caused a rise in breeding bird numbers.", quote)
     assert not overstatement_problems("The zoo had to close because of the heat.",
                                       "The heat forced the closure of the zoo.")
+
+
+def test_some_of_them_is_not_all_or_none_of_them():
+    quote = "Many general practices in the district are no longer accepting new patients, a survey found."
+    assert overstatement_problems("No general practices in the district are accepting new patients.", quote)
+    assert not overstatement_problems("Many practices in the district have stopped taking new patients.", quote)
