@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 
 from rag.query import IRREGULAR_PARTICIPLES
 from rag.text import STOPWORDS, stem
@@ -22,7 +23,6 @@ from rag.text import STOPWORDS, stem
 _WORD = re.compile(r"[A-Za-z][\w’'\-]*|\$?\d[\d,.]*%?")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]–—]|\s-\s")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
-_SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[\"“‘(]\s*)$")
 _PASSIVE_BEFORE = frozenset("is are was were be been being get gets got".split())
 _AUXILIARY = frozenset("has have had will would can could may might must shall should did does do".split())
 # past forms that do not end in -ed (general English), beside the participles
@@ -41,6 +41,14 @@ class _Item:
     key: str
     start: int
     end: int
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    """Nothing but a sentence end, an opening quote or bracket and spaces stands before `at`."""
+    i = at - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i < 0 or text[i] in ".!?\"“‘("
 
 
 def _items(text: str) -> list[_Item]:
@@ -63,7 +71,7 @@ def _items(text: str) -> list[_Item]:
             digits = re.sub(r"[^\d.]", "", w).strip(".")
             if digits:
                 out.append(_Item("number", digits, m.start(), m.end()))
-        elif w[0].isupper() and not (_SENTENCE_START.search(text[:m.start()]) and w.lower() in STOPWORDS):
+        elif w[0].isupper() and not (_starts_sentence(text, m.start()) and w.lower() in STOPWORDS):
             if run and _CLAUSE_BREAK.search(text, run[-1].end(), m.start()):
                 close()
             run.append(m)
@@ -168,7 +176,7 @@ def _marked(text: str, items: list[_Item]) -> dict[tuple[str, str], set[str]]:
     out: dict[tuple[str, str], set[str]] = {}
     for m in _ROLE_WORDS.finditer(text):
         brk = _CLAUSE_BREAK.search(text, m.end())
-        reach = [w.end() for w in _WORD.finditer(text, m.end())][:_ROLE_REACH]
+        reach = [w.end() for w in islice(_WORD.finditer(text, m.end()), _ROLE_REACH)]
         end = min(reach[-1] if reach else m.end(), brk.start() if brk else len(text))
         for kind in ("name", "number"):
             of_kind = [i for i in items if i.kind == kind]
@@ -233,7 +241,7 @@ def _pairs(text: str, items: list[_Item]) -> dict[str, str]:
     given for ("7.4% in June", "38C in the northern port of Kessin"; not "2-0 to Velmar Rovers")."""
     out = {}
     for n in (i for i in items if i.kind == "number"):
-        reach = [w.end() for w in _WORD.finditer(text, n.end)][:_PAIR_REACH]
+        reach = [w.end() for w in islice(_WORD.finditer(text, n.end), _PAIR_REACH)]
         brk = _CLAUSE_BREAK.search(text, n.end)
         end = min(reach[-1] if reach else n.end, brk.start() if brk else len(text))
         name = next((i for i in items if i.kind == "name" and n.end <= i.start and i.end <= end), None)
