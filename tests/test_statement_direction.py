@@ -76,4 +76,3 @@ def test_the_two_sides_of_instead_of_swapped_are_caught():
                               quote)
     assert not direction_problems("The council chose resurfacing the roads rather than building a leisure centre.",
                                   quote)
-
