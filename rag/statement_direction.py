@@ -113,7 +113,7 @@ def _clause(text: str, at: re.Match, sentence: bool = False) -> tuple[int, int]:
 
 
 def _side(items: list[_Item], kind: str, at: re.Match, side: str, bounds: tuple[int, int]) -> list[_Item]:
-    """The items of a kind on one side of the anchor, in its clause."""
+    """The items of a kind on one side of the anchor, within the bounds (its sentence or clause)."""
     if side == "before":
         return [i for i in items if i.kind == kind and bounds[0] <= i.start and i.end <= at.start()]
     return [i for i in items if i.kind == kind and at.end() <= i.start and i.end <= bounds[1]]
@@ -126,7 +126,7 @@ def _same(a: str, b: str) -> bool:
 
 
 def _only_on(items: list[_Item], key: str, at: re.Match, side: str, bounds: tuple[int, int]) -> bool:
-    """The item is in the anchor's clause, and there only on this side of it."""
+    """The item is within the bounds (the anchor's sentence or clause), and there only on this side of it."""
     places = [i for i in items if _same(i.key, key) and bounds[0] <= i.start and i.end <= bounds[1]]
     if side == "before":
         return bool(places) and all(i.end <= at.start() for i in places)
