@@ -61,6 +61,17 @@ def test_a_true_quote_under_a_false_statement_is_not_shown(index, seed_settings)
     assert "1 statement(s) were left out because their quotes do not support them" in answer.answer
 
 
+def test_statements_that_turn_their_quote_around_or_overstate_it_are_not_shown(index, seed_settings):
+    swapped = "Moscow has supplied North Korea with nearly $10 billion worth of weapons, reports suggest."
+    overstated = "North Korea received less than $1.2 billion in return, all of it in food and fuel."
+    unhedged = "North Korea received fighter jets in return for its weapons."
+    answer, _ = ask(index, seed_settings, lambda req: Reply(data={"answerable": True, "statements": [
+        statement(real(req), REAL, TRUE)] + [statement(real(req), REAL, s) for s in (swapped, overstated, unhedged)]}))
+    assert [q.statement for q in answer.quotes] == [TRUE]
+    assert "3 statement(s) were left out because their quotes do not support them" in answer.answer
+    assert not any(s in answer.answer for s in (swapped, overstated, unhedged))
+
+
 def test_only_false_statements_fall_back_to_the_extractive_answer(index, seed_settings):
     answer, _ = ask(index, seed_settings, lambda req: Reply(data={"answerable": True, "statements": [
         statement(real(req), REAL, LIE)]}))
