@@ -30,6 +30,9 @@ _IRREGULAR_PAST = IRREGULAR_PARTICIPLES | frozenset("""gave took beat rose fell 
 sang rang went came saw told said met left kept overtook undertook outsold outran became bore broke drove fled flew
 forgave froze knew lent meant rode sank sat shook slid sought spoke stood stole swore swept thought tore withdrew
 woke wore""".split())
+# words that look like verbs but are not one (general English): "-ed" nouns, adverbs after an auxiliary
+_NOT_PAST = frozenset("speed need feed seed breed greed creed deed reed steed weed tweed hundred kindred".split())
+_ADVERBS = frozenset("now also already still just never then since again even only soon yet ever once".split())
 _PAIR_REACH = 6  # words from a number to the name it is given for ("38C in the northern port of Kessin")
 _PLACE_WORD = re.compile(r"\b(?:in|at|on|for)\b", re.I)  # how a number is given for a name
 _JOINERS = frozenset({"of", "the", "&", "de", "van", "von"})
@@ -93,9 +96,10 @@ def _anchors(text: str) -> dict[str, re.Match]:
         w = m.group()
         if not w[0].islower() or len(w) < 3 or w in STOPWORDS:
             continue
-        past = len(w) > 4 and w.endswith("ed") or w in _IRREGULAR_PAST
+        past = len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST or w in _IRREGULAR_PAST
         after = tokens[i - 1].group().lower() if i else ""
-        if not (past or after in _AUXILIARY or after in _PASSIVE_BEFORE and w.endswith("ing")):
+        if w in _ADVERBS or w.endswith("ly") or \
+                not (past or after in _AUXILIARY or after in _PASSIVE_BEFORE and w.endswith("ing")):
             continue
         passive = past and after in _PASSIVE_BEFORE or \
             (i + 1 < len(tokens) and tokens[i + 1].group().lower() == "by")
@@ -181,8 +185,9 @@ def _marked(text: str, items: list[_Item]) -> dict[tuple[str, str], set[str]]:
         for kind in ("name", "number"):
             of_kind = [i for i in items if i.kind == kind]
             at = next((n for n, i in enumerate(of_kind) if m.end() <= i.start and i.end <= end), None)
-            if at is None:
-                continue
+            if at is None or kind == "name" and any(m.end() <= i.start < of_kind[at].start for i in items
+                                                    if i.kind == "number"):
+                continue  # "by 6 percent from April": the role word marks the number, not the name
             keys = out.setdefault((m.group().lower(), kind), set())
             keys.add(of_kind[at].key)
             for prev, item in zip(of_kind[at:], of_kind[at + 1:]):  # the rest of a list: "from A, B and the C"

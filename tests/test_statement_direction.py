@@ -76,3 +76,14 @@ def test_the_two_sides_of_instead_of_swapped_are_caught():
                               quote)
     assert not direction_problems("The council chose resurfacing the roads rather than building a leisure centre.",
                                   quote)
+
+
+def test_words_that_only_look_like_roles_or_verbs_are_none():
+    # "by 6 percent": the role word marks the amount, not the month after it
+    assert not direction_problems("Tariffs rise 6 percent from April, as announced by Solmara Utilities.",
+                                  "Solmara Utilities said it would raise tariffs by 6 percent from April.")
+    # "speed" is no past tense, "now" no verb after "will"
+    assert not direction_problems("Kelvedon Road will keep its speed limit when Tarrington brings in 20 mph.",
+                                  "Tarrington will bring in a 20 mph speed limit, but Kelvedon Road keeps its own.")
+    assert not direction_problems("The cost has risen to 410 million euros and it will now open in 2026, not 2024.",
+                                  "Originally due in 2024, it will now open in 2026 at a cost of 410 million euros.")
