@@ -136,7 +136,8 @@ class Pipeline:
             notes.append(f"_{' and '.join(label[i] for i in g)} are copies of the same story: one source, not "
                          f"{len(g)}._")
         if len(groups) > 1 and not conflicts:
-            notes.append(f"_Quoted from {len(groups)} independent sources; {_agreement(question, composed.quotes, by_answer, voice)}._")
+            agreement = _agreement(question, composed.quotes, by_answer, voice)
+            notes.append(f"_Quoted from {len(groups)} independent sources; {agreement}._")
         return conflicts, "\n\n".join(notes), len(groups)
 
     # ---- running -----------------------------------------------------------
@@ -215,4 +216,5 @@ def _agreement(question: str, quotes: list, by_answer: list[list], voice: dict[s
     if len(agreeing) == len(quotes):
         return f"they give the same answer (“{answer}”)"
     cited = "".join(f"[{q.id}]" for q in agreeing)
-    return f"{len(sources)} of them give the same answer (“{answer}”) {cited}; the rest give no answer that could be compared"
+    return (f"{len(sources)} of them give the same answer (“{answer}”) {cited}; the rest give no answer that could "
+            "be compared")

@@ -14,7 +14,9 @@ opposite kind ("fell", "below", "rejected"), says the opposite of the quote.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 
 from rag.query import IRREGULAR_PARTICIPLES
@@ -54,8 +56,10 @@ def _starts_sentence(text: str, at: int) -> bool:
     return i < 0 or text[i] in ".!?\"“‘("
 
 
-def _items(text: str) -> list[_Item]:
-    """The names (runs of capitalised words, a sentence's common first word left out) and numbers of a text."""
+@lru_cache(maxsize=64)
+def _items(text: str) -> tuple[_Item, ...]:
+    """The names (runs of capitalised words, a sentence's common first word left out) and numbers of a text
+    (read once per text: each check of `direction_problems` needs them)."""
     out: list[_Item] = []
     run: list[re.Match] = []
 
@@ -83,7 +87,7 @@ def _items(text: str) -> list[_Item]:
         else:
             close()
     close()
-    return out
+    return tuple(out)
 
 
 def _anchors(text: str) -> dict[str, re.Match]:
@@ -116,7 +120,7 @@ def _clause(text: str, at: re.Match, sentence: bool = False) -> tuple[int, int]:
     return start, end
 
 
-def _side(items: list[_Item], kind: str, at: re.Match, side: str, bounds: tuple[int, int]) -> list[_Item]:
+def _side(items: Sequence[_Item], kind: str, at: re.Match, side: str, bounds: tuple[int, int]) -> list[_Item]:
     """The items of a kind on one side of the anchor, within the bounds (its sentence or clause)."""
     if side == "before":
         return [i for i in items if i.kind == kind and bounds[0] <= i.start and i.end <= at.start()]
@@ -129,7 +133,7 @@ def _same(a: str, b: str) -> bool:
     return x <= y or y <= x
 
 
-def _only_on(items: list[_Item], key: str, at: re.Match, side: str, bounds: tuple[int, int]) -> bool:
+def _only_on(items: Sequence[_Item], key: str, at: re.Match, side: str, bounds: tuple[int, int]) -> bool:
     """The item is within the bounds (the anchor's sentence or clause), and there only on this side of it."""
     places = [i for i in items if _same(i.key, key) and bounds[0] <= i.start and i.end <= bounds[1]]
     if side == "before":
@@ -160,7 +164,7 @@ def role_problems(statement: str, quote: str) -> list[str]:
         said = _side(s_items, "number", s_at, "after", _clause(statement, s_at))
         quoted = _side(q_items, "number", q_at, "after", _clause(quote, q_at))
         if said and quoted and said[0].key != quoted[0].key and any(i.key == quoted[0].key for i in s_items) \
-                and _only_on(q_items, said[0].key, q_at, "before", _clause(quote, q_at, sentence=True)):
+                and _only_on(q_items, said[0].key, q_at, "before", q_bounds):
             problems.append(f"the statement has “{s_at.group()} {statement[said[0].start:said[0].end]}” where the "
                             f"quote has “{q_at.group()} {quote[quoted[0].start:quoted[0].end]}”")
     return list(dict.fromkeys(problems))
@@ -174,14 +178,19 @@ _LIST_JOIN = re.compile(r"\s*(?:,\s*)?(?:(?:and|or)\s+)?(?:the\s+)?", re.I)
 _ROLE_REACH = 5  # words from a role word to what it marks ("to the arts charity Brightside")
 
 
-def _marked(text: str, items: list[_Item]) -> dict[tuple[str, str], set[str]]:
+def _reach(text: str, at: int, words: int) -> int:
+    """Where the next `words` words after `at` end, or the clause ends if sooner."""
+    ends = [w.end() for w in islice(_WORD.finditer(text, at), words)]
+    brk = _CLAUSE_BREAK.search(text, at)
+    return min(ends[-1] if ends else at, brk.start() if brk else len(text))
+
+
+def _marked(text: str, items: Sequence[_Item]) -> dict[tuple[str, str], set[str]]:
     """(role word, kind) -> the keys of the first name and the first number after each use of the role word,
     within a few words and its clause."""
     out: dict[tuple[str, str], set[str]] = {}
     for m in _ROLE_WORDS.finditer(text):
-        brk = _CLAUSE_BREAK.search(text, m.end())
-        reach = [w.end() for w in islice(_WORD.finditer(text, m.end()), _ROLE_REACH)]
-        end = min(reach[-1] if reach else m.end(), brk.start() if brk else len(text))
+        end = _reach(text, m.end(), _ROLE_REACH)
         for kind in ("name", "number"):
             of_kind = [i for i in items if i.kind == kind]
             at = next((n for n, i in enumerate(of_kind) if m.end() <= i.start and i.end <= end), None)
@@ -241,14 +250,12 @@ def contrast_problems(statement: str, quote: str) -> list[str]:
     return [f"the statement swaps the two sides of “{_CONTRAST.search(statement).group()}”"] if swapped else []
 
 
-def _pairs(text: str, items: list[_Item]) -> dict[str, str]:
+def _pairs(text: str, items: Sequence[_Item]) -> dict[str, str]:
     """Each number's key -> the key of the first name after it, within a few words and its clause, that it is
     given for ("7.4% in June", "38C in the northern port of Kessin"; not "2-0 to Velmar Rovers")."""
     out = {}
     for n in (i for i in items if i.kind == "number"):
-        reach = [w.end() for w in islice(_WORD.finditer(text, n.end), _PAIR_REACH)]
-        brk = _CLAUSE_BREAK.search(text, n.end)
-        end = min(reach[-1] if reach else n.end, brk.start() if brk else len(text))
+        end = _reach(text, n.end, _PAIR_REACH)
         name = next((i for i in items if i.kind == "name" and n.end <= i.start and i.end <= end), None)
         if name and _PLACE_WORD.search(text, n.end, name.start) and not _ROLE_WORDS.search(text, n.end, name.start):
             out.setdefault(n.key, name.key)

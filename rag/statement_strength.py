@@ -13,6 +13,7 @@ hedged words only when the statement hedges (or attributes) too.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from rag.text import STOPWORDS, stem
 
@@ -88,7 +89,8 @@ def overstatement_problems(statement: str, quote: str) -> list[str]:
     attributed = any(not any(h.start() <= a.start() < h.end() for h in hedges) for a in _ATTRIBUTION.finditer(quote))
     if not (_HEDGES.search(statement) or _ATTRIBUTION.search(statement) and not attributed):
         for m in hedges:
-            hedged = [stem(w) for w in _WORD.findall(quote[m.end():])[:_HEDGED_REACH] if w.lower() not in STOPWORDS]
+            hedged = [stem(w.group()) for w in islice(_WORD.finditer(quote, m.end()), _HEDGED_REACH)
+                      if w.group().lower() not in STOPWORDS]
             if len(set(hedged) & said_stems) >= min(_SHARED, len(set(hedged))):
                 problems.append(f"the statement states as fact what the quote hedges (“{m.group().strip()} …”)")
     return list(dict.fromkeys(problems))
