@@ -1,5 +1,6 @@
 """Typed checks of a statement against its quote: figures, dates, numbers, names, negation, direction
-(rag/statement_direction.py), overstatement (rag/statement_strength.py), injected orders.
+(rag/statement_direction.py), overstatement (rag/statement_strength.py), who said it
+(rag/statement_attribution.py), injected orders.
 
 Figures and dates are compared as the typed intervals of `rag.claims` (the disagreement step's reader):
 "$1.2bn" is "1.2 billion dollars", "less than" stays a bound, a statement may round a figure to the
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from rag.claims import _NUMWORDS, STOPWORDS as CLAIM_WORDS
 from rag.claims import Claim, Mention, extract_claims
+from rag.statement_attribution import speaker_problems
 from rag.statement_direction import direction_problems
 from rag.statement_strength import overstatement_problems
 from rag.text import STOPWORDS, sentence_spans, stem
@@ -39,6 +41,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|[\"“‘(]\s*)$")
 _NEGATION = re.compile(r"\b(?:not|never|no|none|neither|nor|without)\b|n[’']t\b", re.I)
 _NOT_NEGATION = re.compile(r"\b(?:no|not) (?:more|less|fewer|later|earlier|longer) than\b|\bnot only\b", re.I)
 _JOINERS = {"of", "and", "the", "for", "&"}
+_RANGE_JOIN = re.compile(r"\s*(?:-|–|to|and|or)\s*")  # "1-2 million", "two to three billion": one scale
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,8 @@ def written(text: str, skip: list[tuple[int, int]] = ()) -> list[Number]:
     found = [m for m in _NUMBER.finditer(text) if not any(a <= m.start() < b for a, b in skip)]
     out = []
     for i, m in enumerate(found):
-        scale = m.group(2) or next((f.group(2) for f in found[i + 1:i + 2] if f.group(2)), None)
+        scale = m.group(2) or next((f.group(2) for f in found[i + 1:i + 2]
+                                    if f.group(2) and _RANGE_JOIN.fullmatch(text, m.end(), f.start())), None)
         mult = _SCALE.get((scale or "").lower(), 1.0)
         digits = m.group(1).replace(",", "").lower()
         value = _WORDS[digits] if digits in _WORDS else float(digits)
@@ -198,8 +202,32 @@ def typed_problems(statement: str, quote: str, published: str | None = None, sou
     """Every reason, short of embedding similarity, why the quote does not support the statement."""
     if is_instruction(quote):
         return ["the quote is an instruction inside an article, not a claim"]
-    problems = figure_problems(statement, quote, published) + name_problems(statement, quote, source, context) \
-        + direction_problems(statement, quote) + overstatement_problems(statement, quote)
+    problems = figure_problems(statement, quote, published) + misplaced_numbers(statement, quote) \
+        + name_problems(statement, quote, source, context) + direction_problems(statement, quote) \
+        + overstatement_problems(statement, quote) + speaker_problems(statement, quote)
     if negated(statement) and not negated(quote):  # (a statement may restate a clause without the quote's "not")
         problems.append("the statement negates what the quote says")
     return problems
+
+
+def misplaced_numbers(statement: str, quote: str) -> list[str]:
+    """Numbers the statement says of what its quote gives another number for: "completed in autumn 2024" under
+    "originally due to open in 2024, will now be completed in autumn 2026". A number whose neighbouring words
+    (its unit aside) share none with the quote's same number but two with a number the statement does not
+    write is misplaced (two numbers that change places keep both: "selling 7,655 vehicles to Kavo's 8,210")."""
+    quoted, said = written(quote), written(statement)
+    problems = []
+    for n in said:
+        context = _context(n)
+        same = [q for q in quoted if abs(q.value - n.value) <= n.half_unit * 1.000001]
+        if not same or any(context & _context(q) for q in same):
+            continue
+        if any(len(context & _context(q)) >= 2 for q in quoted
+               if q not in same and not _same_numbers([q], said)):
+            problems.append(f"“{n.text}” is said of what the quote gives another number for")
+    return problems
+
+
+def _context(n: Number) -> frozenset[str]:
+    """A number's neighbouring words, its unit and single letters ("$40m": "m") aside."""
+    return frozenset(w for w in n.near if w != n.unit and len(w) > 1)

@@ -1,0 +1,63 @@
+"""The statement gate's speaker check and its check for a number said of the wrong thing."""
+from rag.statement_attribution import speaker_problems, speeches
+from rag.statement_checks import misplaced_numbers, typed_problems, written
+
+TWO_SPEAKERS = ("Mayor Ines Calloway said the new bridge would 'change how this town breathes', while "
+                "engineer Piet Rosmalen told the council the steel deck would arrive in March.")
+
+
+def test_words_of_one_speaker_given_to_the_other_are_caught():
+    assert speaker_problems("Piet Rosmalen said the new bridge would 'change how this town breathes'.", TWO_SPEAKERS)
+    assert speaker_problems("Ines Calloway said the steel deck for the bridge would arrive in March.", TWO_SPEAKERS)
+    # a speaker after what is said: "…,' said X"
+    quote = ("'We will not close a single ward this winter,' said health chief Orla Brennan, after union leader "
+             "Sami Haddad warned of staff shortages.")
+    assert speaker_problems("Sami Haddad said: 'We will not close a single ward this winter.'", quote)
+    assert "Orla Brennan" in typed_problems("Sami Haddad said they would not close a single ward this winter.",
+                                            quote)[0]
+
+
+def test_each_speaker_kept_with_their_own_words_passes():
+    assert not speaker_problems("Ines Calloway said the bridge would 'change how this town breathes'.", TWO_SPEAKERS)
+    assert not speaker_problems("The steel deck will arrive in March, engineer Piet Rosmalen said.", TWO_SPEAKERS)
+    assert not speaker_problems("According to Piet Rosmalen, the steel deck arrives in March.", TWO_SPEAKERS)
+    # narration outside anyone's speech is no evidence against a speaker
+    quote = "Ticket prices rose by a fifth in May, and manager Ada Kors said demand was still growing."
+    assert not speaker_problems("Ada Kors said ticket prices rose by a fifth in May.", quote)
+    # a speaker the quote names only as a role ("officials said") is not compared
+    assert not speaker_problems("Ada Kors said demand kept growing.", "Demand kept growing, officials said.")
+
+
+def test_speech_events_and_what_is_said():
+    said = [(s.name, TWO_SPEAKERS[s.start:s.end].strip()) for s in speeches(TWO_SPEAKERS)]
+    assert said[0][0] == "Mayor Ines Calloway" and "change how this town breathes" in said[0][1]
+    assert said[1] == ("Piet Rosmalen", "the council the steel deck would arrive in March.")
+    # a clause opening after a comma is no title: "…, after union leader X warned" puts X before what X says
+    quote = "'No,' said Lia Ferro, after coach Tom Reyes warned that the pitch was unsafe."
+    assert [s.name for s in speeches(quote)] == ["Lia Ferro", "Tom Reyes"]
+    # a possessive's apostrophe closes no quotation: "Farmers' leader X said …" says it after
+    quote = "Farmers' leader Gwen Holt said the levy was unfair."
+    assert quote[speeches(quote)[0].start:].strip() == "the levy was unfair."
+
+
+def test_a_number_said_of_what_the_quote_gives_another_number_for_is_caught():
+    quote = ("The Arden tunnel, first due to open in 2027, will now be finished in spring 2029 at a cost of "
+             "880 million euros.")
+    assert misplaced_numbers("The Arden tunnel will now be finished in spring 2027.", quote)
+    assert not misplaced_numbers("The Arden tunnel will now be finished in spring 2029.", quote)
+    assert not misplaced_numbers("The tunnel had first been due to open in 2027.", quote)
+    # two numbers that change places with their subjects keep both: a reordering, not an error
+    quote = "Velo Cars outsold Brannock Motors in May, selling 4,120 cars to its rival's 3,905."
+    assert not misplaced_numbers("Brannock Motors sold 3,905 cars in May to Velo Cars' 4,120.", quote)
+
+
+def test_a_scale_is_shared_only_by_a_range():
+    assert [n.value for n in written("between 2 and 3 million people")] == [2e6, 3e6]
+    assert [n.value for n in written("in 2026 at a cost of 410 million euros")] == [2026, 410e6]
+
+
+def test_the_same_speaker_in_other_words_passes():
+    quote = "The Harbour Safety Authority said the pier would stay closed until June."
+    assert not speaker_problems("The HSA said the pier would stay closed until June.", quote)
+    quote = "Jo Ward, a spokesman for Aquivale, said the ban would be lifted on Monday."
+    assert not speaker_problems("Aquivale said the ban would be lifted on Monday.", quote)
