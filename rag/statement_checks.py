@@ -1,6 +1,6 @@
 """Typed checks of a statement against its quote: figures, dates, numbers, names, negation, direction
 (rag/statement_direction.py), overstatement (rag/statement_strength.py), who said it
-(rag/statement_attribution.py), injected orders.
+(rag/statement_attribution.py), words added, injected orders.
 
 Figures and dates are compared as the typed intervals of `rag.claims` (the disagreement step's reader):
 "$1.2bn" is "1.2 billion dollars", "less than" stays a bound, a statement may round a figure to the
@@ -193,6 +193,31 @@ def name_problems(statement: str, quote: str, source: str | None = None, context
     return [f"the name “{w}” is not in the quote" for w in dict.fromkeys(missing)]
 
 
+# ---- words the quote does not have --------------------------------------------------
+ADDED_RUN = 4  # content words in a row that the quote has none of: something it does not say
+_ATTRIBUTING = frozenset("said says say reports reported report according told".split())  # neither add nor break
+
+
+def added_words(statement: str, quote: str, source: str | None = None) -> list[str]:
+    """A run of content words (numbers and words attributing aside) of which the quote has none, not even a
+    word of the same start: an addition ("thanks to the return of cattle grazing"), where a rewording ("ended up
+    costing" for "put the final bill at") changes fewer words in a row."""
+    if source:
+        statement = re.sub(re.escape(source), " ", statement, flags=re.I)
+    have = {stem(w.lower()) for w in _TOKEN.findall(quote)}
+    starts = {w[:5] for w in have if len(w) >= 5}
+    run: list[re.Match] = []
+    for m in _TOKEN.finditer(statement):
+        lower = m.group().lower().strip(".")
+        if not lower[0].isalpha() or lower in STOPWORDS or lower in _ATTRIBUTING:
+            continue
+        s = stem(lower)
+        run = [] if s in have or s[:5] in starts and len(s) >= 5 else run + [m]
+        if len(run) >= ADDED_RUN:
+            return [f"“{statement[run[0].start():run[-1].end()]}” is not in the quote"]
+    return []
+
+
 def negated(text: str) -> bool:
     return bool(_NEGATION.search(_NOT_NEGATION.sub(" ", text)))
 
@@ -204,7 +229,8 @@ def typed_problems(statement: str, quote: str, published: str | None = None, sou
         return ["the quote is an instruction inside an article, not a claim"]
     problems = figure_problems(statement, quote, published) + misplaced_numbers(statement, quote) \
         + name_problems(statement, quote, source, context) + direction_problems(statement, quote) \
-        + overstatement_problems(statement, quote) + speaker_problems(statement, quote)
+        + overstatement_problems(statement, quote) + speaker_problems(statement, quote) \
+        + added_words(statement, quote, source)
     if negated(statement) and not negated(quote):  # (a statement may restate a clause without the quote's "not")
         problems.append("the statement negates what the quote says")
     return problems

@@ -1,6 +1,6 @@
-"""The statement gate's speaker check and its check for a number said of the wrong thing."""
+"""The statement gate's checks of who said it, of a number said of the wrong thing and of words added."""
 from rag.statement_attribution import speaker_problems, speeches
-from rag.statement_checks import misplaced_numbers, typed_problems, written
+from rag.statement_checks import added_words, misplaced_numbers, typed_problems, written
 
 TWO_SPEAKERS = ("Mayor Ines Calloway said the new bridge would 'change how this town breathes', while "
                 "engineer Piet Rosmalen told the council the steel deck would arrive in March.")
@@ -61,3 +61,12 @@ def test_the_same_speaker_in_other_words_passes():
     assert not speaker_problems("The HSA said the pier would stay closed until June.", quote)
     quote = "Jo Ward, a spokesman for Aquivale, said the ban would be lifted on Monday."
     assert not speaker_problems("Aquivale said the ban would be lifted on Monday.", quote)
+
+
+def test_a_run_of_words_the_quote_lacks_is_an_addition():
+    quote = "Otter numbers on the River Lenn have doubled since 2015, the wildlife trust said."
+    assert added_words("Otter numbers on the River Lenn doubled since 2015 thanks to cleaner farm drainage.", quote)
+    # rewordings change fewer words in a row; a source's name and "reports" add nothing
+    assert not added_words("The wildlife trust says otters on the Lenn have doubled in number since 2015.", quote)
+    assert not added_words("The Lenn Valley Weekly reports otter numbers doubled since 2015.", quote,
+                           source="Lenn Valley Weekly")
