@@ -8,8 +8,8 @@ events: a named speaker with a speech verb ("X said", "…,' said X", "…, X sa
 is said: the words after the verb up to the next event or the sentence's end, or, when the event follows
 what is said, the words before it back to the previous event or the sentence's start. A statement
 misattributes when several content words it gives its speaker stand in the quote only in what other named
-speakers say. Words the quote says outside any named speech (narration, "officials said") are no evidence
-either way.
+speakers say, above all words it puts in quotation marks. Words the quote says outside any named speech
+(narration, "officials said") are no evidence either way.
 """
 from __future__ import annotations
 
@@ -23,13 +23,23 @@ _SPEECH = re.compile(
     r"\b(?:said|says|told|tells|added|adds|adding|insisted|insists|insisting|described|describes|describing|"
     r"warned|warns|warning|announced|announces|stressed|stresses|argued|argues|claimed|claims|claiming|"
     r"explained|explains|noted|accused|accuses|accusing|cautioned|cautions|confirmed|confirms|saying|wrote|"
-    r"writes|according to)\b")
-_NAME = r"[A-Z][\w’'\-.]*(?:\s+(?:of\s+|the\s+|de\s+|van\s+|von\s+|&\s+)?[A-Z][\w’'\-.]*)*"
-_NAME_BEFORE = re.compile(rf"(?P<name>{_NAME})(?:\s*,\s*[^,]{{1,30}}?,)?\s*$")  # "Dalia Okonjo, 47, said"
-_NAME_AFTER = re.compile(rf"\s+(?:[a-z][\w\-]*\s+|[A-Z][\w’'\-.]*\s+){{0,4}}?(?P<name>{_NAME})(?=\s*(?:[,.;:!?]|$))")
+    r"writes|conceded|concedes|admitted|admits|acknowledged|acknowledges|denied|denies|maintained|maintains|"
+    r"suggested|suggests|revealed|reveals|stated|states|declared|declares|complained|promised|pledged|"
+    r"replied|responded|commented|remarked|testified|according to)\b")
+_NAME = r"[A-Z][\w’'\-.]*(?:\s+(?:of\s+|the\s+|for\s+|de\s+|van\s+|von\s+|&\s+)?[A-Z][\w’'\-.]*)*"
+# "Dalia Okonjo, 47, said", "the county's manager, Stuart Penhallow, said"
+_NAME_BEFORE = re.compile(rf"(?P<name>{_NAME})(?:\s*,\s*[^,]{{1,30}}?,|\s*,)?\s*$")
+# "…,' said council leader X", "said Callow Town manager X"; not "told a meeting on Monday"
+_NAME_AFTER = re.compile(rf"\s+(?:(?!(?:a|an|on|in|at|to|of|for|by|with|from|after|before|during)\s)[a-z][\w\-]*\s+|"
+                         rf"[A-Z][\w’'\-.]*\s+){{0,4}}?(?P<name>{_NAME})(?=\s*(?:[,.;:!?]|$))")
+_CLAUSE = re.compile(r"[^,.;:!?]*")  # the words after a verb up to the next punctuation
+_TIME_WORDS = frozenset("on in at during yesterday today tonight last this earlier later".split())
+SAID_AFTER = 4  # content words after "…, X told" that are more than whom X told
 _CONTENT_BEFORE = re.compile(r"(?:[,.!?][’'\"”]|,)\s*(?:the\s+)?(?P<title>(?:[a-z][\w\-]*\s+){0,3})$")  # "…,' said", "…, minister X said"
 _WORD = re.compile(r"[A-Za-z][\w’'\-]*")
 _OPENERS = frozenset("although though whereas because unless whilst".split())  # start a clause, name no speaker
+_QUOTATION = re.compile(r"(?<!\w)'[^']+?'(?!\w)|‘[^’]+?’(?!\w)|\"[^\"]+?\"|“[^”]+?”")
+QUOTED_WORDS = 2  # words another speaker says in quotation marks that make a misattribution
 MIN_WORDS = 3  # content words of another speaker's that make a misattribution (not one shared word)
 MIN_SHARE = 1 / 3  # … and this share of what the statement has its speaker say
 
@@ -69,7 +79,7 @@ def speeches(text: str) -> tuple[_Speech, ...]:
             if before and _name_words(before.group("name")) and verb.group() != "according to":
                 start = before.start("name")
                 events.append((before.group("name"), start, verb.end(),
-                               not _follows_words(text, sentence.start, start)))
+                               not _follows_words(text, sentence.start, start) or _says_after(text, verb, sentence.end)))
                 continue
             after = _NAME_AFTER.match(text, verb.end(), sentence.end)
             if after and _name_words(after.group("name")) and (
@@ -87,6 +97,16 @@ def speeches(text: str) -> tuple[_Speech, ...]:
     return tuple(out)
 
 
+def _says_after(text: str, verb: re.Match, end: int) -> bool:
+    """After "…, X said" comes what X says when a clause follows the verb ("…, X said they would review it"),
+    not a time or place ("…, X said on Monday"), nor only whom X told ("…, X told a board meeting on Monday")."""
+    clause = _CLAUSE.match(text, verb.end(), end).group()
+    first = clause.split()[0].lower() if clause.split() else ""
+    if not first or first in _TIME_WORDS:
+        return False
+    return verb.group() not in ("told", "tells") or len(_content(clause, 0, len(clause))) >= SAID_AFTER
+
+
 def _follows_words(text: str, start: int, at: int) -> bool:
     """What stands before `at` ends what is said: a comma or closing quote, then at most a few words of a title
     ("…, minister Hanne Dulac announced"), not a clause's opening ("…, after opposition councillor X accused")."""
@@ -99,20 +119,31 @@ def _content(text: str, start: int, end: int, skip: frozenset[str] = frozenset()
             if len(w) > 2 and w.lower() not in STOPWORDS and w.lower() not in skip and not _SPEECH.fullmatch(w)}
 
 
+def _quoted(text: str, start: int, end: int) -> set[str]:
+    """The content words inside quotation marks between `start` and `end`: a speaker's own words."""
+    return set().union(*(_content(text, m.start(), m.end()) for m in _QUOTATION.finditer(text, start, end)))
+
+
 def speaker_problems(statement: str, quote: str) -> list[str]:
-    """What the statement has a named person say that its quote has someone else say."""
+    """What the statement has a named person say that its quote has someone else say: two words the quote
+    puts in quotation marks in another speaker's mouth, or three of their other words (a third of what the
+    statement has its speaker say) when the quote has its speaker say at most one of them. (A statement may
+    name what its speaker speaks of in another speaker's words: "X said the lights would be reviewed" under
+    "Y said the lights were 'overdue', while X said they would be reviewed".)"""
     quoted = speeches(quote)
     if not quoted:
         return []
-    owned = [(s, _content(quote, s.start, s.end, s.speaker)) for s in quoted]
-    unowned = _content(quote, 0, len(quote)) - set().union(*(words for _, words in owned))
+    owned = [(s, _content(quote, s.start, s.end, s.speaker), _quoted(quote, s.start, s.end)) for s in quoted]
+    unowned = _content(quote, 0, len(quote)) - set().union(*(words for _, words, _ in owned))
     problems = []
     for said in speeches(statement):
         words = _content(statement, said.start, said.end, said.speaker)
-        own = set().union(*(w for who, w in owned if _same_speaker(said, who)))
-        others = [(who, w) for who, w in owned if not _same_speaker(said, who)]
-        foreign = {w for w in words - own - unowned if any(w in ws for _, ws in others)}
-        if len(foreign) >= MIN_WORDS and len(foreign) >= MIN_SHARE * len(words):
-            who = max(others, key=lambda o: len(o[1] & foreign))[0]
+        own = set().union(*(w for who, w, _ in owned if _same_speaker(said, who)))
+        others = [(who, w, q) for who, w, q in owned if not _same_speaker(said, who)]
+        foreign = {w for w in words - own - unowned if any(w in ws for _, ws, _ in others)}
+        in_quotes = {w for w in words - own if any(w in q for _, _, q in others)}
+        if len(in_quotes) >= QUOTED_WORDS or len(foreign) >= MIN_WORDS and len(foreign) >= MIN_SHARE * len(words) \
+                and len(words & own) <= 1:
+            who = max(others, key=lambda o: len(o[1] & (foreign | in_quotes)))[0]
             problems.append(f"the quote has {who.name} say what the statement attributes to {said.name}")
     return problems

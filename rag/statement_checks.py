@@ -1,12 +1,12 @@
 """Typed checks of a statement against its quote: figures, dates, numbers, names, negation, direction
-(rag/statement_direction.py), overstatement (rag/statement_strength.py), who said it
+(rag/statement_direction.py), who won (rag/statement_outcomes.py), overstatement (rag/statement_strength.py), who said it
 (rag/statement_attribution.py), words added, injected orders.
 
 Figures and dates are compared as the typed intervals of `rag.claims` (the disagreement step's reader):
 "$1.2bn" is "1.2 billion dollars", "less than" stays a bound, a statement may round a figure to the
 precision it writes ("$1.2bn" for "$1.19bn") but not state more than the quote ("$10.4bn" for "$10bn").
-Any other number must be a number of the quote, said about the same thing (a neighbouring word in
-common: "two days" is not "two weeks"). Names (capitalised words) must be words of the quote, an acronym
+Any other number must be a number of the quote, of the same unit ("two days" is not "two weeks"), and not
+said of what the quote gives another number for. Names (capitalised words) must be words of the quote, an acronym
 of its words, or the source's own label.
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from rag.claims import _NUMWORDS, STOPWORDS as CLAIM_WORDS
 from rag.claims import Claim, Mention, extract_claims
 from rag.statement_attribution import speaker_problems
 from rag.statement_direction import direction_problems
+from rag.statement_outcomes import outcome_problems
 from rag.statement_strength import overstatement_problems
 from rag.text import STOPWORDS, sentence_spans, stem
 from rag.values import PATTERNS
@@ -102,16 +103,12 @@ def written(text: str, skip: list[tuple[int, int]] = ()) -> list[Number]:
     return out
 
 
-def _same_numbers(said: list[Number], quoted: list[Number], about_same: bool = False) -> bool:
+def _same_numbers(said: list[Number], quoted: list[Number], same_unit: bool = False) -> bool:
     """Each number said is one quoted, rounded at most to the precision it is written with; with
-    `about_same`, also said about the same thing: the same unit ("two days" is not "two weeks"), or
-    else a neighbouring word in common."""
-    def same_thing(s: Number, q: Number) -> bool:
-        if s.unit:
-            return s.unit == q.unit
-        return not s.near or not q.near or bool(s.near & q.near)
-
-    return all(any(abs(s.value - q.value) <= s.half_unit * 1.000001 and (not about_same or same_thing(s, q))
+    `same_unit`, also of the same unit when it has one ("two days" is not "two weeks"). (Whether it is said
+    of the same thing is `misplaced_numbers`'s question: its neighbouring words may be reworded.)"""
+    return all(any(abs(s.value - q.value) <= s.half_unit * 1.000001 and (not same_unit or not s.unit or
+                                                                       s.unit == q.unit)
                    for q in quoted) for s in said)
 
 
@@ -145,12 +142,12 @@ def figure_problems(statement: str, quote: str, published: str | None = None) ->
         mine = [Number(n.text, n.value, n.half_unit, _near(statement, c.mention.start, c.mention.end))
                 for n in written(c.surface)]
         if c.mention.kind == "count" and mine and not _same_numbers(mine, claimed) \
-                and _same_numbers(mine, numbers, about_same=True):
+                and _same_numbers(mine, numbers, same_unit=True):
             continue  # "more than 400 people" for "more than 400 injured": the quote has no counted noun to read
         problems.append(f"“{c.surface}” is not what the quote says")
     others = written(statement, [(c.mention.start, c.mention.end) for c in said])
     problems += [f"the number “{n.text}” is not in the quote" for n in others
-                 if not _same_numbers([n], numbers, about_same=True)]
+                 if not _same_numbers([n], numbers, same_unit=True)]
     return problems
 
 
@@ -229,8 +226,8 @@ def typed_problems(statement: str, quote: str, published: str | None = None, sou
         return ["the quote is an instruction inside an article, not a claim"]
     problems = figure_problems(statement, quote, published) + misplaced_numbers(statement, quote) \
         + name_problems(statement, quote, source, context) + direction_problems(statement, quote) \
-        + overstatement_problems(statement, quote) + speaker_problems(statement, quote) \
-        + added_words(statement, quote, source)
+        + outcome_problems(statement, quote) + overstatement_problems(statement, quote) \
+        + speaker_problems(statement, quote) + added_words(statement, quote, source)
     if negated(statement) and not negated(quote):  # (a statement may restate a clause without the quote's "not")
         problems.append("the statement negates what the quote says")
     return problems

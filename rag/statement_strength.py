@@ -8,7 +8,10 @@ kind its quote uses, in any of its words ("the biggest" for "the largest"), neve
 "One of the largest" supports "among the largest", not "the largest"; "many practices" supports neither
 "all practices" nor "no practices". A quote that hedges what it says of a verb ("could cut", "is believed
 to have sold", "prosecutors allege", "is considering whether to") supports a statement that restates the
-hedged words only when the statement hedges (or attributes) too.
+hedged words only when the statement hedges (or attributes) too, near the hedged verb where it restates it
+(not "…, with forecasters predicting high waves"). A quote's condition ("subject to a vote", "pending approval")
+must be kept: a statement with no condition or hedge states more than its quote; so must a choice not yet made
+("one of three shortlisted" is not "selected").
 """
 from __future__ import annotations
 
@@ -50,6 +53,19 @@ _HEDGES = re.compile(r"\b(?:(?-i:may|might|could|would)|reportedly|allegedly|pos
 # allege …" → "Prosecutors say …"), unless the quote attributes the whole of it too ("officials said it may …")
 _ATTRIBUTION = re.compile(r"\b(?:report\w*|say|said|says|according|alleg\w*|claim\w*|accus\w*)\b", re.I)
 _HEDGED_REACH = 8  # words after a hedge that it covers ("may reduce average emergency waiting times")
+# a condition the quote puts on what it says ("subject to a vote by shareholders"), and words of a statement that
+# keep one ("… if shareholders approve", "pending approval", "depends on", "could")
+_CONDITION = re.compile(r"\b(?:subject to|provided that|on condition that|conditional on|pending|if approved)\b", re.I)
+_CONDITIONED = re.compile(r"\b(?:subject|provided|condition\w*|pending|if|unless|await\w*|approv\w*|depend\w*|"
+                          r"(?-i:may|might|could|would))\b", re.I)
+# a choice not yet made ("one of three shortlisted", "a provisional squad") and words saying it was made (not "will
+# be selected", "to be chosen")
+_PROVISIONAL = re.compile(r"\b(?:short-?listed|shortlist|provisional\w*|finalists?|nominated|nominees?|contenders?|"
+                          r"in the running|bidders)\b", re.I)
+_DECIDED = re.compile(r"(?<!will be )(?<!to be )(?<!would be )(?<!could be )\b(?:selected|chosen|picked|awarded|"
+                      r"appointed|won|wins|named)\b", re.I)
+_CLAUSE_END = re.compile(r"[,;:]|[.!?](?:\s|$)")
+_HEDGE_BEFORE = 6  # words before a restated claim in which a statement's hedge hedges it
 _SHARED = 2  # content words of a hedged clause a statement restates to be stating it
 
 
@@ -87,10 +103,35 @@ def overstatement_problems(statement: str, quote: str) -> list[str]:
     said_stems = {stem(w) for w in said if w not in STOPWORDS}
     hedges = list(_HEDGE.finditer(quote))
     attributed = any(not any(h.start() <= a.start() < h.end() for h in hedges) for a in _ATTRIBUTION.finditer(quote))
-    if not (_HEDGES.search(statement) or _ATTRIBUTION.search(statement) and not attributed):
+    if not (_ATTRIBUTION.search(statement) and not attributed):
         for m in hedges:
             hedged = [stem(w.group()) for w in islice(_WORD.finditer(quote, m.end()), _HEDGED_REACH)
                       if w.group().lower() not in STOPWORDS]
-            if len(set(hedged) & said_stems) >= min(_SHARED, len(set(hedged))):
+            if len(set(hedged) & said_stems) < min(_SHARED, len(set(hedged))):
+                continue
+            # the hedged verb where the statement restates it ("may have peaked": "could have peaked"), else anywhere
+            verb = next((w for w in _WORD.finditer(statement) if hedged and stem(w.group().lower()) == hedged[0]), None)
+            if not (_hedged_near(statement, verb.start()) if verb else _HEDGES.search(statement)):
                 problems.append(f"the statement states as fact what the quote hedges (“{m.group().strip()} …”)")
+    if _PROVISIONAL.search(quote) and not _PROVISIONAL.search(statement) and _DECIDED.search(statement) and \
+            not _DECIDED.search(quote):
+        problems.append(f"the statement says decided what the quote says is only “{_PROVISIONAL.search(quote).group()}”")
+    condition = _CONDITION.search(quote)
+    if condition and not _CONDITIONED.search(statement):
+        problems.append(f"the statement drops the quote's condition (“{condition.group()} …”)")
     return list(dict.fromkeys(problems))
+
+
+def _clause_end(text: str, at: int) -> int:
+    """Where the clause going on at `at` ends: a comma, semicolon, colon or sentence end."""
+    m = _CLAUSE_END.search(text, at)
+    return m.start() if m else len(text)
+
+
+def _hedged_near(statement: str, at: int) -> bool:
+    """The statement hedges what it says at `at`: a hedge among the few words before it or in its clause
+    ("ferries could be suspended", "a suspension is likely"), not one of another clause ("…, with forecasters
+    predicting high waves")."""
+    before = list(_WORD.finditer(statement, 0, at))[-_HEDGE_BEFORE:]
+    start = before[0].start() if before else at
+    return bool(_HEDGES.search(statement, start, _clause_end(statement, at)))

@@ -70,3 +70,17 @@ def test_a_run_of_words_the_quote_lacks_is_an_addition():
     assert not added_words("The wildlife trust says otters on the Lenn have doubled in number since 2015.", quote)
     assert not added_words("The Lenn Valley Weekly reports otter numbers doubled since 2015.", quote,
                            source="Lenn Valley Weekly")
+
+
+def test_speakers_named_with_a_title_in_commas_or_after_a_time():
+    quote = ("Union official Rhea Moss said the talks were 'going nowhere', while the port's operations chief, "
+             "Colm Dever, said a deal was still possible.")
+    assert [s.name for s in speeches(quote)] == ["Rhea Moss", "Colm Dever"]
+    assert quote[speeches(quote)[1].start:].strip() == "a deal was still possible."
+    # a statement naming what its speaker speaks of in the other speaker's words is no misattribution
+    assert not speaker_problems("Colm Dever said a deal on the talks was still possible.", quote)
+    assert speaker_problems("Colm Dever said the talks were 'going nowhere'.", quote)
+    # "…, X told a meeting on Monday": what X says comes before
+    quote = "Bed numbers will fall by a tenth, the trust's chief, Ama Osei, told a board meeting on Monday."
+    said = speeches(quote)[0]
+    assert said.name == "Ama Osei" and "Bed numbers will fall" in quote[said.start:said.end]

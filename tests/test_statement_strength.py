@@ -48,3 +48,32 @@ def test_some_of_them_is_not_all_or_none_of_them():
     quote = "Many general practices in the district are no longer accepting new patients, a survey found."
     assert overstatement_problems("No general practices in the district are accepting new patients.", quote)
     assert not overstatement_problems("Many practices in the district have stopped taking new patients.", quote)
+
+
+def test_a_hedge_of_another_clause_does_not_hedge_the_claim():
+    quote = "Night trains to Varna are likely to be cancelled on Sunday, with forecasters predicting heavy snow."
+    assert overstatement_problems("Night trains to Varna were cancelled on Sunday, with forecasters predicting "
+                                  "heavy snow.", quote)
+    assert not overstatement_problems("Night trains to Varna could be cancelled on Sunday, with forecasters "
+                                      "predicting heavy snow.", quote)
+    # a statement that hedges the claim itself passes wherever else it says more
+    quote = "Officials said the flu wave may have peaked, with 310 new cases reported last week."
+    assert not overstatement_problems("Weekly flu cases stood at 310 and officials said the wave could have "
+                                      "peaked.", quote)
+
+
+def test_a_dropped_condition_is_refused():
+    quote = "Subject to a vote by members in May, the Oldfield Bowls Club will merge with its rival Eastway."
+    assert overstatement_problems("The Oldfield Bowls Club will merge with its rival Eastway.", quote)
+    assert not overstatement_problems("If members approve it in May, Oldfield Bowls Club will merge with Eastway.",
+                                      quote)
+    assert not overstatement_problems("The merger of Oldfield and Eastway is subject to a members' vote.", quote)
+
+
+def test_a_shortlist_is_no_selection():
+    quote = "Corbel Rail is one of three bidders shortlisted to run the Tayside line, with a decision due in June."
+    assert overstatement_problems("Corbel Rail has been chosen to run the Tayside line.", quote)
+    assert not overstatement_problems("Corbel Rail is among three shortlisted bidders for the Tayside line.", quote)
+    # a choice the quote says was made passes, shortlist or not
+    quote = "Mara Quist won the Elden Prize, picked from a shortlist of six, on Friday."
+    assert not overstatement_problems("Mara Quist won the Elden Prize on Friday.", quote)
