@@ -30,21 +30,25 @@ _KINDS = {kind: frozenset(words.split()) for kind, words in {
                    "oldest youngest newest strongest weakest richest poorest deadliest busiest heaviest "
                    "cheapest costliest most",
     "first": "first record ever unprecedented",
-    "causal": "cause causes caused causing resulted triggered",
+    "causal": "cause causes caused causing resulted triggered because thanks owing",
     "certain": "certainly definitely undoubtedly surely confirmed proven guaranteed",
 }.items()}
 # words beyond a kind's own that support it: "forced the closure" supports "closed because of"
-_SUPPORT = {"causal": frozenset("because due forced led result results blamed sparked".split())}
+_SUPPORT = {"causal": frozenset("because due forced led result results blamed sparked thanks owing".split())}
+# a cause given in a phrase whose words are no cause alone: "due to the loss of …" (not "due to open"), "as a result of"
+_CAUSAL_PHRASE = re.compile(r"\bdue to (?:the|a|an|its|their|his|her|higher|lower|rising|falling)\b|\bas a result of\b",
+                            re.I)
 _ONE_OF = re.compile(r"\b(?:one|some|two|three|several|among)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?"
                      r"(?:[a-z]+\s+)?(?P<sup>[a-z]+est|most)\b", re.I)
 # words that hedge what follows them ("may reduce", "is expected to", "allege that", "is considering whether to")
-_HEDGE = re.compile(r"\b(?:(?-i:may|might|could)|reportedly|allegedly|possibly|probably|likely|perhaps|"
+_HEDGE = re.compile(r"\b(?:(?-i:may|might|could)|reportedly|allegedly|possibly|potentially|probably|likely|perhaps|"
                     r"(?:is|are|was|were)\s+(?:expected|believed|thought|said|set|due|likely)\s+to|"
                     r"(?:appears?|appeared|seems?|seemed)\s+to|"
                     r"(?:plans?|planned|aims?|intends?|hopes?|wants?|seeks?|proposed|proposes?)\s+to|"
                     r"(?:alleges?|alleged|claims?|claimed)(?:\s+that)?|"
                     r"(?:considering|considers|weighing|weighs)(?:\s+whether)?(?:\s+to)?)\b", re.I)
-_HEDGES = re.compile(r"\b(?:(?-i:may|might|could|would)|reportedly|allegedly|possibly|probably|likely|perhaps|"
+_HEDGES = re.compile(r"\b(?:(?-i:may|might|could|would)|reportedly|allegedly|possibly|potentially|probably|likely|"
+                     r"perhaps|"
                      r"expected|believed|thought|plans?|planned|planning|aims?|intends?|hopes?|wants?|seeks?|"
                      r"proposed|proposes?|proposal|set to|due to|if|unless|suggest\w*|estimat\w*|"
                      r"predict\w*|forecast\w*|appears?|appeared|seems?|seemed|alleg\w*|claim\w*|accus\w*|"
@@ -89,6 +93,8 @@ def overstatement_problems(statement: str, quote: str) -> list[str]:
     """Strong words of a kind the quote does not use, a superlative the quote gives only as "one of the …",
     and hedged verbs of the quote the statement states without a hedge."""
     said, quoted = _words(statement), _words(quote)
+    if _CAUSAL_PHRASE.search(statement):
+        said.add("because")  # the same claim as "because"
     problems = [f"the statement says “{sorted(said & words)[0]}”; the quote says nothing {kind}"
                 for kind, words in _KINDS.items()
                 if said & words and not quoted & (words | _SUPPORT.get(kind, frozenset()))]

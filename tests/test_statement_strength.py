@@ -77,3 +77,15 @@ def test_a_shortlist_is_no_selection():
     # a choice the quote says was made passes, shortlist or not
     quote = "Mara Quist won the Elden Prize, picked from a shortlist of six, on Friday."
     assert not overstatement_problems("Mara Quist won the Elden Prize on Friday.", quote)
+
+
+def test_a_cause_the_quote_does_not_give_is_refused_in_any_wording():
+    quote = "Footfall in Carrow's high street fell by a fifth last year, the chamber of commerce said."
+    for statement in ("Footfall in Carrow's high street fell by a fifth last year because of online shopping.",
+                      "Footfall in Carrow's high street fell by a fifth last year due to the new bypass.",
+                      "Footfall in Carrow's high street fell by a fifth as a result of parking charges."):
+        assert overstatement_problems(statement, quote), statement
+    assert not overstatement_problems("The Carrow arts hall is due to open in May.",
+                                      "The Carrow arts hall will open in May.")  # a schedule, not a cause
+    assert not overstatement_problems("The ferry was cancelled because of the storm.",
+                                      "The storm forced the cancellation of the ferry.")
