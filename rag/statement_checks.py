@@ -1,6 +1,6 @@
 """Typed checks of a statement against its quote: figures, dates, numbers, names, negation, direction
 (rag/statement_direction.py), who won (rag/statement_outcomes.py), overstatement (rag/statement_strength.py), who said it
-(rag/statement_attribution.py), words added, injected orders.
+(rag/statement_attribution.py), words added, a negation dropped, injected orders.
 
 Figures and dates are compared as the typed intervals of `rag.claims` (the disagreement step's reader):
 "$1.2bn" is "1.2 billion dollars", "less than" stays a bound, a statement may round a figure to the
@@ -108,8 +108,18 @@ def _same_numbers(said: list[Number], quoted: list[Number], same_unit: bool = Fa
     `same_unit`, also of the same unit when it has one ("two days" is not "two weeks"). (Whether it is said
     of the same thing is `misplaced_numbers`'s question: its neighbouring words may be reworded.)"""
     return all(any(abs(s.value - q.value) <= s.half_unit * 1.000001 and (not same_unit or not s.unit or
-                                                                       s.unit == q.unit)
+                                                                       _same_unit(s.unit, q.unit))
                    for q in quoted) for s in said)
+
+
+def _same_unit(a: str, b: str | None) -> bool:
+    """The same unit, or one the abbreviation of the other: its letters in order, the first one first ("mw":
+    "megawatt", "kg": "kilogram")."""
+    if b is None or a == b:
+        return a == b
+    short, long = sorted((a, b), key=len)
+    return len(short) <= 3 and short[0] == long[0] and bool(re.fullmatch(".*?".join(map(re.escape, short)) + ".*",
+                                                                         long))
 
 
 def supports(q: Claim, s: Claim) -> bool:
@@ -170,33 +180,38 @@ def _same_name(a: str, b: str) -> bool:
 
 
 def name_problems(statement: str, quote: str, source: str | None = None, context: str = "") -> list[str]:
-    """Names in the statement that are not in its quote. The source's own label may be named; a
-    sentence's first word is a name only when it is not a common word (seen in lower case in the quote,
-    its `context` or a stop list)."""
+    """Names in the statement that are not in its quote (each capitalised part of a hyphened one). The source's
+    own label may be named; a sentence's first word is a name only when it is not a common word (seen in lower
+    case in the quote, its `context` or a stop list, in any form) nor a participle ("Citing …")."""
     if source:
         statement = re.sub(re.escape(source), " ", statement, flags=re.I)
     words = [t for t in _TOKEN.findall(quote) if t[0].isalpha()]
-    quote_words = {_key(w) for w in words}
+    quote_words = {_key(w) for w in words} | {_key(part) for w in words if "-" in w for part in w.split("-")}
     common = STOPWORDS | CLAIM_WORDS | {w.lower() for w in _TOKEN.findall(f"{quote} {context}") if w[0].islower()}
+    common_stems = {stem(w) for w in common}
     known = quote_words | _acronyms(words)
     missing = []
     for m in _CAPITAL.finditer(statement):
-        word = _key(m.group())
-        if len(word) < 2 or word in known or any(_same_name(word, k) for k in quote_words if k):
-            continue
-        if _SENTENCE_START.search(statement[:m.start()]) and word in common:
-            continue
-        missing.append(m.group().rstrip(".,"))
+        opening = _SENTENCE_START.search(statement[:m.start()])
+        for part in m.group().split("-") if "-" in m.group().strip("-") else [m.group()]:  # "Ostley-Branmoor"
+            word = _key(part)
+            if len(word) < 2 or not part[:1].isupper() or word in known or \
+                    any(_same_name(word, k) for k in quote_words if k):
+                continue
+            if opening and (word in common or stem(word) in common_stems or word.endswith(("ing", "ed"))):
+                continue  # "Continuing gales …" for "gales continued"; "Citing …"
+            missing.append(part.rstrip(".,"))
     return [f"the name “{w}” is not in the quote" for w in dict.fromkeys(missing)]
 
 
 # ---- words the quote does not have --------------------------------------------------
 ADDED_RUN = 4  # content words in a row that the quote has none of: something it does not say
-_ATTRIBUTING = frozenset("said says say reports reported report according told".split())  # neither add nor break
+# words that neither add nor break a run: attributions, and a percentage's words
+_NEUTRAL = frozenset("said says say reports reported report according told per cent percent".split())
 
 
 def added_words(statement: str, quote: str, source: str | None = None) -> list[str]:
-    """A run of content words (numbers and words attributing aside) of which the quote has none, not even a
+    """A run of content words (numbers, words attributing and "per cent" aside) of which the quote has none, not even a
     word of the same start: an addition ("thanks to the return of cattle grazing"), where a rewording ("ended up
     costing" for "put the final bill at") changes fewer words in a row."""
     if source:
@@ -206,7 +221,7 @@ def added_words(statement: str, quote: str, source: str | None = None) -> list[s
     run: list[re.Match] = []
     for m in _TOKEN.finditer(statement):
         lower = m.group().lower().strip(".")
-        if not lower[0].isalpha() or lower in STOPWORDS or lower in _ATTRIBUTING:
+        if not lower[0].isalpha() or lower in STOPWORDS or lower in _NEUTRAL:
             continue
         s = stem(lower)
         run = [] if s in have or s[:5] in starts and len(s) >= 5 else run + [m]
@@ -219,6 +234,29 @@ def negated(text: str) -> bool:
     return bool(_NEGATION.search(_NOT_NEGATION.sub(" ", text)))
 
 
+# the word a negation applies to ("did not rule out", "was not unhappy", "has never been charged")
+_NEGATED = re.compile(r"(?:\bnot|\bnever|n[’']t|\bno longer)\s+(?:(?:be|been|being|have|has|yet|ever|to|a|an|the|"
+                      r"so|too|very|quite)\s+)*(?P<w>[A-Za-z][\w\-]*)", re.I)
+# words that negate a verb too ("refused to rule out", "given too little weight", "have yet to be replicated")
+_REFUSING = re.compile(r"\b(?:refus\w*|declin\w*|fail\w*|denied|denies|without|nor|too (?:little|few)|yet to)\b", re.I)
+_CLAUSE = re.compile(r"[^,;:.!?]+")
+
+
+def dropped_negation(statement: str, quote: str) -> list[str]:
+    """A word the quote negates that the statement states in a clause without a negation: "ruled out" under
+    "did not rule out", "unhappy" under "not unhappy" (not "conceded no goals" under "has not conceded a goal")."""
+    clauses = [c.group() for c in _CLAUSE.finditer(statement)]
+    for m in _NEGATED.finditer(_NOT_NEGATION.sub(" ", quote)):
+        word = stem(m.group("w").lower())
+        if word in STOPWORDS:
+            continue
+        for clause in clauses:
+            if any(stem(t.lower()) == word for t in _TOKEN.findall(clause)) and \
+                    not (negated(clause) or _REFUSING.search(clause)):
+                return [f"the statement drops the quote's negation of “{m.group('w')}”"]
+    return []
+
+
 def typed_problems(statement: str, quote: str, published: str | None = None, source: str | None = None,
                    context: str = "") -> list[str]:
     """Every reason, short of embedding similarity, why the quote does not support the statement."""
@@ -227,7 +265,8 @@ def typed_problems(statement: str, quote: str, published: str | None = None, sou
     problems = figure_problems(statement, quote, published) + misplaced_numbers(statement, quote) \
         + name_problems(statement, quote, source, context) + direction_problems(statement, quote) \
         + outcome_problems(statement, quote) + overstatement_problems(statement, quote) \
-        + speaker_problems(statement, quote) + added_words(statement, quote, source)
+        + speaker_problems(statement, quote) + added_words(statement, quote, source) \
+        + dropped_negation(statement, quote)
     if negated(statement) and not negated(quote):  # (a statement may restate a clause without the quote's "not")
         problems.append("the statement negates what the quote says")
     return problems

@@ -39,7 +39,7 @@ _SUPPORT = {"causal": frozenset("because due forced led result results blamed sp
 _CAUSAL_PHRASE = re.compile(r"\bdue to (?:the|a|an|its|their|his|her|higher|lower|rising|falling)\b|\bas a result of\b",
                             re.I)
 _ONE_OF = re.compile(r"\b(?:one|some|two|three|several|among)\s+(?:of\s+)?(?:the\s+|its\s+|their\s+)?"
-                     r"(?:[a-z]+\s+)?(?P<sup>[a-z]+est|most)\b", re.I)
+                     r"(?:[\w’']+\s+)?(?P<sup>[a-z]+est|most)\b", re.I)  # "one of the region's most …"
 # words that hedge what follows them ("may reduce", "is expected to", "allege that", "is considering whether to")
 _HEDGE = re.compile(r"\b(?:(?-i:may|might|could)|reportedly|allegedly|possibly|potentially|probably|likely|perhaps|"
                     r"(?:is|are|was|were)\s+(?:expected|believed|thought|said|set|due|likely)\s+to|"
@@ -59,7 +59,8 @@ _ATTRIBUTION = re.compile(r"\b(?:report\w*|say|said|says|according|alleg\w*|clai
 _HEDGED_REACH = 8  # words after a hedge that it covers ("may reduce average emergency waiting times")
 # a condition the quote puts on what it says ("subject to a vote by shareholders"), and words of a statement that
 # keep one ("… if shareholders approve", "pending approval", "depends on", "could")
-_CONDITION = re.compile(r"\b(?:subject to|provided that|on condition that|conditional on|pending|if approved)\b", re.I)
+_CONDITION = re.compile(r"\b(?:subject to|provided that|on condition that|conditional on|pending|if approved)\b|"
+                        r",\s+provided\b|\bif\b", re.I)
 _CONDITIONED = re.compile(r"\b(?:subject|provided|condition\w*|pending|if|unless|await\w*|approv\w*|depend\w*|"
                           r"(?-i:may|might|could|would))\b", re.I)
 # a choice not yet made ("one of three shortlisted", "a provisional squad") and words saying it was made (not "will
@@ -68,6 +69,7 @@ _PROVISIONAL = re.compile(r"\b(?:short-?listed|shortlist|provisional\w*|finalist
                           r"in the running|bidders)\b", re.I)
 _DECIDED = re.compile(r"(?<!will be )(?<!to be )(?<!would be )(?<!could be )\b(?:selected|chosen|picked|awarded|"
                       r"appointed|won|wins|named)\b", re.I)
+_DECIDED_REACH = 20  # characters after a decision word in which a shortlist makes it none ("named on a shortlist")
 _CLAUSE_END = re.compile(r"[,;:]|[.!?](?:\s|$)")
 _HEDGE_BEFORE = 6  # words before a restated claim in which a statement's hedge hedges it
 _SHARED = 2  # content words of a hedged clause a statement restates to be stating it
@@ -120,11 +122,11 @@ def overstatement_problems(statement: str, quote: str) -> list[str]:
             if not (_hedged_near(statement, verb.start()) if verb else _HEDGES.search(statement)):
                 problems.append(f"the statement states as fact what the quote hedges (“{m.group().strip()} …”)")
     if _PROVISIONAL.search(quote) and not _PROVISIONAL.search(statement) and _DECIDED.search(statement) and \
-            not _DECIDED.search(quote):
+            not any(not _PROVISIONAL.search(quote, d.end(), d.end() + _DECIDED_REACH) for d in _DECIDED.finditer(quote)):
         problems.append(f"the statement says decided what the quote says is only “{_PROVISIONAL.search(quote).group()}”")
     condition = _CONDITION.search(quote)
     if condition and not _CONDITIONED.search(statement):
-        problems.append(f"the statement drops the quote's condition (“{condition.group()} …”)")
+        problems.append(f"the statement drops the quote's condition (“{condition.group().lstrip(', ')} …”)")
     return list(dict.fromkeys(problems))
 
 

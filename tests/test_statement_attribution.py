@@ -84,3 +84,25 @@ def test_speakers_named_with_a_title_in_commas_or_after_a_time():
     quote = "Bed numbers will fall by a tenth, the trust's chief, Ama Osei, told a board meeting on Monday."
     said = speeches(quote)[0]
     assert said.name == "Ama Osei" and "Bed numbers will fall" in quote[said.start:said.end]
+
+
+def test_a_dropped_negation_is_caught():
+    from rag.statement_checks import dropped_negation
+    quote = "The harbour master did not rule out closing the marina, but said no decision had been made."
+    assert dropped_negation("The harbour master ruled out closing the marina.", quote)
+    assert dropped_negation("Coach Ida Brandt said she was unhappy with the draw.",
+                            "Coach Ida Brandt said she was 'not unhappy' with the draw.")
+    # the negation in other words, or after the word, in the same clause
+    assert not dropped_negation("The harbour master refused to rule out closing the marina.", quote)
+    assert not dropped_negation("Keeper Lars Vik has conceded no goals in seven games.",
+                                "Keeper Lars Vik has not conceded a goal in seven games.")
+    assert not dropped_negation("The trial results have yet to be replicated.",
+                                "The results had not yet been replicated, the team said.")
+
+
+def test_names_written_with_a_hyphen_and_opening_participles():
+    from rag.statement_checks import name_problems
+    quote = "The 26-mile line between Ostley and Branmoor will close, with Park Ji-hoon in charge."
+    assert not name_problems("The Ostley-Branmoor line will close under Ji-hoon.", quote)
+    assert name_problems("The Ostley-Carden line will close.", quote) == ["the name “Carden” is not in the quote"]
+    assert not name_problems("Continuing gales closed the line.", "The line closed as gales continued.")
