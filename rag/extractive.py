@@ -6,8 +6,9 @@ the question. Only documents that name what the question names (a surname, an ac
 spelt-out name or a misspelling counts) are evidence, and a question asking for a figure or
 a date is only answered by a span that holds one (what someone said, by a span that reports
 speech). Each source's best span is quoted when it clears the calibrated bar, best first, up to
-`max_sources` different passages. When no span clears the bar the answer abstains and shows
-the closest passages.
+`max_sources` different passages; when the answer is a figure, so is a source below the bar whose span
+gives a figure of that kind next to a word the question asks about, so that its figure is compared.
+When no span clears the bar the answer abstains and shows the closest passages.
 """
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ from rag.verify import QuoteClaim
 
 
 _ENTITY_DOCUMENT = FEATURES.index("entity_document")  # how fully a candidate's document names the subject
+_VALUE_NEAR_TERM = FEATURES.index("value_near_term")  # a value of the asked kind next to an asked word
+WITNESS_FLOOR = 0.03  # the least score of a further source that gives the figure asked for (below the bar)
 
 
 @dataclass
@@ -147,7 +150,29 @@ class ExtractiveAnswerer:
             docs.add(s.candidate.doc_id)
             texts.add(key)
             chosen.append(self._extended(s, ranked))
-        return chosen
+        return chosen + self._figure_witnesses(chosen, ranked, docs, texts)
+
+    def _figure_witnesses(self, chosen: list[Scored], ranked: list[Scored], docs: set[str],
+                          texts: set[str]) -> list[Scored]:
+        """For a figure asked for: further sources, below the bar, whose span gives a figure of the same kind
+        next to a word the question asks about ("It cost 64 million euros") in a document that names the
+        subject in full: what they give is compared with the answer, so a different figure is noted."""
+        best = chosen[0].candidate if chosen else None
+        if best is None or best.slot is None or best.slot.kind not in FIGURES:
+            return []
+        out = []
+        for s in ranked:
+            c = s.candidate
+            if len(texts) >= self.config.max_sources or s.p < WITNESS_FLOOR:
+                break
+            key = normalize(c.sentence.text).lower()
+            if c.doc_id in docs or key in texts or c.slot is None or c.slot.kind != best.slot.kind or \
+                    not c.features[_VALUE_NEAR_TERM] or c.features[_ENTITY_DOCUMENT] < 0.8:
+                continue
+            docs.add(c.doc_id)
+            texts.add(key)
+            out.append(s)
+        return out
 
     def _extended(self, best: Scored, ranked: list[Scored]) -> Scored:
         """The source's best span, or a longer span of the same source that holds it and clears the bar for a

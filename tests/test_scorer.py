@@ -145,6 +145,32 @@ def test_a_source_is_quoted_with_the_next_sentence_when_that_longer_span_clears_
     assert answerer.select([named, other])[0].candidate.text == first
 
 
+def test_below_the_bar_a_source_giving_the_figure_next_to_an_asked_word_is_quoted_to_be_compared():
+    import numpy as np
+
+    from rag.evidence import FEATURES, Candidate, Sentence
+    from rag.extractive import WITNESS_FLOOR, ExtractiveAnswerer, ExtractiveConfig, Scored
+    from rag.models import AnswerSlot
+
+    def scored(doc: str, text: str, p: float, figure: str | None, near: bool = True, named: float = 1.0) -> Scored:
+        f = np.ones(len(FEATURES), dtype=np.float32)
+        f[FEATURES.index("value_near_term")], f[FEATURES.index("entity_document")] = float(near), named
+        slot = AnswerSlot(kind="money", text=figure) if figure else None
+        return Scored(Candidate(Sentence(doc, 0, len(text), text, "", -1), 0, len(text), text, f, True, (), slot), p)
+
+    answerer = ExtractiveAnswerer(embedder=None, config=ExtractiveConfig(threshold=0.2))
+    best = scored("a", "The Elm Street bridge cost 46 million euros.", 0.6, "46 million euros")
+    other = scored("b", "It cost 64 million euros.", WITNESS_FLOOR + 0.01, "64 million euros")
+    assert [s.candidate.doc_id for s in answerer.select([best, other])] == ["a", "b"]
+    # not below the floor, not a figure away from the asked words, not from a document that does not name the
+    # subject in full, not when the answer is no figure
+    assert len(answerer.select([best, scored("b", other.candidate.text, WITNESS_FLOOR / 2, "64 million euros")])) == 1
+    assert len(answerer.select([best, scored("b", other.candidate.text, 0.1, "64 million euros", near=False)])) == 1
+    assert len(answerer.select([best, scored("b", other.candidate.text, 0.1, "64 million euros", named=0.5)])) == 1
+    named = scored("a", "The Elm Street bridge was built by Korda.", 0.6, None)
+    assert len(answerer.select([named, other])) == 1
+
+
 def test_repeated_cv_reports_the_spread_over_fold_assignments():
     from rag.train_scorer import QuestionRows, repeated_cv
 
