@@ -21,6 +21,7 @@ from rag.values import DEMONYM, Value, distance_to_terms, is_term, near_terms
 SLOT_WINDOW = 4  # a value this close to an asked word is the answer
 SUBJECT_WINDOW = 8  # else one this close to the subject's name
 OPENING_WORDS = 3  # a sentence whose subject is among its first words is about it
+VERB_REACH = 6  # words from the asked verb to its preposition ("named Hyloscirtus marevae, after …")
 FIGURES = frozenset({"money", "count", "percent", "measure", "size"})
 PHRASE_WORDS = 2  # a predicate noun phrase keeps its last words only ("retired Finnish heavyweight weightlifter")
 _TOKEN = re.compile(r"[\w’']+(?:-[\w’']+)*")
@@ -76,6 +77,9 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
     # a figure is read next to what it counts, unless the question only asks how big or tall the subject is
     fallback = (info.answer_type not in FIGURES or not info.asked_terms) and \
         (asked or _opens_with(text, subject) or points_back(info, text))
+    after = _after_asked_preposition(info, text, found)
+    if after:
+        return after
     near = [(d, v) for v in found if (d := near_terms(text, v, info.asked_terms, SLOT_WINDOW)) is not None]
     if info.answer_type == "person" and not _OBJECT_QUESTION.search(info.text):
         # who did something: the agent of a passive ("the debut EP by Park Ji-yeon", "directed by John M. Stahl"),
@@ -91,6 +95,24 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
     # stands apart from what the question counts
     only = len({v.text for v in found}) == 1
     return found[0] if only and (fallback or info.answer_type not in FIGURES) else None
+
+
+def _after_asked_preposition(info: QuestionInfo, text: str, found: Sequence[Value]) -> Value | None:
+    """For a who / where question closing on a verb and its preposition ("Who is the species named after?",
+    "Where did the contamination come from?"): the first value a few words after that preposition where it
+    follows the verb ("named it after Mareva Oduya", "named Hyloscirtus marevae, after field assistant …")."""
+    if not info.asked_verb or not info.asked_verb[1] or info.answer_type not in ("person", "place", "name"):
+        return None
+    verb, prep = info.asked_verb
+    toks = list(_TOKEN.finditer(text))
+    for i, t in enumerate(toks):
+        if t.group().lower() != prep or not any(stem(w.group()) == verb for w in toks[max(0, i - VERB_REACH):i]):
+            continue
+        reach = toks[min(i + SLOT_WINDOW, len(toks) - 1)].end()
+        value = next((v for v in found if t.end() <= v.start < reach), None)
+        if value:
+            return value
+    return None
 
 
 # words asking when something ended (general English): "(5 May 1831 – 8 November 1903)" answers "When did … die?"

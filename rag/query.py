@@ -50,7 +50,7 @@ _HEAD = re.compile(  # "What sport is …", "Which political party …", "What i
     r"(?:is|are|was|were|does|did|do|has|have|had)\b"
     r"|^\W*what\s+(?:is|was|are|were)\s+the\s+(?:(?:kind|type|sort|form)\s+of\s+(?P<h2>[a-z][\w\-]*)\b|"
     r"(?P<h3>(?:[a-z][\w\-]*\s+)?[a-z][\w\-]*)\s+of\b)", re.I)
-_CLOSING_VERB = re.compile(r"\b([a-z]{3,})\s+(with|into|for|to|from|on|in|of|by|as)\W*$", re.I)
+_CLOSING_VERB = re.compile(r"\b([a-z]{3,})\s+(with|into|for|to|from|on|in|of|by|as|after)\W*$", re.I)
 _FRAME = re.compile(r"\b([a-z]{3,})\s+(with|into|for|to|from|on|in|of|by|as)\s+(?:which|what)\b", re.I)
 # "What position did Gary Bennett play in during …": the verb after the subject and its preposition
 _VERB_AFTER_SUBJECT = re.compile(r"^\W*(?i:what|which)\s+(?:[a-z]+\s+){1,2}(?:did|does|do|has|have|had)\s+"
@@ -179,7 +179,8 @@ def analyze(question: str) -> QuestionInfo:
     closing = (_CLOSING_VERB.search(question) or _VERB_AFTER_SUBJECT.search(question)
                or (_TRANSITIVE_CLOSING.search(question) if answer_type is None else None)) \
         if re.match(r"^\W*(?:what|which)\b", question, re.I) else \
-        _FRAME.search(question)  # "… is the home venue of which team?": what follows "venue of" answers
+        _FRAME.search(question) or (  # "… is the home venue of which team?": what follows "venue of" answers
+            _CLOSING_VERB.search(question) if answer_type in ("person", "place", "name") else None)  # "named after"
     what_is = _WHAT_IS.match(question)
     definition = bool(what_is) and answer_type is None and all(
         w[0].isupper() or w[0].isdigit() or w.lower() in ("the", "a", "an", "of")

@@ -304,3 +304,15 @@ def test_a_month_alone_is_a_date_and_may_only_after_a_preposition():
     assert dates("Dredging will begin in May and cost 3 million euros.") == ["May"]
     assert dates("Work on the pier runs until September.") == ["September"]
     assert dates("The plan may change.") == [] and dates("It opened in May 2020.") == ["May 2020"]
+
+
+def test_a_who_or_where_question_closing_on_a_preposition_reads_what_follows_it():
+    assert _slot("Who is the new Orlan Hills beetle named after?",
+                 "The Orlan Hills beetle, described by the Kestrin museum, was named Carabus tessae, after local "
+                 "guide Tess Amani.") == ("person", "Tess Amani")
+    assert _slot("Who is the new Orlan Hills beetle named after?",
+                 "The Orlan Hills beetle was found by Ivo Dane, and the team named it after Tess Amani.") == \
+        ("person", "Tess Amani")
+    assert _slot("Where did the Orlan Hills contamination come from?",
+                 "The Orlan Hills contamination came from a tannery in Kessel, officials in Dorne said.") == \
+        ("place", "Kessel")
