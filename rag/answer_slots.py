@@ -38,6 +38,7 @@ _PREDICATE = re.compile(r"(?:(?:\b(?:is|was|are|were|became|becomes|remains|as)\
 # after an opening time or place phrase too: "Last year it carried …", "In 2019, she …"
 _OPENER = r"(?:(?:In|On|At|By|Since|After|Before|During|Until|Last|This|Next|Earlier|Later|Each|Every)(?:\s+[\w’']+){1,2},?\s+)?"
 _BACK_REFERENCE = re.compile(r"^\W*" + _OPENER + r"(?i:it|its|he|his|she|her|they|their)\b|^\W*(?:This|These)\b|"
+                             r"^\W*(?:Each|Both|All)\s+(?:one|of\s+them|of\s+these|of\s+the\s+[a-z]+)\b|"
                              r"^\W*The\s+(?P<noun>[a-z]+)\b")
 _OF_A = re.compile(r"\s+of\s+(?:a|an)\s+" + _NOUN_PHRASE, re.I)  # "the title of a studio album": "studio album"
 
@@ -151,10 +152,13 @@ def opening_subject(info: QuestionInfo, text: str, found: Sequence[Value]) -> Va
 
 def points_back(info: QuestionInfo, text: str) -> bool:
     """The sentence opens by pointing back to what its document is about: a pronoun ("It measures …", "Its
-    council …", "Last year it carried …") or the last word of a name the question asks about ("The house …" for "Bonner House")."""
+    council …", "Last year it carried …", "Each one will stand …"), the last word of a name the question asks
+    about ("The house …" for "Bonner House") or a noun it asks about ("The turbines …" for "How tall will the
+    Skerrow Bank turbines be?")."""
     m = _BACK_REFERENCE.match(text)
     return bool(m) and (not m.group("noun") or any(words(n)[-1].lower() == m.group("noun")
-                                                   for n in info.entity_names if words(n)))
+                                                   for n in info.entity_names if words(n))
+                        or stem(m.group("noun")) in info.content_terms)
 
 
 def _opens_with(text: str, stems: list[str]) -> bool:

@@ -138,6 +138,7 @@ class ExtractiveAnswerer:
         for s in ranked:
             if chosen and s.p < self.source_threshold:
                 break
+            s = self._with_slot(s, ranked)
             if chosen and chosen[0].candidate.features[_ENTITY_DOCUMENT] >= 0.8 > \
                     s.candidate.features[_ENTITY_DOCUMENT]:
                 continue  # the best source names the subject in full; one naming only its last word may not be about it
@@ -173,6 +174,15 @@ class ExtractiveAnswerer:
             texts.add(key)
             out.append(s)
         return out
+
+    def _with_slot(self, best: Scored, ranked: list[Scored]) -> Scored:
+        """A source's best span, or, when that gives no answer slot, its best span that gives the figure asked for
+        and clears the bar for a further source ("Each one will stand 260 metres tall" over the span that names
+        the wind farm). (Names and phrases read so gave false notes: "naval officer" against "company".)"""
+        if best.candidate.slot is not None:
+            return best
+        return next((s for s in ranked if s.candidate.doc_id == best.candidate.doc_id and s.candidate.slot is not None
+                     and s.candidate.slot.kind in FIGURES and s.p >= self.source_threshold), best)
 
     def _extended(self, best: Scored, ranked: list[Scored]) -> Scored:
         """The source's best span, or a longer span of the same source that holds it and clears the bar for a

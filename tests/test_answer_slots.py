@@ -316,3 +316,11 @@ def test_a_who_or_where_question_closing_on_a_preposition_reads_what_follows_it(
     assert _slot("Where did the Orlan Hills contamination come from?",
                  "The Orlan Hills contamination came from a tannery in Kessel, officials in Dorne said.") == \
         ("place", "Kessel")
+
+
+def test_a_sentence_opening_with_each_one_or_an_asked_noun_points_back():
+    from rag.answer_slots import points_back
+    info = analyze("How tall will the Orla Bank turbines be?")
+    assert points_back(info, "Each one will stand 240 metres tall.")
+    assert points_back(info, "The turbines will be built in Kessel.")
+    assert not points_back(info, "The company will start work in May.")  # a noun the question does not ask about

@@ -171,6 +171,31 @@ def test_below_the_bar_a_source_giving_the_figure_next_to_an_asked_word_is_quote
     assert len(answerer.select([named, other])) == 1
 
 
+def test_a_source_is_quoted_by_its_span_giving_the_figure_when_its_best_span_gives_none():
+    import numpy as np
+
+    from rag.evidence import FEATURES, Candidate, Sentence
+    from rag.extractive import ExtractiveAnswerer, ExtractiveConfig, Scored
+    from rag.models import AnswerSlot
+
+    def scored(doc: str, start: int, text: str, p: float, slot: AnswerSlot | None) -> Scored:
+        f = np.ones(len(FEATURES), dtype=np.float32)
+        return Scored(Candidate(Sentence(doc, start, start + len(text), text, "", -1), start, start + len(text), text,
+                                f, True, (), slot), p)
+
+    answerer = ExtractiveAnswerer(embedder=None, config=ExtractiveConfig(threshold=0.1))
+    named = scored("a", 0, "Work on the Orla Bank wind farm, 22 km off the coast, starts in May.", 0.3, None)
+    figure = scored("a", 80, "Each one will stand 240 metres tall.", 0.2,
+                    AnswerSlot(kind="measure", text="240 metres"))
+    (quoted,) = answerer.select([named, figure])
+    assert quoted.candidate.text == figure.candidate.text
+    # a name or phrase read so is not preferred (they gave false notes), nor a span under the bar
+    phrase = scored("a", 80, "Each one is a new design.", 0.2, AnswerSlot(kind="phrase", text="new design"))
+    assert answerer.select([named, phrase])[0].candidate.text == named.candidate.text
+    low = scored("a", 80, figure.candidate.text, answerer.source_threshold / 2, figure.candidate.slot)
+    assert answerer.select([named, low])[0].candidate.text == named.candidate.text
+
+
 def test_repeated_cv_reports_the_spread_over_fold_assignments():
     from rag.train_scorer import QuestionRows, repeated_cv
 
