@@ -1,6 +1,6 @@
 """Typed checks of a statement against its quote: figures, dates, numbers, names, negation, direction
 (rag/statement_direction.py), who won (rag/statement_outcomes.py), overstatement (rag/statement_strength.py), who said it
-(rag/statement_attribution.py), words added, a negation dropped, injected orders.
+(rag/statement_attribution.py), words added, a negation dropped, a time frame changed, injected orders.
 
 Figures and dates are compared as the typed intervals of `rag.claims` (the disagreement step's reader):
 "$1.2bn" is "1.2 billion dollars", "less than" stays a bound, a statement may round a figure to the
@@ -230,6 +230,23 @@ def added_words(statement: str, quote: str, source: str | None = None) -> list[s
     return []
 
 
+# a time relative to when it is said (general English): "last year", "next summer", "the previous quarter"
+_RELATIVE_TIME = re.compile(r"\b(last|next|this|past|coming|previous|following)\s+(week|month|year|decade|season|"
+                            r"summer|winter|spring|autumn|fall|quarter|weekend|century)s?\b", re.I)
+_SAME_SIDE = {"past": "last", "previous": "last", "coming": "next", "following": "next"}
+
+
+def time_frame_problems(statement: str, quote: str) -> list[str]:
+    """A time relative to now ("next year", "last quarter") that the quote does not give: "will close next year"
+    under "closed last year". "This winter" is supported by "over the winter"."""
+    def frames(text: str) -> set[tuple[str, str]]:
+        return {(_SAME_SIDE.get(w.lower(), w.lower()), unit.lower()) for w, unit in _RELATIVE_TIME.findall(text)}
+
+    quoted = frames(quote)
+    return [f"“{side} {unit}” is not a time the quote gives" for side, unit in sorted(frames(statement) - quoted)
+            if not (side == "this" and re.search(rf"\b(?:the|this)\s+{unit}\b", quote, re.I))]
+
+
 def negated(text: str) -> bool:
     return bool(_NEGATION.search(_NOT_NEGATION.sub(" ", text)))
 
@@ -266,7 +283,7 @@ def typed_problems(statement: str, quote: str, published: str | None = None, sou
         + name_problems(statement, quote, source, context) + direction_problems(statement, quote) \
         + outcome_problems(statement, quote) + overstatement_problems(statement, quote) \
         + speaker_problems(statement, quote) + added_words(statement, quote, source) \
-        + dropped_negation(statement, quote)
+        + dropped_negation(statement, quote) + time_frame_problems(statement, quote)
     if negated(statement) and not negated(quote):  # (a statement may restate a clause without the quote's "not")
         problems.append("the statement negates what the quote says")
     return problems

@@ -106,3 +106,12 @@ def test_names_written_with_a_hyphen_and_opening_participles():
     assert not name_problems("The Ostley-Branmoor line will close under Ji-hoon.", quote)
     assert name_problems("The Ostley-Carden line will close.", quote) == ["the name “Carden” is not in the quote"]
     assert not name_problems("Continuing gales closed the line.", "The line closed as gales continued.")
+
+
+def test_a_time_frame_the_quote_does_not_give_is_caught():
+    from rag.statement_checks import time_frame_problems
+    quote = "The Anchor Inn, which dates from 1702, closed last year after its owners failed to find a buyer."
+    assert time_frame_problems("The Anchor Inn will close next year.", quote)
+    assert not time_frame_problems("The Anchor Inn closed last year.", quote)
+    assert not time_frame_problems("The plant's output falls by a third this winter.",
+                                   "The plant will cut its output by a third over the winter.")
