@@ -87,6 +87,23 @@ def _quantified(rx: re.Pattern, text: str) -> set[str]:
     return {stem(w) for m in rx.finditer(text) for w in m.group("what").split() if w.lower() not in STOPWORDS}
 
 
+# "three of the five unions", "some of its traders": a part of a plural; and what quantifies a noun before it
+_SOME_OF = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|\d[\d,]*|some|many|several|most|few|"
+                      r"half|part|parts)\s+of\s+(?:the|its|their|his|her)\s+(?:[\w\-]+\s+){0,2}?(?P<noun>[a-z]+s)\b",
+                      re.I)
+_THE_PLURAL = re.compile(r"\b(?:the|its|their|his|her)\s+(?:[\w\-]+\s+){0,2}?(?P<noun>[a-z]+s)\b", re.I)
+_QUANTIFIED = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|\d[\d,]*|some|many|several|most|"
+                         r"few|half|part|parts|all|none|each|every|among)\s+(?:of\s+)?$", re.I)
+
+
+def _all_of_them(statement: str, quote: str) -> set[str]:
+    """Plurals the quote gives a part of ("three of the five unions") that the statement gives whole ("the
+    unions have accepted"), with no number or quantifier before them."""
+    parts = {stem(m.group("noun").lower()) for m in _SOME_OF.finditer(quote)}
+    return {stem(m.group("noun").lower()) for m in _THE_PLURAL.finditer(statement)
+            if stem(m.group("noun").lower()) in parts and not _QUANTIFIED.search(statement, 0, m.start())}
+
+
 def _words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)}
 
@@ -105,6 +122,7 @@ def overstatement_problems(statement: str, quote: str) -> list[str]:
         if sup in said and not _ONE_OF.search(statement):
             problems.append(f"the statement makes “{sup}” absolute; the quote says “{m.group().strip()}”")
     made_whole = (_quantified(_WHOLE, statement) & _quantified(_PARTIAL, quote)) - _quantified(_WHOLE, quote)
+    made_whole |= _all_of_them(statement, quote)
     if made_whole:
         problems.append(f"the statement says all or none of what the quote says only some of "
                         f"(“{sorted(made_whole)[0]}”)")

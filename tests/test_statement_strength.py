@@ -89,3 +89,11 @@ def test_a_cause_the_quote_does_not_give_is_refused_in_any_wording():
                                       "The Carrow arts hall will open in May.")  # a schedule, not a cause
     assert not overstatement_problems("The ferry was cancelled because of the storm.",
                                       "The storm forced the cancellation of the ferry.")
+
+
+def test_a_part_of_a_plural_given_whole_is_refused():
+    quote = "Three of the five unions at Orrin General have accepted the pay offer; the other two are balloting."
+    assert overstatement_problems("The unions at Orrin General have accepted the pay offer.", quote)
+    assert not overstatement_problems("Three of the unions at Orrin General have accepted the pay offer.", quote)
+    assert not overstatement_problems("Most of the unions at Orrin General accepted the offer.",
+                                      "Most of the unions at Orrin General accepted the offer on Monday.")
