@@ -305,7 +305,41 @@ def opposite_problems(statement: str, quote: str) -> list[str]:
     return problems
 
 
+_COMPARATIVES = (frozenset("more greater".split()), frozenset("less fewer".split()))
+_QUANTITY_WORDS = frozenset("per cent percent times".split())  # part of how much, not of what
+_BESIDE = 2  # words from a direction word to the thing it says goes up or down ("18 per cent less fuel")
+
+
+def _directions_beside(text: str) -> dict[str, set[int]]:
+    """Each content word with the directions (0 / 1: a side of a pair of `_OPPOSITES`, more / less) of the
+    direction words within a couple of words of it: "less fuel" → {"fuel": {the "less" side}}."""
+    tokens = [w.lower() for w in _WORD.findall(text)]
+    out: dict[str, set[int]] = {}
+    for i, w in enumerate(tokens):
+        for n, pair in enumerate(_OPPOSITES + [_COMPARATIVES]):
+            side = 0 if w in pair[0] else 1 if w in pair[1] else None
+            if side is None:
+                continue
+            for near in tokens[max(0, i - _BESIDE):i] + tokens[i + 1:i + 1 + _BESIDE]:
+                if near not in STOPWORDS and near not in _QUANTITY_WORDS and near[0].isalpha() and \
+                        not any(near in p[0] | p[1] for p in _OPPOSITES):
+                    out.setdefault(stem(near), set()).add(2 * n + side)
+    return out
+
+
+def beside_problems(statement: str, quote: str) -> list[str]:
+    """A thing the statement says goes one way that the quote says, next to it, goes the other ("burns 18 per
+    cent more fuel" under "uses 18 per cent less fuel … while carrying 40 more cars"): the opposite-word check
+    of the whole quote does not see it when the quote uses both directions for different things."""
+    quoted = _directions_beside(quote)
+    for word, mine in _directions_beside(statement).items():
+        theirs = quoted.get(word, set())
+        if any(d ^ 1 in theirs and d not in theirs for d in mine):
+            return [f"the statement has “{word}” going the other way from the quote"]
+    return []
+
+
 def direction_problems(statement: str, quote: str) -> list[str]:
     """Every way the statement turns its quote around: swapped roles, role words, opposite directions."""
     return role_problems(statement, quote) + marked_problems(statement, quote) + paired_problems(statement, quote) \
-        + contrast_problems(statement, quote) + opposite_problems(statement, quote)
+        + contrast_problems(statement, quote) + opposite_problems(statement, quote) + beside_problems(statement, quote)

@@ -87,3 +87,12 @@ def test_words_that_only_look_like_roles_or_verbs_are_none():
                                   "Tarrington will bring in a 20 mph speed limit, but Kelvedon Road keeps its own.")
     assert not direction_problems("The cost has risen to 410 million euros and it will now open in 2026, not 2024.",
                                   "Originally due in 2024, it will now open in 2026 at a cost of 410 million euros.")
+
+
+def test_a_thing_said_to_go_the_other_way_beside_it_is_caught():
+    from rag.statement_direction import beside_problems
+    quote = "The new ferry uses 12 per cent less fuel than the old one while carrying 30 more cars."
+    assert beside_problems("The new ferry burns 12 per cent more fuel but carries 30 more cars.", quote)
+    assert not beside_problems("The new ferry uses 12 per cent less fuel and carries 30 more cars.", quote)
+    # different things going different ways stay apart
+    assert not beside_problems("Imports rose 2%.", "Exports fell 5% while imports rose 2%.")
