@@ -250,26 +250,39 @@ def contrast_problems(statement: str, quote: str) -> list[str]:
     return [f"the statement swaps the two sides of “{_CONTRAST.search(statement).group()}”"] if swapped else []
 
 
-def _pairs(text: str, items: Sequence[_Item]) -> dict[str, str]:
+def _pairs(text: str, items: Sequence[_Item], loose: bool = False) -> dict[str, str]:
     """Each number's key -> the key of the first name after it, within a few words and its clause, that it is
-    given for ("7.4% in June", "38C in the northern port of Kessin"; not "2-0 to Velmar Rovers")."""
+    given for ("7.4% in June", "38C in the northern port of Kessin"; not "2-0 to Velmar Rovers"); `loose`:
+    whatever word joins them ("94 mph to the exposed Carrick headland")."""
     out = {}
     for n in (i for i in items if i.kind == "number"):
         end = _reach(text, n.end, _PAIR_REACH)
         name = next((i for i in items if i.kind == "name" and n.end <= i.start and i.end <= end), None)
-        if name and _PLACE_WORD.search(text, n.end, name.start) and not _ROLE_WORDS.search(text, n.end, name.start):
+        if name and (loose or _PLACE_WORD.search(text, n.end, name.start) and
+                     not _ROLE_WORDS.search(text, n.end, name.start)):
             out.setdefault(n.key, name.key)
     return out
 
 
 def paired_problems(statement: str, quote: str) -> list[str]:
     """Numbers the statement gives for another name of the quote than the quote does ("7.4% in March" where
-    the quote has "7.4% in June" and names March too)."""
+    the quote has "7.4% in June" and names March too), or for a name the quote gives another of its numbers
+    for while it gives this one for another name ("94 mph in Ardmore" under "94 mph to the Carrick headland
+    and 71 mph in Ardmore")."""
     s_items, q_items = _items(statement), _items(quote)
     said, quoted = _pairs(statement, s_items), _pairs(quote, q_items)
-    return [f"the statement gives {number} for “{name}”, the quote for “{quoted[number]}”"
-            for number, name in said.items() if number in quoted and not _same(name, quoted[number])
-            and any(_same(name, i.key) for i in q_items) and any(_same(quoted[number], i.key) for i in s_items)]
+    numbers = {i.key for i in q_items if i.kind == "number"}
+    problems = [f"the statement gives {number} for “{name}”, the quote for “{quoted[number]}”"
+                for number, name in said.items() if number in quoted and not _same(name, quoted[number])
+                and any(_same(name, i.key) for i in q_items) and any(_same(quoted[number], i.key) for i in s_items)]
+    beside = _pairs(quote, q_items, loose=True)
+    for number, name in said.items():
+        given = {n for n, m in quoted.items() if _same(name, m)}
+        if number not in quoted and number in numbers and given and number not in given and \
+                number in beside and not _same(name, beside[number]):
+            problems.append(f"the statement gives {number} for “{name}”, the quote for “{beside[number]}” and "
+                            f"{sorted(given)[0]} for “{name}”")
+    return problems
 
 
 # words for a direction and for its opposite (general English): a statement using one where its quote

@@ -96,3 +96,13 @@ def test_a_thing_said_to_go_the_other_way_beside_it_is_caught():
     assert not beside_problems("The new ferry uses 12 per cent less fuel and carries 30 more cars.", quote)
     # different things going different ways stay apart
     assert not beside_problems("Imports rose 2%.", "Exports fell 5% while imports rose 2%.")
+
+
+def test_a_figure_given_for_a_place_the_quote_gives_another_figure_for_is_caught():
+    from rag.statement_direction import paired_problems
+    quote = "The storm brought gusts of 88 mph to the exposed Tarn headland and 64 mph in the town of Orvik."
+    assert paired_problems("Gusts reached 88 mph in the town of Orvik.", quote)
+    assert not paired_problems("Gusts reached 64 mph in the town of Orvik.", quote)
+    # two figures of one month, both for it: no problem
+    assert not paired_problems("Diesel averaged 1.87 euros in March after a rise of 4.2 cents.",
+                               "Diesel rose by 4.2 cents a litre in March to 1.87 euros.")
