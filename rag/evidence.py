@@ -25,7 +25,7 @@ from rag.query import QuestionInfo
 from rag.synonyms import near_values, synonym_stems
 from rag.text import (STOPWORDS, TYPO_RATIO, demonym_of_place, place_of_demonym, sentence_spans, stem,
                       typo_similarity, words)
-from rag.values import Value, near_terms, values
+from rag.values import Value, asks_age, near_terms, values
 
 VALUE_KINDS = frozenset({"money", "percent", "count", "measure", "size", "date", "statement"})  # must be there
 FEATURES = (
@@ -357,7 +357,8 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
         kind_ok = (value or info.answer_type not in VALUE_KINDS) and not (
             info.future and info.answer_type == "date" and not _FUTURE.search(s.text)) and not (
             info.answer_type == "statement" and not _names_speaker(info, f"{s.before} {s.text}")) and not (
-            info.answer_type in FIGURES and len(info.entity_names) > 1 and x.entity_least < 0.5)  # of both parties
+            info.answer_type in FIGURES and len(info.entity_names) > 1 and x.entity_least < 0.5
+            and not asks_age(info.text))  # a figure between two parties, not someone's age when they did something
         out.append(Candidate(s, start, s.end, text, f, names_ok and kind_ok,
                              tuple(x.values), slot))
     return out

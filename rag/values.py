@@ -133,6 +133,11 @@ def _typed(kind: str, text: str, asked: frozenset[str] = frozenset()) -> list[Va
     return found
 
 
+def asks_age(question: str) -> bool:
+    """ "How old …": the figure asked for is someone's age."""
+    return bool(_HOW_OLD.search(question))
+
+
 def values(info: QuestionInfo, text: str) -> list[Value]:
     """Values of the kind the question asks for, in text order, that the question does not contain."""
     kind = info.answer_type
@@ -140,7 +145,7 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
         return []
     if kind == "statement":  # the question's own "say" is no answer, but "says" in the span reports one
         return [Value(kind, m.group(), m.start(), m.end()) for m in PATTERNS[kind].finditer(text)]
-    if kind == "measure" and _HOW_OLD.search(info.text):  # an age, not any span of years ("led it for 8 years")
+    if kind == "measure" and asks_age(info.text):  # an age, not any span of years ("led it for 8 years")
         return [Value(kind, m.group(g), m.start(g), m.end(g)) for m in _AGE.finditer(text)
                 for g in ("n", "n2", "n3", "n4") if m.group(g)]
     if kind == "size":  # a measure, or a count
