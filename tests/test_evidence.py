@@ -187,6 +187,12 @@ def test_a_figure_between_two_parties_is_quoted_from_a_span_naming_both(fake_emb
     assert {c.sentence.text[:12]: c.eligible for c in cands}["Elbonia also"]
 
 
+def test_an_age_is_no_figure_between_two_parties(fake_embedder):
+    text = "The Blue Harbour hangs in Orvik. Mara Kell finished it in 1874. She was only 19 at the time."
+    cands = _candidates(fake_embedder, text, "How old was Mara Kell when she painted The Blue Harbour?", title="Art")
+    assert {c.sentence.text[:12]: c.eligible for c in cands}["She was only"]  # the work need not be named again
+
+
 def test_a_sentence_pointing_back_is_about_its_documents_subject(fake_embedder):
     text = ("Voters approved the merger of Elbonia and Freedonia. The combined town will have 7,000 residents. "
             "Its council is due to meet for the first time on June 9. A council in Sylvania met on May 3.")
