@@ -38,6 +38,10 @@ _ADVERBS = frozenset("now also already still just never then since again even on
 _PAIR_REACH = 6  # words from a number to the name it is given for ("38C in the northern port of Kessin")
 _PLACE_WORD = re.compile(r"\b(?:in|at|on|for)\b", re.I)  # how a number is given for a name
 _JOINERS = frozenset({"of", "the", "&", "de", "van", "von"})
+# words that tell two things of one kind apart (general English): "the larger star … its smaller companion"
+_GRADES = frozenset("""larger smaller bigger older younger elder higher lower longer shorter faster slower heavier
+lighter richer poorer stronger weaker wider narrower deeper greater lesser former latter first second third fourth
+fifth last""".split())
 
 
 @dataclass(frozen=True)
@@ -58,8 +62,9 @@ def _starts_sentence(text: str, at: int) -> bool:
 
 @lru_cache(maxsize=64)
 def _items(text: str) -> tuple[_Item, ...]:
-    """The names (runs of capitalised words, a sentence's common first word left out) and numbers of a text
-    (read once per text: each check of `direction_problems` needs them)."""
+    """The names (runs of capitalised words, a sentence's common first word left out), numbers and words telling
+    two things apart ("larger", "second") of a text (read once per text: each check of `direction_problems`
+    needs them)."""
     out: list[_Item] = []
     run: list[re.Match] = []
 
@@ -78,6 +83,8 @@ def _items(text: str) -> tuple[_Item, ...]:
             digits = re.sub(r"[^\d.]", "", w).strip(".")
             if digits:
                 out.append(_Item("number", digits, m.start(), m.end()))
+        elif w.lower() in _GRADES and not run:
+            out.append(_Item("grade", w.lower(), m.start(), m.end()))
         elif w[0].isupper() and not (_starts_sentence(text, m.start()) and w.lower() in STOPWORDS):
             if run and _CLAUSE_BREAK.search(text, run[-1].end(), m.start()):
                 close()
@@ -151,7 +158,7 @@ def role_problems(statement: str, quote: str) -> list[str]:
         if q_at is None:
             continue
         s_bounds, q_bounds = _clause(statement, s_at, sentence=True), _clause(quote, q_at, sentence=True)
-        for kind in ("name", "number"):
+        for kind in ("name", "number", "grade"):
             before = [i for i in _side(s_items, kind, s_at, "before", s_bounds)
                       if _only_on(q_items, i.key, q_at, "after", q_bounds)]
             after = [i for i in _side(s_items, kind, s_at, "after", s_bounds)

@@ -106,3 +106,10 @@ def test_a_figure_given_for_a_place_the_quote_gives_another_figure_for_is_caught
     # two figures of one month, both for it: no problem
     assert not paired_problems("Diesel averaged 1.87 euros in March after a rise of 4.2 cents.",
                                "Diesel rose by 4.2 cents a litre in March to 1.87 euros.")
+
+
+def test_two_things_told_apart_by_a_grade_word_swapped_around_the_verb_are_caught():
+    quote = "Astronomers say the larger star in the pair is pulling gas from its smaller companion."
+    assert role_problems("Astronomers say the smaller star in the pair is pulling gas from its larger companion.",
+                         quote)
+    assert not role_problems("The larger star in the pair is pulling gas from its smaller companion.", quote)
