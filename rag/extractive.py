@@ -176,13 +176,14 @@ class ExtractiveAnswerer:
         return out
 
     def _with_slot(self, best: Scored, ranked: list[Scored]) -> Scored:
-        """A source's best span, or, when that gives no answer slot, its best span that gives the figure asked for
-        and clears the bar for a further source ("Each one will stand 260 metres tall" over the span that names
-        the wind farm). (Names and phrases read so gave false notes: "naval officer" against "company".)"""
+        """A source's best span, or, when that gives no answer slot, its best span that gives the figure or date
+        asked for and clears the bar for a further source ("Each one will stand 260 metres tall" over the span
+        that names the wind farm). (Names and phrases read so gave false notes: "naval officer" against
+        "company".)"""
         if best.candidate.slot is not None:
             return best
         return next((s for s in ranked if s.candidate.doc_id == best.candidate.doc_id and s.candidate.slot is not None
-                     and s.candidate.slot.kind in FIGURES and s.p >= self.source_threshold), best)
+                     and s.candidate.slot.kind in FIGURES | {"date"} and s.p >= self.source_threshold), best)
 
     def _extended(self, best: Scored, ranked: list[Scored]) -> Scored:
         """The source's best span, or a longer span of the same source that holds it and clears the bar for a

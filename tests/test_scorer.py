@@ -194,6 +194,8 @@ def test_a_source_is_quoted_by_its_span_giving_the_figure_when_its_best_span_giv
     assert answerer.select([named, phrase])[0].candidate.text == named.candidate.text
     low = scored("a", 80, figure.candidate.text, answerer.source_threshold / 2, figure.candidate.slot)
     assert answerer.select([named, low])[0].candidate.text == named.candidate.text
+    dated = scored("a", 80, "Work starts on 3 May.", 0.2, AnswerSlot(kind="date", text="3 May"))
+    assert answerer.select([named, dated])[0].candidate.text == dated.candidate.text
 
 
 def test_repeated_cv_reports_the_spread_over_fold_assignments():
