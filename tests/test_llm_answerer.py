@@ -65,11 +65,13 @@ def test_statements_that_turn_their_quote_around_or_overstate_it_are_not_shown(i
     swapped = "Moscow has supplied North Korea with nearly $10 billion worth of weapons, reports suggest."
     overstated = "North Korea received less than $1.2 billion in return, all of it in food and fuel."
     unhedged = "North Korea received fighter jets in return for its weapons."
+    caused = "North Korea received less than $1.2 billion in return because Moscow was short of cash."
     answer, _ = ask(index, seed_settings, lambda req: Reply(data={"answerable": True, "statements": [
-        statement(real(req), REAL, TRUE)] + [statement(real(req), REAL, s) for s in (swapped, overstated, unhedged)]}))
+        statement(real(req), REAL, TRUE)] + [statement(real(req), REAL, s)
+                                             for s in (swapped, overstated, unhedged, caused)]}))
     assert [q.statement for q in answer.quotes] == [TRUE]
-    assert "3 statement(s) were left out because their quotes do not support them" in answer.answer
-    assert not any(s in answer.answer for s in (swapped, overstated, unhedged))
+    assert "4 statement(s) were left out because their quotes do not support them" in answer.answer
+    assert not any(s in answer.answer for s in (swapped, overstated, unhedged, caused))
 
 
 def test_only_false_statements_fall_back_to_the_extractive_answer(index, seed_settings):
