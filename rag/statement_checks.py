@@ -135,8 +135,8 @@ def supports(q: Claim, s: Claim) -> bool:
     if sm.qualifier not in _QUALIFIERS_OK[qm.qualifier] and not bound_of_range:
         return False
     said, quoted = written(s.surface), written(q.surface)
-    if said and quoted:
-        return _same_numbers(said, quoted)
+    if said and quoted:  # a count's noun may be worded otherwise ("400 injured"), its unit of measure not
+        return _same_numbers(said, quoted, same_unit=all(n.unit for n in said + quoted))
     return all(any(_close(a, b) for b in _anchors(qm)) for a in _anchors(sm))  # vague: "tens of thousands"
 
 

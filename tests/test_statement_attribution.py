@@ -115,3 +115,10 @@ def test_a_time_frame_the_quote_does_not_give_is_caught():
     assert not time_frame_problems("The Anchor Inn closed last year.", quote)
     assert not time_frame_problems("The plant's output falls by a third this winter.",
                                    "The plant will cut its output by a third over the winter.")
+
+
+def test_a_measure_in_another_unit_with_the_same_number_is_caught():
+    from rag.statement_checks import figure_problems
+    assert figure_problems("The pipeline is 40 kilometres long.", "The pipeline is 40 miles long.")
+    assert not figure_problems("The pipeline is 40 km long.", "The pipeline is 40 kilometres long.")
+    assert not figure_problems("More than 400 people were hurt.", "More than 400 were injured.")  # a count's noun
