@@ -1,4 +1,5 @@
-"""The statement gate's checks of who said it, of a number said of the wrong thing and of words added."""
+"""The statement gate's checks of who said it, of a number said of the wrong thing or in another unit, of words
+added, a negation dropped, a time frame changed, and of names written with a hyphen."""
 from rag.statement_attribution import speaker_problems, speeches
 from rag.statement_checks import added_words, misplaced_numbers, typed_problems, written
 
