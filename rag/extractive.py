@@ -30,6 +30,12 @@ from rag.verify import QuoteClaim
 _ENTITY_DOCUMENT = FEATURES.index("entity_document")  # how fully a candidate's document names the subject
 _VALUE_NEAR_TERM = FEATURES.index("value_near_term")  # a value of the asked kind next to an asked word
 WITNESS_FLOOR = 0.03  # the least score of a further source that gives the figure asked for (below the bar)
+_PREFERRED_SLOTS = FIGURES | {"date"}  # a source is quoted by its span that gives one of these, if its best gives none
+
+
+def _passage_key(c: Candidate) -> str:
+    """The passage a candidate quotes, as syndicated copies share it."""
+    return normalize(c.sentence.text).lower()
 
 
 @dataclass
@@ -145,7 +151,7 @@ class ExtractiveAnswerer:
             if chosen and chosen[0].candidate.slot is not None and chosen[0].candidate.slot.kind in FIGURES and \
                     not s.candidate.values:
                 continue  # the best source gives the figure asked for; one that holds no figure of its kind gives none
-            key = normalize(s.candidate.sentence.text).lower()
+            key = _passage_key(s.candidate)
             if s.candidate.doc_id in docs or key not in texts and len(texts) >= self.config.max_sources:
                 continue
             docs.add(s.candidate.doc_id)
@@ -166,7 +172,7 @@ class ExtractiveAnswerer:
             c = s.candidate
             if len(texts) >= self.config.max_sources or s.p < WITNESS_FLOOR:
                 break
-            key = normalize(c.sentence.text).lower()
+            key = _passage_key(c)
             if c.doc_id in docs or key in texts or c.slot is None or c.slot.kind != best.slot.kind or \
                     not c.features[_VALUE_NEAR_TERM] or c.features[_ENTITY_DOCUMENT] < 0.8:
                 continue
@@ -183,7 +189,7 @@ class ExtractiveAnswerer:
         if best.candidate.slot is not None:
             return best
         return next((s for s in ranked if s.candidate.doc_id == best.candidate.doc_id and s.candidate.slot is not None
-                     and s.candidate.slot.kind in FIGURES | {"date"} and s.p >= self.source_threshold), best)
+                     and s.candidate.slot.kind in _PREFERRED_SLOTS and s.p >= self.source_threshold), best)
 
     def _extended(self, best: Scored, ranked: list[Scored]) -> Scored:
         """The source's best span, or a longer span of the same source that holds it and clears the bar for a

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.text import STOPWORDS, sentence_spans, stem
+from rag.text import CLAUSE, STOPWORDS, WORD_TOKEN, sentence_spans, stem
 
 _SPEECH = re.compile(
     r"\b(?:said|says|told|tells|added|adds|adding|insisted|insists|insisting|described|describes|describing|"
@@ -32,11 +32,10 @@ _NAME_BEFORE = re.compile(rf"(?P<name>{_NAME})(?:\s*,\s*[^,]{{1,30}}?,|\s*,)?\s*
 # "…,' said council leader X", "said Callow Town manager X"; not "told a meeting on Monday"
 _NAME_AFTER = re.compile(rf"\s+(?:(?!(?:a|an|on|in|at|to|of|for|by|with|from|after|before|during)\s)[a-z][\w\-]*\s+|"
                          rf"[A-Z][\w’'\-.]*\s+){{0,4}}?(?P<name>{_NAME})(?=\s*(?:[,.;:!?]|$))")
-_CLAUSE = re.compile(r"[^,.;:!?]*")  # the words after a verb up to the next punctuation
 _TIME_WORDS = frozenset("on in at during yesterday today tonight last this earlier later".split())
 SAID_AFTER = 4  # content words after "…, X told" that are more than whom X told
-_CONTENT_BEFORE = re.compile(r"(?:[,.!?][’'\"”]|,)\s*(?:the\s+)?(?P<title>(?:[a-z][\w\-]*\s+){0,3})$")  # "…,' said", "…, minister X said"
-_WORD = re.compile(r"[A-Za-z][\w’'\-]*")
+# "…,' said", "…, minister X said": what is said ends before
+_CONTENT_BEFORE = re.compile(r"(?:[,.!?][’'\"”]|,)\s*(?:the\s+)?(?P<title>(?:[a-z][\w\-]*\s+){0,3})$")
 _OPENERS = frozenset("although though whereas because unless whilst".split())  # start a clause, name no speaker
 _QUOTATION = re.compile(r"(?<!\w)'[^']+?'(?!\w)|‘[^’]+?’(?!\w)|\"[^\"]+?\"|“[^”]+?”")
 QUOTED_WORDS = 2  # words another speaker says in quotation marks that make a misattribution
@@ -56,7 +55,7 @@ class _Speech:
 def _name_words(name: str) -> frozenset[str]:
     """A name's words, lower case, and the initials of its capitalised ones: "Defense Intelligence Agency" is
     also "dia"."""
-    ws = [w for w in _WORD.findall(name) if w.lower() not in STOPWORDS]
+    ws = [w for w in WORD_TOKEN.findall(name) if w.lower() not in STOPWORDS]
     initials = "".join(w[0] for w in ws if w[0].isupper()).lower()
     return frozenset([w.lower().removesuffix("’s").removesuffix("'s") for w in ws] +
                      ([initials] if len(initials) > 1 else []))
@@ -78,8 +77,8 @@ def speeches(text: str) -> tuple[_Speech, ...]:
             before = _NAME_BEFORE.search(text, sentence.start, verb.start())
             if before and _name_words(before.group("name")) and verb.group() != "according to":
                 start = before.start("name")
-                events.append((before.group("name"), start, verb.end(),
-                               not _follows_words(text, sentence.start, start) or _says_after(text, verb, sentence.end)))
+                said_after = not _follows_words(text, sentence.start, start) or _says_after(text, verb, sentence.end)
+                events.append((before.group("name"), start, verb.end(), said_after))
                 continue
             after = _NAME_AFTER.match(text, verb.end(), sentence.end)
             if after and _name_words(after.group("name")) and (
@@ -100,7 +99,7 @@ def speeches(text: str) -> tuple[_Speech, ...]:
 def _says_after(text: str, verb: re.Match, end: int) -> bool:
     """After "…, X said" comes what X says when a clause follows the verb ("…, X said they would review it"),
     not a time or place ("…, X said on Monday"), nor only whom X told ("…, X told a board meeting on Monday")."""
-    clause = _CLAUSE.match(text, verb.end(), end).group()
+    clause = CLAUSE.match(text, verb.end(), end).group()
     first = clause.split()[0].lower() if clause.split() else ""
     if not first or first in _TIME_WORDS:
         return False
@@ -115,7 +114,7 @@ def _follows_words(text: str, start: int, at: int) -> bool:
 
 
 def _content(text: str, start: int, end: int, skip: frozenset[str] = frozenset()) -> set[str]:
-    return {stem(w) for w in _WORD.findall(text[start:end])
+    return {stem(w) for w in WORD_TOKEN.findall(text[start:end])
             if len(w) > 2 and w.lower() not in STOPWORDS and w.lower() not in skip and not _SPEECH.fullmatch(w)}
 
 

@@ -1,6 +1,7 @@
 """Typed checks of a statement against its quote: figures, dates, numbers, names, negation, direction
-(rag/statement_direction.py), who won (rag/statement_outcomes.py), overstatement (rag/statement_strength.py), who said it
-(rag/statement_attribution.py), words added, a negation dropped, a time frame changed, injected orders.
+(rag/statement_direction.py), who won (rag/statement_outcomes.py), overstatement (rag/statement_strength.py),
+who said it (rag/statement_attribution.py), words added, a negation dropped, a time frame changed, injected
+orders.
 
 Figures and dates are compared as the typed intervals of `rag.claims` (the disagreement step's reader):
 "$1.2bn" is "1.2 billion dollars", "less than" stays a bound, a statement may round a figure to the
@@ -20,7 +21,7 @@ from rag.statement_attribution import speaker_problems
 from rag.statement_direction import direction_problems
 from rag.statement_outcomes import outcome_problems
 from rag.statement_strength import overstatement_problems
-from rag.text import STOPWORDS, sentence_spans, stem
+from rag.text import CLAUSE, STOPWORDS, sentence_spans, stem
 from rag.values import PATTERNS
 
 MEASURE = PATTERNS["measure"]  # a number with its unit: "two days", "142 metres", "two-year"
@@ -107,9 +108,13 @@ def _same_numbers(said: list[Number], quoted: list[Number], same_unit: bool = Fa
     """Each number said is one quoted, rounded at most to the precision it is written with; with
     `same_unit`, also of the same unit when it has one ("two days" is not "two weeks"). (Whether it is said
     of the same thing is `misplaced_numbers`'s question: its neighbouring words may be reworded.)"""
-    return all(any(abs(s.value - q.value) <= s.half_unit * 1.000001 and (not same_unit or not s.unit or
-                                                                       _same_unit(s.unit, q.unit))
-                   for q in quoted) for s in said)
+    return all(any(_rounds_to(s, q) and (not same_unit or not s.unit or _same_unit(s.unit, q.unit)) for q in quoted)
+               for s in said)
+
+
+def _rounds_to(s: Number, q: Number) -> bool:
+    """The number said is the number quoted, rounded at most to the precision it is written with."""
+    return abs(s.value - q.value) <= s.half_unit * 1.000001
 
 
 def _same_unit(a: str, b: str | None) -> bool:
@@ -159,6 +164,29 @@ def figure_problems(statement: str, quote: str, published: str | None = None) ->
     problems += [f"the number “{n.text}” is not in the quote" for n in others
                  if not _same_numbers([n], numbers, same_unit=True)]
     return problems
+
+
+def misplaced_numbers(statement: str, quote: str) -> list[str]:
+    """Numbers the statement says of what its quote gives another number for: "completed in autumn 2024" under
+    "originally due to open in 2024, will now be completed in autumn 2026". A number whose neighbouring words
+    (its unit aside) share none with the quote's same number but two with a number the statement does not
+    write is misplaced (two numbers that change places keep both: "selling 7,655 vehicles to Kavo's 8,210")."""
+    quoted, said = written(quote), written(statement)
+    problems = []
+    for n in said:
+        context = _context(n)
+        same = [q for q in quoted if _rounds_to(n, q)]
+        if not same or any(context & _context(q) for q in same):
+            continue
+        if any(len(context & _context(q)) >= 2 for q in quoted
+               if q not in same and not _same_numbers([q], said)):
+            problems.append(f"“{n.text}” is said of what the quote gives another number for")
+    return problems
+
+
+def _context(n: Number) -> frozenset[str]:
+    """A number's neighbouring words, its unit and single letters ("$40m": "m") aside."""
+    return frozenset(w for w in n.near if w != n.unit and len(w) > 1)
 
 
 # ---- names -----------------------------------------------------------------------
@@ -256,13 +284,12 @@ _NEGATED = re.compile(r"(?:\bnot|\bnever|n[’']t|\bno longer)\s+(?:(?:be|been|b
                       r"so|too|very|quite)\s+)*(?P<w>[A-Za-z][\w\-]*)", re.I)
 # words that negate a verb too ("refused to rule out", "given too little weight", "have yet to be replicated")
 _REFUSING = re.compile(r"\b(?:refus\w*|declin\w*|fail\w*|denied|denies|without|nor|too (?:little|few)|yet to)\b", re.I)
-_CLAUSE = re.compile(r"[^,;:.!?]+")
 
 
 def dropped_negation(statement: str, quote: str) -> list[str]:
     """A word the quote negates that the statement states in a clause without a negation: "ruled out" under
     "did not rule out", "unhappy" under "not unhappy" (not "conceded no goals" under "has not conceded a goal")."""
-    clauses = [c.group() for c in _CLAUSE.finditer(statement)]
+    clauses = [c.group() for c in CLAUSE.finditer(statement)]
     for m in _NEGATED.finditer(_NOT_NEGATION.sub(" ", quote)):
         word = stem(m.group("w").lower())
         if word in STOPWORDS:
@@ -288,25 +315,3 @@ def typed_problems(statement: str, quote: str, published: str | None = None, sou
         problems.append("the statement negates what the quote says")
     return problems
 
-
-def misplaced_numbers(statement: str, quote: str) -> list[str]:
-    """Numbers the statement says of what its quote gives another number for: "completed in autumn 2024" under
-    "originally due to open in 2024, will now be completed in autumn 2026". A number whose neighbouring words
-    (its unit aside) share none with the quote's same number but two with a number the statement does not
-    write is misplaced (two numbers that change places keep both: "selling 7,655 vehicles to Kavo's 8,210")."""
-    quoted, said = written(quote), written(statement)
-    problems = []
-    for n in said:
-        context = _context(n)
-        same = [q for q in quoted if abs(q.value - n.value) <= n.half_unit * 1.000001]
-        if not same or any(context & _context(q) for q in same):
-            continue
-        if any(len(context & _context(q)) >= 2 for q in quoted
-               if q not in same and not _same_numbers([q], said)):
-            problems.append(f"“{n.text}” is said of what the quote gives another number for")
-    return problems
-
-
-def _context(n: Number) -> frozenset[str]:
-    """A number's neighbouring words, its unit and single letters ("$40m": "m") aside."""
-    return frozenset(w for w in n.near if w != n.unit and len(w) > 1)

@@ -326,6 +326,8 @@ def opposite_problems(statement: str, quote: str) -> list[str]:
 
 
 _COMPARATIVES = (frozenset("more greater".split()), frozenset("less fewer".split()))
+_DIRECTION_PAIRS = _OPPOSITES + [_COMPARATIVES]
+_DIRECTION_WORDS = frozenset().union(*(a | b for a, b in _OPPOSITES))  # no thing a direction word is said of
 _QUANTITY_WORDS = frozenset("per cent percent times".split())  # part of how much, not of what
 _BESIDE = 2  # words from a direction word to the thing it says goes up or down ("18 per cent less fuel")
 
@@ -336,13 +338,13 @@ def _directions_beside(text: str) -> dict[str, set[int]]:
     tokens = [w.lower() for w in _WORD.findall(text)]
     out: dict[str, set[int]] = {}
     for i, w in enumerate(tokens):
-        for n, pair in enumerate(_OPPOSITES + [_COMPARATIVES]):
+        for n, pair in enumerate(_DIRECTION_PAIRS):
             side = 0 if w in pair[0] else 1 if w in pair[1] else None
             if side is None:
                 continue
             for near in tokens[max(0, i - _BESIDE):i] + tokens[i + 1:i + 1 + _BESIDE]:
-                if near not in STOPWORDS and near not in _QUANTITY_WORDS and near[0].isalpha() and \
-                        not any(near in p[0] | p[1] for p in _OPPOSITES):
+                if near not in STOPWORDS and near not in _QUANTITY_WORDS and near not in _DIRECTION_WORDS and \
+                        near[0].isalpha():
                     out.setdefault(stem(near), set()).add(2 * n + side)
     return out
 

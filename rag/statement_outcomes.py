@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.text import STOPWORDS
+from rag.text import STOPWORDS, WORD_TOKEN
 
-_WORD = re.compile(r"[A-Za-z][\w’'\-]*")
 # the winner before the phrase, the loser after it
 _WINS = re.compile(r"\b(?:beat|beats|beating|defeated|defeats|defeating|overcame|overcomes|edged(?:\s+out)?|"
                    r"thrashed|outpolled|outsold|overtook|overtakes|eliminated|knocked\s+out|won\s+(?:[\w\-]+\s+)?"
@@ -39,8 +38,8 @@ def results(text: str) -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
     out = []
     for rx, winner_first in ((_WINS, True), (_LOSES, False)):
         for m in rx.finditer(text):
-            before = _names([w.group() for w in _WORD.finditer(text, 0, m.start())][-_BEFORE_WORDS:])
-            after = _names([w.group() for w in _WORD.finditer(text, m.end())][:_AFTER_WORDS])
+            before = _names([w.group() for w in WORD_TOKEN.finditer(text, 0, m.start())][-_BEFORE_WORDS:])
+            after = _names([w.group() for w in WORD_TOKEN.finditer(text, m.end())][:_AFTER_WORDS])
             if before and after and not before & after:
                 out.append((before, after) if winner_first else (after, before))
     return tuple(out)

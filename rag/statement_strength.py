@@ -18,9 +18,8 @@ from __future__ import annotations
 import re
 from itertools import islice
 
-from rag.text import STOPWORDS, stem
+from rag.text import STOPWORDS, WORD_TOKEN, stem
 
-_WORD = re.compile(r"[A-Za-z][\w’'\-]*")
 # kinds of strong words; a statement may only use a kind its quote uses
 _KINDS = {kind: frozenset(words.split()) for kind, words in {
     "exclusive": "only sole solely exclusively exclusive",
@@ -88,12 +87,11 @@ def _quantified(rx: re.Pattern, text: str) -> set[str]:
 
 
 # "three of the five unions", "some of its traders": a part of a plural; and what quantifies a noun before it
-_SOME_OF = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|\d[\d,]*|some|many|several|most|few|"
-                      r"half|part|parts)\s+of\s+(?:the|its|their|his|her)\s+(?:[\w\-]+\s+){0,2}?(?P<noun>[a-z]+s)\b",
+_PART = r"one|two|three|four|five|six|seven|eight|nine|ten|\d[\d,]*|some|many|several|most|few|half|part|parts"
+_SOME_OF = re.compile(rf"\b(?:{_PART})\s+of\s+(?:the|its|their|his|her)\s+(?:[\w\-]+\s+){{0,2}}?(?P<noun>[a-z]+s)\b",
                       re.I)
 _THE_PLURAL = re.compile(r"\b(?:the|its|their|his|her)\s+(?:[\w\-]+\s+){0,2}?(?P<noun>[a-z]+s)\b", re.I)
-_QUANTIFIED = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|\d[\d,]*|some|many|several|most|"
-                         r"few|half|part|parts|all|none|each|every|among)\s+(?:of\s+)?$", re.I)
+_QUANTIFIED = re.compile(rf"\b(?:{_PART}|all|none|each|every|among)\s+(?:of\s+)?$", re.I)
 
 
 def _all_of_them(statement: str, quote: str) -> set[str]:
@@ -105,12 +103,13 @@ def _all_of_them(statement: str, quote: str) -> set[str]:
 
 
 def _words(text: str) -> set[str]:
-    return {w.lower() for w in _WORD.findall(text)}
+    return {w.lower() for w in WORD_TOKEN.findall(text)}
 
 
 def overstatement_problems(statement: str, quote: str) -> list[str]:
-    """Strong words of a kind the quote does not use, a superlative the quote gives only as "one of the …",
-    and hedged verbs of the quote the statement states without a hedge."""
+    """Strong words of a kind the quote does not use, a superlative the quote gives only as "one of the …", a
+    part made the whole, hedged verbs of the quote stated without a hedge, a choice not yet made stated as
+    made, and a dropped condition."""
     said, quoted = _words(statement), _words(quote)
     if _CAUSAL_PHRASE.search(statement):
         said.add("because")  # the same claim as "because"
@@ -126,26 +125,43 @@ def overstatement_problems(statement: str, quote: str) -> list[str]:
     if made_whole:
         problems.append(f"the statement says all or none of what the quote says only some of "
                         f"(“{sorted(made_whole)[0]}”)")
-    said_stems = {stem(w) for w in said if w not in STOPWORDS}
+    problems += _hedge_problems(statement, quote, {stem(w) for w in said if w not in STOPWORDS})
+    return list(dict.fromkeys(problems + _undecided_problems(statement, quote)))
+
+
+def _hedge_problems(statement: str, quote: str, said_stems: set[str]) -> list[str]:
+    """Hedged verbs of the quote the statement restates without a hedge near them, unless the statement
+    attributes what the quote does not."""
     hedges = list(_HEDGE.finditer(quote))
     attributed = any(not any(h.start() <= a.start() < h.end() for h in hedges) for a in _ATTRIBUTION.finditer(quote))
-    if not (_ATTRIBUTION.search(statement) and not attributed):
-        for m in hedges:
-            hedged = [stem(w.group()) for w in islice(_WORD.finditer(quote, m.end()), _HEDGED_REACH)
-                      if w.group().lower() not in STOPWORDS]
-            if len(set(hedged) & said_stems) < min(_SHARED, len(set(hedged))):
-                continue
-            # the hedged verb where the statement restates it ("may have peaked": "could have peaked"), else anywhere
-            verb = next((w for w in _WORD.finditer(statement) if hedged and stem(w.group().lower()) == hedged[0]), None)
-            if not (_hedged_near(statement, verb.start()) if verb else _HEDGES.search(statement)):
-                problems.append(f"the statement states as fact what the quote hedges (“{m.group().strip()} …”)")
-    if _PROVISIONAL.search(quote) and not _PROVISIONAL.search(statement) and _DECIDED.search(statement) and \
-            not any(not _PROVISIONAL.search(quote, d.end(), d.end() + _DECIDED_REACH) for d in _DECIDED.finditer(quote)):
-        problems.append(f"the statement says decided what the quote says is only “{_PROVISIONAL.search(quote).group()}”")
+    if _ATTRIBUTION.search(statement) and not attributed:
+        return []
+    problems = []
+    for m in hedges:
+        hedged = [stem(w.group()) for w in islice(WORD_TOKEN.finditer(quote, m.end()), _HEDGED_REACH)
+                  if w.group().lower() not in STOPWORDS]
+        if len(set(hedged) & said_stems) < min(_SHARED, len(set(hedged))):
+            continue
+        # the hedged verb where the statement restates it ("may have peaked": "could have peaked"), else anywhere
+        verb = next((w for w in WORD_TOKEN.finditer(statement) if hedged and stem(w.group().lower()) == hedged[0]),
+                    None)
+        if not (_hedged_near(statement, verb.start()) if verb else _HEDGES.search(statement)):
+            problems.append(f"the statement states as fact what the quote hedges (“{m.group().strip()} …”)")
+    return problems
+
+
+def _undecided_problems(statement: str, quote: str) -> list[str]:
+    """A choice the quote says is not yet made stated as made, and a condition of the quote dropped."""
+    problems = []
+    shortlist = _PROVISIONAL.search(quote)
+    decided_in_quote = any(not _PROVISIONAL.search(quote, d.end(), d.end() + _DECIDED_REACH)
+                           for d in _DECIDED.finditer(quote))  # "named on a shortlist" decides nothing
+    if shortlist and not _PROVISIONAL.search(statement) and _DECIDED.search(statement) and not decided_in_quote:
+        problems.append(f"the statement says decided what the quote says is only “{shortlist.group()}”")
     condition = _CONDITION.search(quote)
     if condition and not _CONDITIONED.search(statement):
         problems.append(f"the statement drops the quote's condition (“{condition.group().lstrip(', ')} …”)")
-    return list(dict.fromkeys(problems))
+    return problems
 
 
 def _clause_end(text: str, at: int) -> int:
@@ -158,6 +174,6 @@ def _hedged_near(statement: str, at: int) -> bool:
     """The statement hedges what it says at `at`: a hedge among the few words before it or in its clause
     ("ferries could be suspended", "a suspension is likely"), not one of another clause ("…, with forecasters
     predicting high waves")."""
-    before = list(_WORD.finditer(statement, 0, at))[-_HEDGE_BEFORE:]
+    before = list(WORD_TOKEN.finditer(statement, 0, at))[-_HEDGE_BEFORE:]
     start = before[0].start() if before else at
     return bool(_HEDGES.search(statement, start, _clause_end(statement, at)))

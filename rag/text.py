@@ -113,6 +113,9 @@ def normalize(text: str) -> str:
 
 
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*")
+# a word as the statement checks read it: letters first, hyphens and apostrophes kept ("co-founder", "Farmers'")
+WORD_TOKEN = re.compile(r"[A-Za-z][\w’'\-]*")
+CLAUSE = re.compile(r"[^,;:.!?]*")  # the text up to the next punctuation mark
 
 
 def words(text: str) -> list[str]:
