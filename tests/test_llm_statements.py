@@ -109,7 +109,7 @@ def test_threshold_is_calibrated_on_the_shipped_pairs():
     result = calibrate(score_pairs(pairs))
     assert result["threshold"] == pytest.approx(load_threshold(), abs=1e-3)
     overall = result["overall"]
-    assert overall["precision"] >= 0.80 and overall["recall"] >= 0.79  # measured 0.817 / 0.809
+    assert overall["precision"] >= 0.80 and overall["recall"] >= 0.79  # measured 0.820 / 0.809
     for kind in ("figure", "date", "name", "topic", "instruction", "antonym", "negation"):
         assert result["by_kind"][kind]["accepted"] == 0, kind  # every one of these is stopped
     assert result["by_kind"]["direction"]["accepted"] <= 6 and result["by_kind"]["overstated"]["accepted"] <= 2

@@ -25,6 +25,16 @@ def test_an_object_given_to_the_other_party_is_caught():
     assert party_problems("The tribunal ordered the tenants to repay the landlord's deposits.", quote)
 
 
+def test_a_descriptor_moved_to_the_other_thing_is_caught():
+    quote = "A van collided with a delivery lorry near Ostby; the lorry driver was treated for a broken arm."
+    problems = party_problems("A lorry collided with a delivery van near Ostby; the van driver was treated for "
+                              "a broken arm.", quote)
+    assert problems and "lorry driver" in problems[0]
+    # a descriptor the quote gives nothing else is no exchange
+    assert not party_problems("A van collided with a lorry near Ostby; the delivery lorry driver was treated.",
+                              quote)
+
+
 def test_the_same_parties_in_other_words_pass():
     assert not party_problems("Police said a courier, 34, was charged with theft after a shop assistant was "
                               "threatened outside the bakery.", QUOTE)
