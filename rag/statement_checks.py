@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from rag.claims import _NUMWORDS, STOPWORDS as CLAIM_WORDS
 from rag.claims import Claim, Mention, extract_claims
+from rag.statement_anchors import anchor_problems
 from rag.statement_attribution import speaker_problems
 from rag.statement_direction import direction_problems
 from rag.statement_outcomes import outcome_problems
@@ -315,7 +316,7 @@ def typed_problems(statement: str, quote: str, published: str | None = None, sou
         + dropped_negation(statement, quote) + time_frame_problems(statement, quote)
     if not problems:  # the parse (the slowest checks) only when nothing cheaper refused the statement
         problems = party_problems(statement, quote) + speech_problems(statement, quote) \
-            + tense_problems(statement, quote)
+            + tense_problems(statement, quote) + anchor_problems(statement, quote)
     if negated(statement) and not negated(quote):  # (a statement may restate a clause without the quote's "not")
         problems.append("the statement negates what the quote says")
     return problems

@@ -113,7 +113,7 @@ def _described(token: Any) -> str:
 
 def _said_elsewhere(word: str, party: Any) -> bool:
     """The word stands in the party's text other than as one of the party's own descriptors."""
-    return any(t.lemma_.lower() == word and t.head is not party for t in party.doc)
+    return any(t.lemma_.lower() == word and t.head.i != party.i for t in party.doc)
 
 
 def _descriptors_exchanged(said: Any, quoted: Any) -> bool:
