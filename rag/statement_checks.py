@@ -21,6 +21,7 @@ from rag.statement_anchors import anchor_problems
 from rag.statement_attribution import speaker_problems
 from rag.statement_direction import direction_problems
 from rag.statement_outcomes import outcome_problems
+from rag.statement_purpose import purpose_problems
 from rag.statement_roles import party_problems, speech_problems
 from rag.statement_tense import tense_problems
 from rag.statement_strength import overstatement_problems
@@ -316,7 +317,7 @@ def typed_problems(statement: str, quote: str, published: str | None = None, sou
         + dropped_negation(statement, quote) + time_frame_problems(statement, quote)
     if not problems:  # the parse (the slowest checks) only when nothing cheaper refused the statement
         problems = party_problems(statement, quote) + speech_problems(statement, quote) \
-            + tense_problems(statement, quote) + anchor_problems(statement, quote)
+            + tense_problems(statement, quote) + anchor_problems(statement, quote) + purpose_problems(statement, quote)
     if negated(statement) and not negated(quote):  # (a statement may restate a clause without the quote's "not")
         problems.append("the statement negates what the quote says")
     return problems
