@@ -309,6 +309,10 @@ _OPPOSITES = [tuple(frozenset(side.split()) for side in pair) for pair in (
     ("allow allows allowed allowing lift lifts lifted", "ban bans banned banning"),
     ("win wins won winning", "lose loses lost losing"),
     ("profit profits", "loss losses"),
+    ("convict convicts convicted convicting", "acquit acquits acquitted acquitting"),
+    ("uphold upholds upheld upholding", "overturn overturns overturned overturning quash quashes quashed"),
+    ("confirm confirms confirmed confirming", "deny denies denied denying"),
+    ("surplus surpluses", "deficit deficits"),
 )]
 
 

@@ -31,6 +31,8 @@ def test_opposite_direction_words_are_caught():
                              "Shares in Lumina rose 3% after the results.")
     assert opposite_problems("The council rejected the plan.", "The council approved the plan on Tuesday.")
     assert opposite_problems("The zoo stayed open.", "The heat forced the closure of the zoo.")
+    assert opposite_problems("A jury convicted Lena Ost of fraud.", "A jury acquitted Lena Ost of fraud on Friday.")
+    assert opposite_problems("The appeal court upheld the ban.", "The appeal court overturned the ban.")
 
 
 def test_direction_words_the_quote_shares_pass():
