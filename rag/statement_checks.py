@@ -20,6 +20,7 @@ from rag.claims import Claim, Mention, extract_claims
 from rag.statement_anchors import anchor_problems
 from rag.statement_attribution import speaker_problems
 from rag.statement_direction import direction_problems
+from rag.statement_magnitude import magnitude_problems
 from rag.statement_outcomes import outcome_problems
 from rag.statement_purpose import purpose_problems
 from rag.statement_roles import party_problems, speech_problems
@@ -314,7 +315,8 @@ def typed_problems(statement: str, quote: str, published: str | None = None, sou
         + name_problems(statement, quote, source, context) + direction_problems(statement, quote) \
         + outcome_problems(statement, quote) + overstatement_problems(statement, quote) \
         + speaker_problems(statement, quote) + added_words(statement, quote, source) \
-        + dropped_negation(statement, quote) + time_frame_problems(statement, quote)
+        + dropped_negation(statement, quote) + time_frame_problems(statement, quote) \
+        + magnitude_problems(statement, quote)
     if not problems:  # the parse (the slowest checks) only when nothing cheaper refused the statement
         problems = party_problems(statement, quote) + speech_problems(statement, quote) \
             + tense_problems(statement, quote) + anchor_problems(statement, quote) + purpose_problems(statement, quote)
