@@ -8,8 +8,9 @@ for a verb the quote also uses with both parties, the quote gives that role to s
 parties were exchanged: the statement's one stands in another role of the quote and the quote's one in
 another role of the statement; or both texts give the role to the same kind of thing told apart by
 descriptors that each text gives to something else ("the lorry driver was hurt" under "the minibus driver
-was hurt", where the statement has a minibus and the quote a lorry). Anything less (a paraphrased party, "the centre will close" for "the
-board will close the centre", verbs of saying and raising verbs) is no evidence either way.
+was hurt", where the statement has a minibus and the quote a lorry). Anything less (a paraphrased party,
+"the centre will close" for "the board will close the centre", verbs of saying and raising verbs) is no
+evidence either way.
 
 Speech is read the same way: "X said (that) …" is a speaker, the main verb of what is said and its words. A
 statement is refused when the quote's speech with the same main verb and most of the statement's words is
