@@ -1,4 +1,4 @@
-"""Whether a statement gives a figure of its quote to the wrong verb.
+"""Whether a statement gives a figure of its quote to the wrong verb, or sends a sum the other way.
 
 "Okonjo was sentenced to six years after stealing £312,000 over three years" under "… sentenced to three
 years … after stealing £312,000 over six years" has every figure of its quote, near the same words, so the
@@ -7,13 +7,19 @@ read with its unit (the noun it counts: "years", "million", "per cent") and its 
 it: "sentenced", "stealing"). Refused: a figure the statement puts under a verb that the quote uses with
 another figure of the same unit, while the quote has the statement's figure under another verb ("profit fell
 9 per cent" under "revenue … up 9 per cent, while pre-tax profit fell 15 per cent").
+
+A sum or count that a verb of giving ("provided", "paid", "sent") or getting ("received", "bought") takes is
+read with its giver and its recipient. Refused: the same figure (the typed values of rag/claims.py) going
+the other way between the quote's parties ("Russia paid North Korea $10bn" under "North Korea has provided
+$10bn in weapons to Moscow": the statement's recipient is the quote's giver). Converse verbs keep the way
+("Moscow received $10bn from North Korea").
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from rag.claims import _NUMWORDS
+from rag.claims import _NUMWORDS, Mention, _amounts
 from rag.statement_roles import parse
 
 _COUNTED = ("nummod", "quantmod", "compound")  # how a number hangs on what it counts
@@ -78,4 +84,76 @@ def anchor_problems(statement: str, quote: str) -> list[str]:
         elsewhere = next((q for q in quoted if q.value == f.value and q.unit == f.unit and q.verb != f.verb), None)
         if elsewhere:
             problems.append(f"the quote gives {f.text} for '{elsewhere.verb}' and {theirs[0].text} for '{f.verb}'")
+    return problems
+
+
+# verbs of giving (the subject gives to the one after "to" or to the other object) and of getting (the subject
+# gets from the one after "from"); general English
+_GIVE = frozenset("""give provide pay send supply sell lend loan donate transfer grant award deliver export offer
+contribute hand ship""".split())
+_GET = frozenset("receive get obtain buy borrow import acquire take earn collect".split())
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A sum or count given or got: who it went from and to (the words naming each; empty when untold)."""
+    figure: Mention
+    source: frozenset[str]
+    recipient: frozenset[str]
+
+
+def _named(token: Any | None) -> frozenset[str]:
+    """The words of a party's name: the noun and the nouns compounded with it ("North Korea")."""
+    if token is None or token.pos_ not in ("NOUN", "PROPN"):
+        return frozenset()
+    return frozenset(w.lemma_.lower() for w in token.subtree
+                     if w.i == token.i or w.head.i == token.i and w.dep_ in ("compound", "flat"))
+
+
+def flows(text: str) -> list[Flow]:
+    """Each sum or count of the text that an active verb of giving or getting takes, with its two parties."""
+    doc = parse(text)
+    out = []
+    for m in _amounts(text, 0, len(text), []):
+        tokens = [t for t in doc if t.idx < m.end and t.idx + len(t) > m.start]
+        if m.kind == "percent" or not tokens:
+            continue
+        verb = tokens[-1]
+        while verb.pos_ != "VERB" and verb.head.i != verb.i:
+            verb = verb.head
+        lemma, kids = verb.lemma_.lower(), list(verb.children)
+        if lemma not in _GIVE | _GET or any(c.dep_ in ("nsubjpass", "auxpass") for c in kids):
+            continue
+        subject = next((c for c in kids if c.dep_ == "nsubj"), None)
+        after = {c.lower_: next((p for p in c.children if p.dep_ == "pobj"), None)
+                 for c in kids if c.dep_ == "prep" and c.lower_ in ("to", "from")}
+        inside = {t.i for t in tokens}
+        other = next((c for c in kids if c.dep_ in ("dative", "dobj") and c.i not in inside
+                      and c.pos_ == "PROPN"), None)  # "paid North Korea $10bn"
+        if lemma in _GIVE:
+            out.append(Flow(m, _named(subject), _named(after.get("to") or other)))
+        else:
+            out.append(Flow(m, _named(after.get("from")), _named(subject)))
+    return out
+
+
+def _same_figure(a: Mention, b: Mention) -> bool:
+    return a.kind == b.kind and a.unit == b.unit and a.low <= b.high and b.low <= a.high
+
+
+def flow_problems(statement: str, quote: str) -> list[str]:
+    """A sum or count the statement has going the other way between its quote's two parties: the statement's
+    recipient is the quote's giver of the same figure (and not its recipient), or its giver the quote's
+    recipient ("Russia paid North Korea $10bn" under "North Korea has provided $10bn in weapons to Moscow")."""
+    quoted = flows(quote)
+    problems = []
+    for f in flows(statement):
+        for q in quoted:
+            if not _same_figure(f.figure, q.figure):
+                continue
+            if f.recipient & q.source and not f.recipient & q.recipient or \
+                    f.source & q.recipient and not f.source & q.source:
+                problems.append(f"the statement has {statement[f.figure.start:f.figure.end]} going the other way "
+                                "between the quote's parties")
+                break
     return problems

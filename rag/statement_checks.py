@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rag.claims import _NUMWORDS, STOPWORDS as CLAIM_WORDS
 from rag.claims import Claim, Mention, extract_claims
-from rag.statement_anchors import anchor_problems
+from rag.statement_anchors import anchor_problems, flow_problems
 from rag.statement_attribution import speaker_problems
 from rag.statement_direction import direction_problems
 from rag.statement_magnitude import magnitude_problems
@@ -319,7 +319,8 @@ def typed_problems(statement: str, quote: str, published: str | None = None, sou
         + magnitude_problems(statement, quote)
     if not problems:  # the parse (the slowest checks) only when nothing cheaper refused the statement
         problems = party_problems(statement, quote) + speech_problems(statement, quote) \
-            + tense_problems(statement, quote) + anchor_problems(statement, quote) + purpose_problems(statement, quote)
+            + tense_problems(statement, quote) + anchor_problems(statement, quote) + flow_problems(statement, quote) \
+            + purpose_problems(statement, quote)
     if negated(statement) and not negated(quote):  # (a statement may restate a clause without the quote's "not")
         problems.append("the statement negates what the quote says")
     return problems

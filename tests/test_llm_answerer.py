@@ -66,12 +66,13 @@ def test_statements_that_turn_their_quote_around_or_overstate_it_are_not_shown(i
     overstated = "North Korea received less than $1.2 billion in return, all of it in food and fuel."
     unhedged = "North Korea received fighter jets in return for its weapons."
     caused = "North Korea received less than $1.2 billion in return because Moscow was short of cash."
+    reversed_sum = "Moscow paid North Korea nearly $10 billion for weapons and troops."  # the sum went the other way
+    lies = (swapped, overstated, unhedged, caused, reversed_sum)
     answer, _ = ask(index, seed_settings, lambda req: Reply(data={"answerable": True, "statements": [
-        statement(real(req), REAL, TRUE)] + [statement(real(req), REAL, s)
-                                             for s in (swapped, overstated, unhedged, caused)]}))
+        statement(real(req), REAL, TRUE)] + [statement(real(req), REAL, s) for s in lies]}))
     assert [q.statement for q in answer.quotes] == [TRUE]
-    assert "4 statement(s) were left out because their quotes do not support them" in answer.answer
-    assert not any(s in answer.answer for s in (swapped, overstated, unhedged, caused))
+    assert "5 statement(s) were left out because their quotes do not support them" in answer.answer
+    assert not any(s in answer.answer for s in lies)
 
 
 def test_only_false_statements_fall_back_to_the_extractive_answer(index, seed_settings):

@@ -1,7 +1,7 @@
 """The statement gate's figure-to-verb check: a figure of the quote given to another verb."""
 import pytest
 
-from rag.statement_anchors import anchor_problems, figures
+from rag.statement_anchors import anchor_problems, figures, flow_problems
 
 pytestmark = pytest.mark.slow  # loads spaCy's small English pipeline (about 2 s)
 
@@ -30,3 +30,17 @@ def test_figures_read_with_their_unit_and_verb():
     (f,) = [f for f in figures("Profit fell 4 per cent.") if f.text == "4"]
     assert (f.value, f.unit, f.verb) == ("4", "percent", "fall")
     assert [(f.value, f.unit) for f in figures("Sales rose to £80 million.")] == [("80", "million")]  # no "million"
+
+
+GIFT = "The Orla Trust has donated £2.5m to Fenwick Hospital for a new scanner, the hospital said on Monday."
+
+
+def test_a_sum_going_the_other_way_is_caught():
+    assert flow_problems("Fenwick Hospital gave £2.5m to the Orla Trust for a new scanner.", GIFT)
+    assert flow_problems("The Orla Trust received £2.5m from Fenwick Hospital.", GIFT)
+
+
+def test_a_sum_told_with_a_converse_verb_passes():
+    assert not flow_problems("Fenwick Hospital received £2.5m from the Orla Trust for a new scanner.", GIFT)
+    assert not flow_problems("The Orla Trust gave Fenwick Hospital £2.5m.", GIFT)
+    assert not flow_problems("Fenwick Hospital gave £40 to the Orla Trust.", GIFT)  # another sum
