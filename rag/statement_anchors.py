@@ -10,9 +10,9 @@ another figure of the same unit, while the quote has the statement's figure unde
 
 A sum or count that a verb of giving ("provided", "paid", "sent") or getting ("received", "bought") takes is
 read with its giver and its recipient. Refused: the same figure (the typed values of rag/claims.py) going
-the other way between the quote's parties ("Russia paid North Korea $10bn" under "North Korea has provided
-$10bn in weapons to Moscow": the statement's recipient is the quote's giver). Converse verbs keep the way
-("Moscow received $10bn from North Korea").
+the other way between the quote's parties ("Covar paid Arlen Mining $10m" under "Arlen Mining has provided
+$10m in equipment to Covar": the statement's recipient is the quote's giver). Converse verbs keep the way
+("Covar received $10m from Arlen Mining").
 """
 from __future__ import annotations
 
@@ -103,7 +103,7 @@ class Flow:
 
 
 def _named(token: Any | None) -> frozenset[str]:
-    """The words of a party's name: the noun and the nouns compounded with it ("North Korea")."""
+    """The words of a party's name: the noun and the nouns compounded with it ("Arlen Mining")."""
     if token is None or token.pos_ not in ("NOUN", "PROPN"):
         return frozenset()
     return frozenset(w.lemma_.lower() for w in token.subtree
@@ -129,7 +129,7 @@ def flows(text: str) -> list[Flow]:
                  for c in kids if c.dep_ == "prep" and c.lower_ in ("to", "from")}
         inside = {t.i for t in tokens}
         other = next((c for c in kids if c.dep_ in ("dative", "dobj") and c.i not in inside
-                      and c.pos_ == "PROPN"), None)  # "paid North Korea $10bn"
+                      and c.pos_ == "PROPN"), None)  # "paid Arlen Mining $10m"
         if lemma in _GIVE:
             out.append(Flow(m, _named(subject), _named(after.get("to") or other)))
         else:
@@ -144,7 +144,7 @@ def _same_figure(a: Mention, b: Mention) -> bool:
 def flow_problems(statement: str, quote: str) -> list[str]:
     """A sum or count the statement has going the other way between its quote's two parties: the statement's
     recipient is the quote's giver of the same figure (and not its recipient), or its giver the quote's
-    recipient ("Russia paid North Korea $10bn" under "North Korea has provided $10bn in weapons to Moscow")."""
+    recipient ("Covar paid Arlen Mining $10m" under "Arlen Mining has provided $10m in equipment to Covar")."""
     quoted = flows(quote)
     problems = []
     for f in flows(statement):
