@@ -103,11 +103,17 @@ class Flow:
 
 
 def _named(token: Any | None) -> frozenset[str]:
-    """The words of a party's name: the noun and the nouns compounded with it ("Arlen Mining")."""
+    """The words of a party's name: the noun and the nouns compounded with it ("Arlen Mining"), and so those of
+    a name in apposition ("the developer Arlen Mining")."""
     if token is None or token.pos_ not in ("NOUN", "PROPN"):
         return frozenset()
-    return frozenset(w.lemma_.lower() for w in token.subtree
-                     if w.i == token.i or w.head.i == token.i and w.dep_ in ("compound", "flat"))
+    words = {token.lemma_.lower()}
+    for c in token.children:
+        if c.dep_ in ("compound", "flat"):
+            words.add(c.lemma_.lower())
+        elif c.dep_ == "appos":
+            words |= _named(c)
+    return frozenset(words)
 
 
 def flows(text: str) -> list[Flow]:
