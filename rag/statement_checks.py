@@ -23,7 +23,7 @@ from rag.statement_direction import direction_problems
 from rag.statement_magnitude import magnitude_problems
 from rag.statement_outcomes import outcome_problems
 from rag.statement_purpose import purpose_problems
-from rag.statement_roles import party_problems, speech_problems
+from rag.statement_roles import party_problems, speech_problems, whole_for_part_problems
 from rag.statement_tense import tense_problems
 from rag.statement_strength import overstatement_problems
 from rag.text import CLAUSE, STOPWORDS, sentence_spans, stem
@@ -306,6 +306,11 @@ def dropped_negation(statement: str, quote: str) -> list[str]:
     return []
 
 
+# the checks that read a dependency parse (rag/statement_roles.py), slower than the others
+_PARSED_CHECKS = (party_problems, whole_for_part_problems, speech_problems, tense_problems, anchor_problems,
+                  flow_problems, purpose_problems)
+
+
 def typed_problems(statement: str, quote: str, published: str | None = None, source: str | None = None,
                    context: str = "") -> list[str]:
     """Every reason, short of embedding similarity, why the quote does not support the statement."""
@@ -318,9 +323,7 @@ def typed_problems(statement: str, quote: str, published: str | None = None, sou
         + dropped_negation(statement, quote) + time_frame_problems(statement, quote) \
         + magnitude_problems(statement, quote)
     if not problems:  # the parse (the slowest checks) only when nothing cheaper refused the statement
-        problems = party_problems(statement, quote) + speech_problems(statement, quote) \
-            + tense_problems(statement, quote) + anchor_problems(statement, quote) + flow_problems(statement, quote) \
-            + purpose_problems(statement, quote)
+        problems = [p for check in _PARSED_CHECKS for p in check(statement, quote)]
     if negated(statement) and not negated(quote):  # (a statement may restate a clause without the quote's "not")
         problems.append("the statement negates what the quote says")
     return problems

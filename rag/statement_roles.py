@@ -157,6 +157,26 @@ def party_problems(statement: str, quote: str) -> list[str]:
     return problems
 
 
+def whole_for_part_problems(statement: str, quote: str) -> list[str]:
+    """A party the statement names where its quote names a part of it: "the museum drew 86,000 visitors" under
+    "the museum's exhibition drew 86,000 visitors" (the same verb and role; the statement's party is the
+    possessor of the quote's)."""
+    quoted = roles(quote)
+    problems = []
+    for r in roles(statement, lists=False):
+        said = r.party.lemma_.lower()
+        for q in quoted:
+            if q.verb != r.verb or q.role != r.role or q.party.pos_ != "NOUN":
+                continue
+            if q.party.lemma_.lower() == said:
+                break  # the quote also gives the role to the statement's party
+            if any(c.dep_ == "poss" and c.lemma_.lower() == said for c in q.party.children):
+                problems.append(f"the statement says the {r.party.text} did what the quote says its "
+                                f"{q.party.text} did ('{r.verb}')")
+                break
+    return problems
+
+
 @dataclass(frozen=True)
 class Speech:
     speaker: frozenset[str]  # the nouns of the phrase naming the speaker

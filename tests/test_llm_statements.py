@@ -109,12 +109,12 @@ def test_threshold_is_calibrated_on_the_shipped_pairs():
     result = calibrate(score_pairs(pairs))
     assert result["threshold"] == pytest.approx(load_threshold(), abs=1e-3)
     overall = result["overall"]
-    assert overall["precision"] >= 0.79 and overall["recall"] >= 0.78  # measured 0.812 / 0.790
+    assert overall["precision"] >= 0.79 and overall["recall"] >= 0.78  # measured 0.815 / 0.790
     for kind in ("figure", "date", "name", "topic", "instruction", "antonym", "negation"):
         assert result["by_kind"][kind]["accepted"] == 0, kind  # every one of these is stopped
     assert result["by_kind"]["direction"]["accepted"] <= 6 and result["by_kind"]["overstated"]["accepted"] <= 2
     # held out (chosen on the other folds): the `mixed*` folds' realistic summariser errors are what the gate
-    # catches worst (precision 0.788 / 0.889 / 0.788 / 0.513 / 0.684 / 0.643; `mixed4` to `mixed6` were never read: a
+    # catches worst (precision 0.812 / 0.889 / 0.788 / 0.513 / 0.684 / 0.643; `mixed4` to `mixed6` were never read: a
     # comparison reversed in other words, a figure given to the wrong thing in other words, ...)
     held_out = result["held_out"]
     realistic = ("mixed", "mixed2", "mixed3", "mixed4", "mixed5", "mixed6")

@@ -4,7 +4,7 @@ import threading
 import pytest
 
 from rag.statement_checks import typed_problems
-from rag.statement_roles import party_problems, roles, speech_problems
+from rag.statement_roles import party_problems, roles, speech_problems, whole_for_part_problems
 
 pytestmark = pytest.mark.slow  # loads spaCy's small English pipeline (about 2 s)
 
@@ -59,6 +59,15 @@ def test_a_reordered_list_passes():
 def test_speakers_are_left_to_the_speaker_check():
     quote = "Mayor Ana Lute said the bridge would reopen in May, while engineer Tom Besk warned it might not."
     assert not party_problems("Engineer Tom Besk said the bridge would reopen in May.", quote)
+
+
+def test_the_whole_for_its_part_is_caught():
+    quote = "The Fenmoor gallery's new sculpture wing drew 41,000 visitors in its first month, the director said."
+    problems = whole_for_part_problems("The Fenmoor gallery drew 41,000 visitors in a month.", quote)
+    assert problems and "wing" in problems[0]
+    assert not whole_for_part_problems("The gallery's new wing drew 41,000 visitors.", quote)
+    assert not whole_for_part_problems("The Fenmoor gallery drew 41,000 visitors.",
+                                       "The Fenmoor gallery drew 41,000 visitors to its new wing.")
 
 
 SPEECHES = ("Mayor Ana Lute said the new tram line had 'changed the town', while shopkeeper Tom Besk said takings "
