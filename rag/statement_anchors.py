@@ -54,6 +54,13 @@ def _unit(token: Any, counted: Any) -> str:
     return counted.lemma_.lower() if counted.i != token.i else ""
 
 
+def _verb_above(token: Any) -> Any | None:
+    """The nearest verb above a token in the parse (None when it hangs on no verb)."""
+    while token.pos_ != "VERB" and token.head.i != token.i:
+        token = token.head
+    return token if token.pos_ == "VERB" else None
+
+
 def figures(text: str) -> list[Figure]:
     """Each number of the text with its unit and its verb (numbers under no verb are left out)."""
     out = []
@@ -65,10 +72,8 @@ def figures(text: str) -> list[Figure]:
         while counted.dep_ in _COUNTED and counted.head.i != counted.i and \
                 counted.head.pos_ in ("NOUN", "NUM", "SYM", "PROPN"):
             counted = counted.head
-        verb = counted
-        while verb.pos_ != "VERB" and verb.head.i != verb.i:
-            verb = verb.head
-        if verb.pos_ == "VERB":
+        verb = _verb_above(counted)
+        if verb is not None:
             out.append(Figure(t.text, value, _unit(t, counted), verb.lemma_.lower()))
     return out
 
@@ -92,6 +97,7 @@ def anchor_problems(statement: str, quote: str) -> list[str]:
 _GIVE = frozenset("""give provide pay send supply sell lend loan donate transfer grant award deliver export offer
 contribute hand ship""".split())
 _GET = frozenset("receive get obtain buy borrow import acquire take earn collect".split())
+_TRANSFER = _GIVE | _GET
 
 
 @dataclass(frozen=True)
@@ -124,11 +130,11 @@ def flows(text: str) -> list[Flow]:
         tokens = [t for t in doc if t.idx < m.end and t.idx + len(t) > m.start]
         if m.kind == "percent" or not tokens:
             continue
-        verb = tokens[-1]
-        while verb.pos_ != "VERB" and verb.head.i != verb.i:
-            verb = verb.head
+        verb = _verb_above(tokens[-1])
+        if verb is None or verb.lemma_.lower() not in _TRANSFER:
+            continue
         lemma, kids = verb.lemma_.lower(), list(verb.children)
-        if lemma not in _GIVE | _GET or any(c.dep_ in ("nsubjpass", "auxpass") for c in kids):
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in kids):
             continue
         subject = next((c for c in kids if c.dep_ == "nsubj"), None)
         after = {c.lower_: next((p for p in c.children if p.dep_ == "pobj"), None)

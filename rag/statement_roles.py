@@ -81,7 +81,8 @@ def _listed(token: Any) -> Iterator[Any]:
             yield from _listed(c)
 
 
-def roles(text: str, lists: bool = True) -> list[Role]:
+@lru_cache(maxsize=512)  # the party checks read the same two texts' roles
+def roles(text: str, lists: bool = True) -> tuple[Role, ...]:
     """The doer and done-to of each verb of the text (with every listed party when `lists`)."""
     out = []
     for verb in parse(text):
@@ -100,7 +101,7 @@ def roles(text: str, lists: bool = True) -> list[Role]:
                 for p in (_listed(party) if lists else [party]):
                     if p.pos_ in ("NOUN", "PROPN"):  # not a pronoun: "who", "it" say nothing here
                         out.append(Role(verb.lemma_.lower(), role, p, both))
-    return out
+    return tuple(out)
 
 
 def _descriptors(token: Any) -> set[str]:
@@ -110,7 +111,9 @@ def _descriptors(token: Any) -> set[str]:
 
 
 def _described(token: Any) -> str:
-    return " ".join(t.text for t in token.subtree if t.i <= token.i and (t is token or t.dep_ in ("amod", "compound")))
+    """A noun with the descriptors before it: "minibus driver"."""
+    return " ".join(t.text for t in token.subtree
+                    if t.i == token.i or t.i < token.i and t.dep_ in ("amod", "compound"))
 
 
 def _said_elsewhere(word: str, party: Any) -> bool:
@@ -126,7 +129,7 @@ def _descriptors_exchanged(said: Any, quoted: Any) -> bool:
         any(_said_elsewhere(w, said) for w in own_quoted - own_said)
 
 
-def _exchange(r: Role, theirs: list[Role], said: list[Role], quoted: list[Role]) -> str | None:
+def _exchange(r: Role, theirs: list[Role], said: tuple[Role, ...], quoted: tuple[Role, ...]) -> str | None:
     """Why the quote's party in the statement's role is not the statement's one, when the two were exchanged."""
     alike = [q for q in theirs if q.party.lemma_.lower() == r.party.lemma_.lower()]
     if alike:  # the same kind of thing: another one only when their descriptors were exchanged
@@ -195,7 +198,7 @@ def speeches(text: str) -> list[Speech]:
         clause = next((c for c in v.children if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX")), None)
         if subject is None or clause is None:
             continue
-        inner = {w.i for u in verbs if u is not v and v.is_ancestor(u) for w in u.subtree}  # "…, while Y said …"
+        inner = {w.i for u in verbs if u.i != v.i and v.is_ancestor(u) for w in u.subtree}  # "…, while Y said …"
         speaker = frozenset(_nouns(subject))
         said = frozenset(w.lemma_.lower() for w in clause.subtree
                          if w.i not in inner and w.pos_ in _CONTENT and not w.is_stop) - speaker
