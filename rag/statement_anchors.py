@@ -1,4 +1,4 @@
-"""Whether a statement gives a figure of its quote to the wrong verb, or sends a sum the other way.
+"""Whether a statement gives a figure of its quote to the wrong verb or name, or sends a sum the other way.
 
 "Okonjo was sentenced to six years after stealing £312,000 over three years" under "… sentenced to three
 years … after stealing £312,000 over six years" has every figure of its quote, near the same words, so the
@@ -13,9 +13,14 @@ read with its giver and its recipient. Refused: the same figure (the typed value
 the other way between the quote's parties ("Covar paid Arlen Mining $10m" under "Arlen Mining has provided
 $10m in equipment to Covar": the statement's recipient is the quote's giver). Converse verbs keep the way
 ("Covar received $10m from Arlen Mining").
+
+A figure under the same verb in both texts is read with the names that verb holds it with (its doer's, else
+its clause's). Refused: each text holds it with a name the other names but does not hold it with ("38C in
+Kessin, while Ambrel recorded 24C" under the other way round).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,9 +38,14 @@ class Figure:
     verb: str  # the lemma of the nearest verb above it
 
 
+_GLUED = re.compile(r"(\d+(?:\.\d+)?)([a-z°]+)")  # a number with its unit written on: "38C", "5km"
+
+
 def _value(token: Any) -> str | None:
     """The number a token writes, normalised; None for a scale word alone ("million")."""
     word = token.text.lower().replace(",", "")
+    glued = _GLUED.fullmatch(word)
+    word = glued.group(1) if glued else word
     n = _NUMWORDS.get(word)
     if n is None:
         try:
@@ -51,6 +61,9 @@ def _unit(token: Any, counted: Any) -> str:
     after = token.doc[token.i + 1:token.i + 3].text.lower()
     if after.startswith(("%", "per cent", "percent")):
         return "percent"
+    glued = _GLUED.fullmatch(token.text.lower().replace(",", ""))
+    if glued:
+        return glued.group(2)
     return counted.lemma_.lower() if counted.i != token.i else ""
 
 
@@ -61,11 +74,11 @@ def _verb_above(token: Any) -> Any | None:
     return token if token.pos_ == "VERB" else None
 
 
-def figures(text: str) -> list[Figure]:
-    """Each number of the text with its unit and its verb (numbers under no verb are left out)."""
+def _figure_tokens(text: str) -> list[tuple[Figure, Any, Any]]:
+    """Each number of the text as a Figure, with its token and its verb's (numbers under no verb are left out)."""
     out = []
     for t in parse(text):
-        value = _value(t) if t.like_num and t.pos_ == "NUM" else None
+        value = _value(t) if t.pos_ == "NUM" and (t.like_num or _GLUED.fullmatch(t.lower_)) else None
         if value is None:
             continue
         counted = t
@@ -74,8 +87,13 @@ def figures(text: str) -> list[Figure]:
             counted = counted.head
         verb = _verb_above(counted)
         if verb is not None:
-            out.append(Figure(t.text, value, _unit(t, counted), verb.lemma_.lower()))
+            out.append((Figure(t.text, value, _unit(t, counted), verb.lemma_.lower()), t, verb))
     return out
+
+
+def figures(text: str) -> list[Figure]:
+    """Each number of the text with its unit and its verb (numbers under no verb are left out)."""
+    return [f for f, _, _ in _figure_tokens(text)]
 
 
 def anchor_problems(statement: str, quote: str) -> list[str]:
@@ -167,5 +185,72 @@ def flow_problems(statement: str, quote: str) -> list[str]:
                     f.source & q.recipient and not f.source & q.source:
                 problems.append(f"the statement has {statement[f.figure.start:f.figure.end]} going the other way "
                                 "between the quote's parties")
+                break
+    return problems
+
+
+# what a figure's verb says besides the figure: clauses of their own are another fact ("…, while Ambrel recorded 24C")
+_CLAUSES = frozenset({"advcl", "conj", "ccomp", "xcomp", "relcl", "acl", "parataxis", "csubj"})
+_DOERS = frozenset({"nsubj", "agent"})  # the subject of an active verb, "by …" of a passive one
+_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
+june july august september october november december""".split())
+
+
+@dataclass(frozen=True)
+class Holders:
+    """The names a figure's verb holds it with: in its doer, and anywhere in its clause; and the prepositions
+    "to" and "from" it takes (a verb such as "lease" goes either way by them)."""
+
+    subject: frozenset[str]
+    clause: frozenset[str]
+    way: frozenset[str]
+
+
+def _names_in(token: Any) -> set[str]:
+    return {w.lemma_.lower() for w in token.subtree if w.pos_ == "PROPN" and w.lower_ not in _CALENDAR}
+
+
+def _holders(figure: Any, verb: Any) -> Holders:
+    subject: set[str] = set()
+    clause: set[str] = set()
+    for c in verb.children:
+        if c.dep_ in _CLAUSES or c.left_edge.i <= figure.i <= c.right_edge.i:
+            continue
+        names = _names_in(c)
+        clause |= names
+        if c.dep_ in _DOERS:
+            subject |= names
+    way = frozenset(c.lower_ for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ in ("to", "from"))
+    return Holders(frozenset(subject), frozenset(clause), way)
+
+
+def _exchanged(mine: frozenset[str], theirs: frozenset[str], my_names: set[str], their_names: set[str]) -> bool:
+    """Each side holds the figure with a name the other text names but does not hold it with."""
+    return bool((mine - theirs) & their_names) and bool((theirs - mine) & my_names)
+
+
+def holder_problems(statement: str, quote: str) -> list[str]:
+    """A figure the statement gives to another of its quote's names ("Coyle won with 14,208 votes" under
+    "Feeney polled 14,208 votes, ahead of Coyle on 13,950"; "38C in Kessin" under "38C in Ambrel, while
+    Kessin recorded 24C"): the names its verb holds it with (its subject's, else its clause's) and the quote's
+    for the same figure each name the other text's holder, not their own."""
+    said, quoted = _figure_tokens(statement), _figure_tokens(quote)
+    if not said or not quoted:
+        return []
+    my_names = {n for t in parse(statement) if t.dep_ == "ROOT" for n in _names_in(t)}
+    their_names = {n for t in parse(quote) if t.dep_ == "ROOT" for n in _names_in(t)}
+    problems = []
+    for f, token, verb in said:
+        mine = _holders(token, verb)
+        for q, q_token, q_verb in quoted:
+            if (q.value, q.unit, q.verb) != (f.value, f.unit, f.verb):
+                continue  # another verb may hold the figure from the other side ("sold to" / "bought from")
+            theirs = _holders(q_token, q_verb)
+            if mine.way != theirs.way:
+                continue  # "leased it from the council" / "the council leased it to …"
+            if _exchanged(mine.subject, theirs.subject, my_names, their_names) or (
+                    not mine.subject and not theirs.subject and
+                    _exchanged(mine.clause, theirs.clause, my_names, their_names)):
+                problems.append(f"the statement gives {f.text} to another of the quote's names")
                 break
     return problems

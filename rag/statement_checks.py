@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rag.claims import _NUMWORDS, STOPWORDS as CLAIM_WORDS
 from rag.claims import Claim, Mention, extract_claims
-from rag.statement_anchors import anchor_problems, flow_problems
+from rag.statement_anchors import anchor_problems, flow_problems, holder_problems
 from rag.statement_attribution import speaker_problems
 from rag.statement_direction import direction_problems
 from rag.statement_magnitude import magnitude_problems
@@ -308,7 +308,7 @@ def dropped_negation(statement: str, quote: str) -> list[str]:
 
 # the checks that read a dependency parse (rag/statement_roles.py), slower than the others
 _PARSED_CHECKS = (party_problems, whole_for_part_problems, speech_problems, tense_problems, anchor_problems,
-                  flow_problems, purpose_problems)
+                  flow_problems, holder_problems, purpose_problems)
 
 
 def typed_problems(statement: str, quote: str, published: str | None = None, source: str | None = None,

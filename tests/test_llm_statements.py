@@ -109,17 +109,18 @@ def test_threshold_is_calibrated_on_the_shipped_pairs():
     result = calibrate(score_pairs(pairs))
     assert result["threshold"] == pytest.approx(load_threshold(), abs=1e-3)
     overall = result["overall"]
-    assert overall["precision"] >= 0.79 and overall["recall"] >= 0.78  # measured 0.815 / 0.790
+    assert overall["precision"] >= 0.78 and overall["recall"] >= 0.77  # measured 0.794 / 0.788
     for kind in ("figure", "date", "name", "topic", "instruction", "antonym", "negation"):
         assert result["by_kind"][kind]["accepted"] == 0, kind  # every one of these is stopped
     assert result["by_kind"]["direction"]["accepted"] <= 6 and result["by_kind"]["overstated"]["accepted"] <= 2
     # held out (chosen on the other folds): the `mixed*` folds' realistic summariser errors are what the gate
-    # catches worst (precision 0.812 / 0.889 / 0.788 / 0.513 / 0.684 / 0.643; `mixed4` to `mixed6` were never read: a
+    # catches worst (precision 0.818 / 0.889 / 0.788 / 0.538 / 0.692 / 0.643 / 0.587; `mixed4` to `mixed7` were never read: a
     # comparison reversed in other words, a figure given to the wrong thing in other words, ...)
     held_out = result["held_out"]
-    realistic = ("mixed", "mixed2", "mixed3", "mixed4", "mixed5", "mixed6")
+    realistic = ("mixed", "mixed2", "mixed3", "mixed4", "mixed5", "mixed6", "mixed7")
     assert all(m["precision"] >= 0.8 and m["recall"] >= 0.75 for fold, m in held_out.items() if fold not in realistic)
     assert held_out["mixed"]["precision"] >= 0.7 and held_out["mixed2"]["precision"] >= 0.65
     assert held_out["mixed3"]["precision"] >= 0.6 and held_out["mixed4"]["precision"] >= 0.45
     assert held_out["mixed5"]["precision"] >= 0.6 and held_out["mixed6"]["precision"] >= 0.55
+    assert held_out["mixed7"]["precision"] >= 0.5
     assert all(held_out[f]["recall"] >= 0.45 for f in realistic)

@@ -1,7 +1,8 @@
-"""The statement gate's figure-to-verb check: a figure of the quote given to another verb."""
+"""The statement gate's figure checks: a figure given to another verb, a sum going the other way, a figure
+given to another of the quote's names."""
 import pytest
 
-from rag.statement_anchors import anchor_problems, figures, flow_problems
+from rag.statement_anchors import anchor_problems, figures, flow_problems, holder_problems
 
 pytestmark = pytest.mark.slow  # loads spaCy's small English pipeline (about 2 s)
 
@@ -44,3 +45,23 @@ def test_a_sum_told_with_a_converse_verb_passes():
     assert not flow_problems("Fenwick Hospital received £2.5m from the Orla Trust for a new scanner.", GIFT)
     assert not flow_problems("The Orla Trust gave Fenwick Hospital £2.5m.", GIFT)
     assert not flow_problems("Fenwick Hospital gave £40 to the Orla Trust.", GIFT)  # another sum
+
+
+RAIN = "Rainfall reached 80mm in the hill town of Dorrow on Friday, while the coastal city of Pelt recorded just 12mm."
+SHARES = "Kelvo Bank now holds 38% of the savings market, ahead of Arden Mutual on 22%, the regulator said."
+
+
+def test_a_figure_given_to_another_of_the_quotes_names_is_caught():
+    assert holder_problems("Rainfall reached 80mm in Pelt on Friday, while Dorrow recorded just 12mm.", RAIN)
+    assert holder_problems("Arden Mutual now holds 38% of the savings market, ahead of Kelvo Bank on 22%.", SHARES)
+
+
+def test_a_figure_kept_with_its_names_passes():
+    assert not holder_problems("Dorrow had 80mm of rain on Friday; Pelt recorded just 12mm.", RAIN)
+    assert not holder_problems("Rainfall reached 80mm in Dorrow on Friday.", RAIN)
+    assert not holder_problems("Kelvo Bank holds 38% of the savings market, the regulator said.", SHARES)
+    # a verb that goes either way by "to" and "from", and a passive's doer after "by"
+    assert not holder_problems("The Ostra Trust leased the old mill from the Varn council for £1 a year.",
+                               "The Varn council leased the old mill to the Ostra Trust for £1 a year.")
+    assert not holder_problems("The Kell Bridge will be resurfaced by engineers from Tarr Build over eight weeks.",
+                               "Engineers from Tarr Build will resurface the Kell Bridge over eight weeks.")
