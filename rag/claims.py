@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
-from rag.text import sentence_spans
+from rag.text import WORD_TOKEN, sentence_spans
 
 Kind = Literal["money", "count", "percent", "date"]
 Qualifier = Literal["exact", "about", "upper", "lower", "range"]
@@ -85,10 +85,10 @@ percent year years month months day days week weeks ago last next earlier later 
 each both all any many much few several like including between dollars euros pounds official officials
 analyst analysts expert experts source sources authorities""".split()) \
     | set(_SCALES) | set(_NUMWORDS) | {w for v in _VAGUE for w in v.split()}
-_MONTHS = "January February March April May June July August September October November December".split()
+MONTHS = "January February March April May June July August September October November December".split()
+WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 _NOT_NAMES = set("""The A An In On At For By From As And Or But Last This That These Those It Its He She They
-We Our President Prime Minister Supreme Leader Mr Mrs Ms Dr Monday Tuesday Wednesday Thursday Friday Saturday
-Sunday""".split()) | set(_MONTHS)
+We Our President Prime Minister Supreme Leader Mr Mrs Ms Dr""".split()) | set(WEEKDAYS) | set(MONTHS)
 
 
 # ---- patterns --------------------------------------------------------------------
@@ -107,7 +107,7 @@ _SECOND = re.compile(rf"(?:\s?%)?\s*(?P<join>to|and|-|–|—)\s*{_amount(2)}", 
 _PCT = re.compile(r"\s?(?:%|per\s?cent\b)|\s+(?P<pp>percentage\s+points?)\b", re.I)
 _CURWORD = re.compile(r"\s+(?:of\s+)?(?:(?:US|U\.S\.)\s+)?(dollars|euros|pounds|yen|yuan)\b", re.I)
 _QUAL = [(q, f, re.compile(rf"(?<![\w~])(?:{p})\s*$", re.I)) for q, f, p in _QUALIFIERS]
-_MON = r"(?:" + "|".join(_MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
+_MON = r"(?:" + "|".join(MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
 _DATE = re.compile(rf"\b(?:(?P<m1>{_MON})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)"
                    rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MON}),?\s+(?P<y2>(?:19|20)\d\d)"
                    rf"|(?P<m3>{_MON}),?\s+(?P<y3>(?:19|20)\d\d)|(?P<y4>(?:19|20)\d\d))\b(?![.,]?\d|\s?%)"
@@ -118,7 +118,6 @@ _YEAR_RANGE = re.compile(r"\s*(?:-|–|to)\s*(?:19|20)\d\d")
 _BREAK = re.compile(r",\s|;|:\s|\s[–—-]\s|[()]|\b(?:but|while|whereas|although|though|however|yet)\b", re.I)
 _COORD = re.compile(r",|\b(?:and|or)\b")
 _RANGE_START = re.compile(r"\b(?P<word>between|from)\s+$", re.I)
-_WORD = re.compile(r"[A-Za-z][\w’'-]*")
 _HEAD = re.compile(r"(?:\s+of)?((?:\s+[A-Za-z][\w-]*){1,4})")
 _OF_HEAD = re.compile(r"\b([a-z]+) of\s*$")
 _CITES = re.compile(r"\baccording to (?P<a>[^,.;]{3,60})|^(?P<b>(?:an?|the)\s[^,;]{3,50}?)\s+(?:recently\s+)?"
@@ -239,7 +238,7 @@ def _dates(text: str, a: int, b: int, published: str | None) -> list[Mention]:
             else:
                 year, month = divmod(pub.year * 12 + pub.month + shift - 1, 12)
                 month += 1
-            shown = f"{_MONTHS[month - 1]} {year}" if month else str(year)
+            shown = f"{MONTHS[month - 1]} {year}" if month else str(year)
             assumption = f"taken as {shown}, given publication on {published}"
         else:
             prev = re.search(r"([A-Za-z]+)\W*$", text[max(a, m.start() - 20):m.start()])
@@ -247,7 +246,7 @@ def _dates(text: str, a: int, b: int, published: str | None) -> list[Mention]:
                 continue  # part of a name, e.g. "Zapad 2025"
             year = int(g["y1"] or g["y2"] or g["y3"] or g["y4"])
             name = g["m1"] or g["m2"] or g["m3"]
-            month = next(i for i, full in enumerate(_MONTHS, 1) if full.startswith(name[:3])) if name else None
+            month = next(i for i, full in enumerate(MONTHS, 1) if full.startswith(name[:3])) if name else None
             day = int(g["d1"] or g["d2"]) if (g["d1"] or g["d2"]) else None
         try:
             lo = date(year, month or 1, day or 1)
@@ -263,7 +262,7 @@ def _dates(text: str, a: int, b: int, published: str | None) -> list[Mention]:
 # ---- slots ------------------------------------------------------------------------
 def _content(text: str, lo: int, hi: int, skip: tuple[int, int] = (0, 0), first: int = -1) -> list[str]:
     """Content words of text[lo:hi] outside text[skip]; capitalised ones only as a sentence's `first` word."""
-    return [w.group().lower() for w in _WORD.finditer(text, lo, hi)
+    return [w.group().lower() for w in WORD_TOKEN.finditer(text, lo, hi)
             if not skip[0] <= w.start() < skip[1] and (w.group()[0].islower() or w.start() == first)
             and w.group().lower() not in STOPWORDS]
 
@@ -298,7 +297,7 @@ def extract_claims(text: str, published: str | None = None, span: tuple[int, int
         mentions = sorted(dates + _amounts(text, a, b, [(d.start, d.end) for d in dates]), key=lambda x: x.start)
         cuts = [c for c in _BREAK.finditer(text, a, b) if not any(x.start <= c.start() < x.end for x in mentions)]
         segs = list(zip([a] + [c.end() for c in cuts], [c.start() for c in cuts] + [b]))
-        tokens = list(_WORD.finditer(text, a, b))
+        tokens = list(WORD_TOKEN.finditer(text, a, b))
         names = [t.group() for t in tokens if t.group()[0].isupper() and t.group() not in _NOT_NAMES]
         if tokens and names[:1] == [tokens[0].group()] and (names[0].lower() in STOPWORDS or names[0][-1] == "s"):
             names = names[1:]  # a sentence's first word is a name unless it looks common ("Officials", "Over")

@@ -21,10 +21,11 @@ Kessin, while Ambrel recorded 24C" under the other way round).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from rag.claims import _NUMWORDS, Mention, _amounts
+from rag.claims import _NUMWORDS, MONTHS, WEEKDAYS, Mention, _amounts
 from rag.statement_roles import parse
 
 _COUNTED = ("nummod", "quantmod", "compound")  # how a number hangs on what it counts
@@ -192,8 +193,7 @@ def flow_problems(statement: str, quote: str) -> list[str]:
 # what a figure's verb says besides the figure: clauses of their own are another fact ("…, while Ambrel recorded 24C")
 _CLAUSES = frozenset({"advcl", "conj", "ccomp", "xcomp", "relcl", "acl", "parataxis", "csubj"})
 _DOERS = frozenset({"nsubj", "agent"})  # the subject of an active verb, "by …" of a passive one
-_CALENDAR = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may
-june july august september october november december""".split())
+_CALENDAR = frozenset(w.lower() for w in MONTHS + WEEKDAYS)  # no names of a party
 
 
 @dataclass(frozen=True)
@@ -206,22 +206,25 @@ class Holders:
     way: frozenset[str]
 
 
-def _names_in(token: Any) -> set[str]:
-    return {w.lemma_.lower() for w in token.subtree if w.pos_ == "PROPN" and w.lower_ not in _CALENDAR}
+def _names(tokens: Iterable[Any]) -> set[str]:
+    """The lemmas of the proper nouns among the tokens (weekdays and months aside)."""
+    return {w.lemma_.lower() for w in tokens if w.pos_ == "PROPN" and w.lower_ not in _CALENDAR}
 
 
 def _holders(figure: Any, verb: Any) -> Holders:
     subject: set[str] = set()
     clause: set[str] = set()
+    way: set[str] = set()
     for c in verb.children:
+        if c.dep_ in ("prep", "dative") and c.lower_ in ("to", "from"):
+            way.add(c.lower_)
         if c.dep_ in _CLAUSES or c.left_edge.i <= figure.i <= c.right_edge.i:
             continue
-        names = _names_in(c)
+        names = _names(c.subtree)
         clause |= names
         if c.dep_ in _DOERS:
             subject |= names
-    way = frozenset(c.lower_ for c in verb.children if c.dep_ in ("prep", "dative") and c.lower_ in ("to", "from"))
-    return Holders(frozenset(subject), frozenset(clause), way)
+    return Holders(frozenset(subject), frozenset(clause), frozenset(way))
 
 
 def _exchanged(mine: frozenset[str], theirs: frozenset[str], my_names: set[str], their_names: set[str]) -> bool:
@@ -230,23 +233,20 @@ def _exchanged(mine: frozenset[str], theirs: frozenset[str], my_names: set[str],
 
 
 def holder_problems(statement: str, quote: str) -> list[str]:
-    """A figure the statement gives to another of its quote's names ("Coyle won with 14,208 votes" under
-    "Feeney polled 14,208 votes, ahead of Coyle on 13,950"; "38C in Kessin" under "38C in Ambrel, while
-    Kessin recorded 24C"): the names its verb holds it with (its subject's, else its clause's) and the quote's
-    for the same figure each name the other text's holder, not their own."""
-    said, quoted = _figure_tokens(statement), _figure_tokens(quote)
-    if not said or not quoted:
+    """A figure the statement gives to another of its quote's names under the same verb ("38C in Kessin" under
+    "38C in Ambrel, while Kessin recorded 24C"): the names its verb holds it with (the doers', else the
+    clause's) and the quote's for the same figure each name the other text's holder, not their own. (Under
+    different verbs the doer may change legitimately: "sold to" / "bought from".)"""
+    said = _figure_tokens(statement)
+    quoted = [(q, _holders(token, verb)) for q, token, verb in _figure_tokens(quote)] if said else []
+    if not quoted:
         return []
-    my_names = {n for t in parse(statement) if t.dep_ == "ROOT" for n in _names_in(t)}
-    their_names = {n for t in parse(quote) if t.dep_ == "ROOT" for n in _names_in(t)}
+    my_names, their_names = _names(parse(statement)), _names(parse(quote))
     problems = []
     for f, token, verb in said:
         mine = _holders(token, verb)
-        for q, q_token, q_verb in quoted:
-            if (q.value, q.unit, q.verb) != (f.value, f.unit, f.verb):
-                continue  # another verb may hold the figure from the other side ("sold to" / "bought from")
-            theirs = _holders(q_token, q_verb)
-            if mine.way != theirs.way:
+        for q, theirs in quoted:
+            if (q.value, q.unit, q.verb) != (f.value, f.unit, f.verb) or mine.way != theirs.way:
                 continue  # "leased it from the council" / "the council leased it to …"
             if _exchanged(mine.subject, theirs.subject, my_names, their_names) or (
                     not mine.subject and not theirs.subject and
