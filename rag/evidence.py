@@ -23,7 +23,7 @@ from rag.answer_slots import FIGURES, answer_slot, points_back
 from rag.models import AnswerSlot, Document, RetrievedChunk
 from rag.query import QuestionInfo
 from rag.synonyms import near_values, synonym_stems
-from rag.text import (STOPWORDS, TYPO_RATIO, demonym_of_place, place_of_demonym, sentence_spans, stem,
+from rag.text import (STOPWORDS, TITLES, TYPO_RATIO, demonym_of_place, place_of_demonym, sentence_spans, stem,
                       typo_similarity, words)
 from rag.values import Value, asks_age, near_terms, values
 
@@ -91,14 +91,6 @@ def candidate_sentences(retrieved: list[RetrievedChunk], sentences_of: Callable[
             seen.add((c.doc_id, s.start))
             out.append((s, rank, d))
     return out
-
-
-# English titles and ranks put before a surname (general English, no topic): a text names "Judge Cummings"
-# when it names Cummings
-TITLES = frozenset("""mr mrs ms miss dr sir dame lord lady saint st justice judge attorney general president
-senator governor mayor chancellor minister premier secretary ambassador king queen prince princess emperor
-captain colonel major lieutenant sergeant admiral commander marshal bishop archbishop cardinal pope father
-reverend rabbi imam professor prof chief representative rep sen gov""".split())
 
 
 def _name_match(entity: str, text: str) -> float:

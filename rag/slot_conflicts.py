@@ -18,7 +18,7 @@ from rag.countries import country_of
 from rag.disagree import sides_note
 from rag.models import AnswerSlot, Conflict, Quote
 from rag.query import QuestionInfo, analyze, asked_head_word
-from rag.text import STOPWORDS, normalize, same_start
+from rag.text import STOPWORDS, TITLES, normalize, same_start
 from rag.values import values
 
 _MULTI = re.compile(r"^\W*(?:what|which|who|where)\s+(?:[\w\-]+\s+){0,5}?(?:are|were|have)\b|"
@@ -64,6 +64,8 @@ def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
         if not shared:
             return "unknown"
         return "same" if all(x == y for x, y in shared) else "different"
+    if a.kind in _NAMED and b.kind in _NAMED:
+        ta, tb = _tokens(bare_name(a.text)), _tokens(bare_name(b.text))
     if not ta or not tb:
         return "unknown"
     ca, cb = "".join(ta), "".join(tb)
@@ -72,6 +74,23 @@ def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
     if (country := country_of(a.text)) and country == country_of(b.text):
         return "same"  # a country and its capital, demonym or code
     return "different"
+
+
+_NAMED = frozenset({"person", "name", "place"})
+# who someone is before their name: an owner ("China’s"), a title and what qualifies it ("Chinese President")
+_TITLE_REACH = 4  # a title stands among a name's first words ("Foreign Minister Sergei Lavrov")
+_OWNER = re.compile(r"^(?:[A-Z][\w\-]*\s+){0,3}?[A-Z][\w\-]*[’']s\s+")
+
+
+def bare_name(text: str) -> str:
+    """A name without who it belongs to or its title: "China’s Xi Jinping", "Chinese President Xi Jinping" and
+    "President Xi Jinping" → "Xi Jinping", "Prime Minister Keir Starmer" → "Keir Starmer". Only a name that
+    still holds a capitalised word is cut ("China’s president" stays whole: another country's president is
+    someone else)."""
+    ws = _OWNER.sub("", text).split()
+    titled = [i for i, w in enumerate(ws[:_TITLE_REACH]) if w.lower().rstrip(".") in TITLES and i < len(ws) - 1]
+    rest = ws[titled[-1] + 1:] if titled else ws
+    return " ".join(rest) if any(w[:1].isupper() for w in rest) else text
 
 
 def _alike(x: str, y: str) -> bool:

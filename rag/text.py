@@ -159,6 +159,14 @@ def same_start(a: str, b: str, min_length: int) -> bool:
     return a == b or min(len(a), len(b)) >= min_length and (a.startswith(b) or b.startswith(a))
 
 
+# English titles and ranks put before a surname (general English, no topic): a text names "Judge Cummings"
+# when it names Cummings
+TITLES = frozenset("""mr mrs ms miss dr sir dame lord lady saint st justice judge attorney general president
+senator governor mayor chancellor minister premier secretary ambassador king queen prince princess emperor
+captain colonel major lieutenant sergeant admiral commander marshal bishop archbishop cardinal pope father
+reverend rabbi imam professor prof chief representative rep sen gov""".split())
+
+
 TYPO_RATIO = 0.8  # how alike two words must be for one to count as a misspelling of the other
 
 

@@ -26,6 +26,16 @@ def test_same_entity_in_other_words_agrees():
     assert same_answer(AnswerSlot(kind="date", text="1972"), AnswerSlot(kind="date", text="October 1972"))
 
 
+def test_a_name_with_its_owner_or_title_is_the_same_name():
+    person = lambda t: AnswerSlot(kind="person", text=t)  # noqa: E731
+    assert same_answer(person("Ostra’s Anna Vell"), person("President Anna Vell"))
+    assert same_answer(person("Ostran Prime Minister Anna Vell"), person("Vell"))
+    assert same_answer(person("Foreign Minister Jon Harl"), person("Kestel’s Jon Harl"))
+    # another country's president is someone else, and a name of a title's holder is no title
+    assert relation(person("Ostra’s president"), person("Kestel’s president")) == "different"
+    assert not same_answer(person("President Anna Vell"), person("President Jon Harl"))
+
+
 def test_different_entities_and_dates_differ():
     assert not same_answer(_name("Hollow Pines"), _name("The Ferrymen"))
     assert not same_answer(AnswerSlot(kind="date", text="5 January 1884"), AnswerSlot(kind="date", text="26 December 1844"))
@@ -133,6 +143,17 @@ def test_values_skip_what_the_question_already_holds():
     who = analyze("Who designed the Gunbus?")
     assert "Burgess Company" in [v.text for v in values(who, "The Gunbus was designed by the Burgess Company.")]
     assert values(analyze("How much did it cost?"), "It cost $4.5 million in 2020.")[0].text == "$4.5 million"
+
+
+def test_the_subject_said_in_full_and_a_news_agency_are_no_answers():
+    # "Kim Jong Un" for a question that names "Kim" is its subject, not who he met
+    met = analyze("Who did Harl meet in Ostra last week?")
+    assert [v.text for v in values(met, "Jon Harl met Anna Vell in Ostra last week.")] == ["Anna Vell"]
+    assert [v.text for v in values(met, "Harl met Vell.")] == ["Vell"]
+    # "according to" names a source, not where something happened
+    where = analyze("Where did Harl inspect the new trains?")
+    assert values(where, "According to KNA, Harl described the trains as modern.") == []
+    assert [v.text for v in values(where, "Harl inspected the trains at the Ostra Depot.")] == ["Ostra Depot"]
 
 
 def test_a_range_is_compared_only_when_written_alike():
