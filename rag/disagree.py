@@ -21,6 +21,7 @@ from typing import Literal
 from rag.claims import STOPWORDS, Claim, Kind, Mention, extract_claims
 from rag.models import Conflict, DocMeta, Document, Quote, Source
 from rag.query import analyze
+from rag.stories import quoted_together
 from rag.text import stem
 
 Relation = Literal["agree", "differs", "contradiction"]
@@ -281,7 +282,8 @@ def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Docu
     scored, seen = [], set()
     for (i, a), (j, b) in combinations(enumerate(found), 2):
         both_sole = i in sole and j in sole and _same_measure(a.claim, b.claim, alike)
-        if a.voice == b.voice or not (both_sole or i in focus and j in focus and comparable(a.claim, b.claim, alike)):
+        if a.voice == b.voice or not (both_sole or i in focus and j in focus and comparable(a.claim, b.claim, alike)) \
+                or not quoted_together(a.quote, b.quote, docs):
             continue
         verdict = relate(a.claim, b.claim)
         key = frozenset({(a.voice, a.claim.surface), (b.voice, b.claim.surface)})

@@ -129,14 +129,14 @@ class Pipeline:
             from rag.word_similarity import WordSimilarity
             self._alike = WordSimilarity(self.index.embedder)
         conflicts = find_conflicts(question, composed.quotes, docs, self._alike) or \
-            slot_conflicts(question, by_answer, voice)
+            slot_conflicts(question, by_answer, voice, docs)
         notes = [conflicts_markdown(conflicts)] if conflicts else []
         label = {q.source.id: q.source.label for q in composed.quotes}
         for g in (g for g in groups if len(g) > 1):
             notes.append(f"_{' and '.join(label[i] for i in g)} are copies of the same story: one source, not "
                          f"{len(g)}._")
         if len(groups) > 1 and not conflicts:
-            agreement = _agreement(question, composed.quotes, by_answer, voice)
+            agreement = _agreement(question, composed.quotes, by_answer, voice, docs)
             notes.append(f"_Quoted from {len(groups)} independent sources; {agreement}._")
         return conflicts, "\n\n".join(notes), len(groups)
 
@@ -200,18 +200,23 @@ def build_pipeline(settings: Settings | None = None, index: Index | None = None,
     return cls(index, retriever, answerer)
 
 
-def _agreement(question: str, quotes: list, by_answer: list[list], voice: dict[str, str]) -> str:
+def _agreement(question: str, quotes: list, by_answer: list[list], voice: dict[str, str], docs: dict) -> str:
     """What the note says about the answers of several independent sources that raised no disagreement.
     Agreement is stated only between quotes whose answers were compared: each gives the same answer and had no
-    other to choose from; quotes that give no answer are said to be left out of the comparison."""
+    other to choose from; quotes that give no answer are said to be left out of the comparison, and quotes
+    whose articles may tell another story than the first quote's (rag/stories.py) are said to."""
     from rag.slot_conflicts import read_alone, single_valued
+    from rag.stories import quoted_together
 
     info = analyze(question)
     agreeing = by_answer[0] if len(by_answer) == 1 and single_valued(question) and \
         all(read_alone(info, q) for q in by_answer[0]) else []
     sources = {voice.get(q.source.id, q.source.id) for q in agreeing}
     if len(sources) < 2:
-        return "their answers were not compared with each other"
+        apart = "".join(f"[{q.id}]" for q in quotes[1:] if not quoted_together(quotes[0], q, docs))
+        return "their answers were not compared with each other" + (
+            f": {apart} may be about another story than [{quotes[0].id}] (their articles share no name)"
+            if apart else "")
     answer = agreeing[0].answer_slot.text
     if len(agreeing) == len(quotes):
         return f"they give the same answer (“{answer}”)"

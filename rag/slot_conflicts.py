@@ -16,8 +16,9 @@ from typing import Literal
 from rag.answer_slots import FIGURES
 from rag.countries import country_of
 from rag.disagree import sides_note
-from rag.models import AnswerSlot, Conflict, Quote
+from rag.models import AnswerSlot, Conflict, Document, Quote
 from rag.query import QuestionInfo, analyze, asked_head_word
+from rag.stories import quoted_together
 from rag.text import STOPWORDS, TITLES, normalize, same_start
 from rag.values import values
 
@@ -222,16 +223,19 @@ def read_alone(info: QuestionInfo, quote: Quote) -> bool:
     return len({v.text for v in values(info, quote.text)}) <= 1
 
 
-def _clearly_different(info: QuestionInfo, g: list[Quote], h: list[Quote]) -> bool:
-    """Every answer of one group differs from every answer of the other, and neither quote gives the other's."""
+def _clearly_different(info: QuestionInfo, g: list[Quote], h: list[Quote], documents: dict[str, Document]) -> bool:
+    """Every answer of one group differs from every answer of the other, neither quote gives the other's, and
+    the two groups tell one story (rag/stories.py: a document of each shares a name)."""
     return all(relation(a.answer_slot, b.answer_slot) == "different" and not _mentions_other(info, a, b)
-               for a in g for b in h)
+               for a in g for b in h) and any(quoted_together(a, b, documents) for a in g for b in h)
 
 
-def slot_conflicts(question: str, groups: list[list[Quote]], voice: dict[str, str]) -> list[Conflict]:
-    """A `contradiction` when sources give different answers (`answer_groups`) to a single-valued question.
-    The note names the answers that clearly differ from each other, the best-supported first; an answer that
-    may be the same as one of them (other units, a quote that also gives the other answer) is left out of it."""
+def slot_conflicts(question: str, groups: list[list[Quote]], voice: dict[str, str],
+                   documents: dict[str, Document] | None = None) -> list[Conflict]:
+    """A `contradiction` when sources that tell one story give different answers (`answer_groups`) to a
+    single-valued question. The note names the answers that clearly differ from each other, the best-supported
+    first; an answer that may be the same as one of them (other units, a quote that also gives the other
+    answer) is left out of it. `documents` (by source id) tell which quotes tell one story."""
     if not single_valued(question) or len(groups) < 2:
         return []
     info = analyze(question)
@@ -241,7 +245,7 @@ def slot_conflicts(question: str, groups: list[list[Quote]], voice: dict[str, st
 
     sides: list[list[Quote]] = []
     for g in sorted(groups, key=lambda g: -len(voices(g))):
-        if all(_clearly_different(info, g, h) for h in sides):
+        if all(_clearly_different(info, g, h, documents or {}) for h in sides):
             sides.append(g)
     if len(sides) < 2:
         return []

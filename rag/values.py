@@ -114,7 +114,9 @@ def _lower_words(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in words(text))
 
 
-def _names(text: str) -> list[Value]:
+def name_values(text: str) -> list[Value]:
+    """The names a text gives: runs of capitalised words, without a leading article or pronoun, a date
+    ("Friday"), a run of headings or a demonym before a noun ("English rock band")."""
     out = []
     for m in _NAME.finditer(text):
         ws = m.group().split()
@@ -169,7 +171,7 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
     elif kind == "place":
         found = [Value(kind, m.group("v"), m.start("v"), m.end("v")) for m in _PLACE.finditer(text)]
     else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered", not a place
-        found = [Value(kind, v.text, v.start, v.end) for v in _names(text)
+        found = [Value(kind, v.text, v.start, v.end) for v in name_values(text)
                  if (len(v.text.split()) >= 2 or v.start > 0) and not re.search(r"-[a-z]", v.text)
                  and not (_LOCATIVE.search(text, 0, v.start) and (kind == "person" or not asks_for_place(info.text)))]
     return [v for v in found if not _in_question(info, v.text)]

@@ -199,15 +199,15 @@ def test_agreement_is_stated_only_between_the_quotes_that_were_compared():
               _quote(2, "About 25,600 people live in Varenfield.", count),
               _quote(3, "Varenfield lies on the river and grew quickly after the war.")]
     groups = answer_groups(quotes)
-    assert _agreement(question, quotes, groups, {}) == \
+    assert _agreement(question, quotes, groups, {}, {}) == \
         "2 of them give the same answer (“25,600”) [1][2]; the rest give no answer that could be compared"
-    assert _agreement(question, quotes[:2], answer_groups(quotes[:2]), {}) == "they give the same answer (“25,600”)"
+    assert _agreement(question, quotes[:2], answer_groups(quotes[:2]), {}, {}) == "they give the same answer (“25,600”)"
     # copies of one story are one source: nothing was compared between independent sources
-    assert _agreement(question, quotes, groups, {"d1": "d1", "d2": "d1"}) == \
+    assert _agreement(question, quotes, groups, {"d1": "d1", "d2": "d1"}, {}) == \
         "their answers were not compared with each other"
     # a quote holding another figure beside its answer may have been read wrong: no agreement is claimed
     quotes[1] = _quote(2, "About 25,600 people live in Varenfield, 3,000 more than in 2010.", count)
-    assert _agreement(question, quotes, answer_groups(quotes), {}) == "their answers were not compared with each other"
+    assert _agreement(question, quotes, answer_groups(quotes), {}, {}) == "their answers were not compared with each other"
 
 
 def test_a_question_asking_for_several_things_is_not_single_valued():
