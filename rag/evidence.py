@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from rag.answer_slots import FIGURES, answer_slot, points_back
+from rag.countries import countries_in, country_of
 from rag.models import AnswerSlot, Document, RetrievedChunk
 from rag.query import QuestionInfo
 from rag.synonyms import near_values, synonym_stems
@@ -189,6 +190,13 @@ def _cover(matches: list[float]) -> float:
     return sum(matches) / len(matches) if matches else 1.0
 
 
+def _names_countries(info: QuestionInfo, text: str) -> bool:
+    """Every name of the question the text does not name word for word is a country it names in another form
+    (its demonym, capital, code or another name: rag/countries.py)."""
+    missing = [e for e in info.entity_names if _name_match(e, text) < 1.0]
+    return bool(missing) and all((c := country_of(e)) is not None and c in countries_in(text) for e in missing)
+
+
 def _names_speaker(info: QuestionInfo, text: str) -> bool:
     """The text names at least half the words of who the question asks about having said something ("the
     trawler owners' association": "The Kestel Trawler Owners' Association said …"; a demonym or a near
@@ -336,7 +344,9 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
             float(_value_near_term(wordings[i], s.text, x.values)), 0.0, float(slot_readable),
             float(back), absent,
         ], dtype=np.float32)
-        joined = s.before and x.entity_context > x.entity_sentence  # the sentence before names the subject
+        # the sentence before names the subject, and the sentence does not name it as a country in another form
+        # ("North Korean troops …" names North Korea)
+        joined = s.before and x.entity_context > x.entity_sentence and not _names_countries(info, s.text)
         start = s.before_start if joined else s.start
         text = documents[s.doc_id].text[start:s.end] if s.doc_id in documents else s.text
         names_ok = all(m >= 0.5 for m in doc_names.get(s.doc_id, [0.0])) and s.doc_id not in unnamed_source

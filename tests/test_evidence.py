@@ -248,3 +248,15 @@ def test_the_share_of_asked_words_no_document_mentions():
     assert _absent_share(["treati", "sign"], lambda t: 1.0, texts) == 0.0
     assert _absent_share(["articl", "treati"], lambda t: {"articl": 3.0}.get(t, 1.0), texts) == 0.75
     assert _absent_share([], lambda t: 1.0, texts) == 0.0
+
+
+def test_a_sentence_naming_a_country_by_its_demonym_is_quoted_alone(fake_embedder):
+    q = "How many troops does North Korea have?"
+    named = _candidates(fake_embedder, "Talks with North Korea stalled again. North Korean forces number about "
+                                       "1.2 million troops.", q, title="Talks")
+    assert {c.text for c in named if "troops" in c.text} == {"North Korean forces number about 1.2 million troops."}
+    # a sentence that names the subject nowhere is quoted with the one before that does
+    unnamed = _candidates(fake_embedder, "Talks with North Korea stalled again. Its forces number about 1.2 million "
+                                         "troops.", q, title="Talks")
+    assert {c.text for c in unnamed if "troops" in c.text} == {"Talks with North Korea stalled again. Its forces "
+                                                              "number about 1.2 million troops."}
