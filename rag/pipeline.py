@@ -124,7 +124,7 @@ class Pipeline:
         docs = {q.source.id: self.documents(q.source.id) for q in composed.quotes}
         groups = independent_groups([d for d in docs.values() if d is not None])
         voice = {i: g[0] for g in groups for i in g}
-        by_answer = answer_groups(composed.quotes)
+        by_answer = answer_groups(composed.quotes, question)
         if self._alike is None:
             from rag.word_similarity import WordSimilarity
             self._alike = WordSimilarity(self.index.embedder)

@@ -19,7 +19,7 @@ from rag.disagree import sides_note
 from rag.models import AnswerSlot, Conflict, Document, Quote
 from rag.query import QuestionInfo, analyze, asked_head_word
 from rag.stories import quoted_together
-from rag.text import STOPWORDS, TITLES, normalize, same_start
+from rag.text import STOPWORDS, TITLES, normalize, same_start, words
 from rag.values import values
 
 _MULTI = re.compile(r"^\W*(?:what|which|who|where)\s+(?:[\w\-]+\s+){0,5}?(?:are|were|have)\b|"
@@ -155,9 +155,15 @@ def _slots(quotes: list[Quote]) -> dict[int, AnswerSlot]:
     return slots
 
 
-def answer_groups(quotes: list[Quote]) -> list[list[Quote]]:
+def answer_groups(quotes: list[Quote], question: str = "") -> list[list[Quote]]:
     """Quotes grouped by the answer they give (quotes without an answer slot are left out). A quote whose
-    slot came from a near-copy's changed words gets it set as its `answer_slot`, so the Answer shows it."""
+    slot came from a near-copy's changed words gets it set as its `answer_slot`, so the Answer shows it; a
+    slot that can't answer the question (`not_an_answer`) is taken off its quote first."""
+    if question:
+        info = analyze(question)
+        for q in quotes:
+            if q.answer_slot and not_an_answer(info, q):
+                q.answer_slot = None
     slots = _slots(quotes)
     groups: list[list[Quote]] = []
     for q in quotes:
@@ -172,6 +178,32 @@ def answer_groups(quotes: list[Quote]) -> list[list[Quote]]:
         for q in g:
             q.answer_slot = q.answer_slot or slots[q.id]
     return groups
+
+
+PERSON_WORDS = 3  # at most this many words: a person's name ("Kim Jong Un"), not a run that holds two names
+_ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.I)
+
+
+def not_an_answer(info: QuestionInfo, quote: Quote) -> bool:
+    """The quote's slot is the question's own name said in full ("Kim Jong Un" for "Who did Kim meet?"; not for
+    "Who is Kim's sister?": kin share names), or a "place" that is a source ("according to KCNA, Kim …")."""
+    slot = quote.answer_slot
+    if slot.kind in ("person", "name"):
+        ws = words(slot.text)
+        return any(_fuller_name(name, ws) for name in info.entity_names
+                   if not re.search(rf"\b{re.escape(name)}[’']s?\b", info.text))
+    if slot.kind == "place":
+        at = quote.text.find(slot.text)
+        return at > 0 and bool(_ACCORDING_TO.search(quote.text, 0, at))
+    return False
+
+
+def _fuller_name(name: str, value_words: list[str]) -> bool:
+    """The value is the name said in full: it opens with it ("Kim" → "Kim Jong Un") or ends with it (the
+    surname "Putin" → "Vladimir Putin")."""
+    ws = words(name)
+    n = len(ws)
+    return 0 < n < len(value_words) <= PERSON_WORDS and (value_words[:n] == ws or value_words[-n:] == ws)
 
 
 def _mentions_other(info: QuestionInfo, a: Quote, b: Quote) -> bool:

@@ -64,7 +64,7 @@ _NAME = re.compile(rf"\b(?:{_INITIALS})?[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|de
 MAX_NAME_WORDS = 6  # a longer run of capitalised words is a list of headings, not one name
 DEMONYM = re.compile(r"(?:ish|ese|ian|ean|ican)$")  # the shape of "English", "Japanese", "Italian", "Mexican"
 _NEXT_WORD = re.compile(r"\s+([a-z]\w*)")  # a demonym before a lower-case noun modifies it
-_PLACE = re.compile(r"\b(?:in|at|from|near|inside|(?<![Aa]ccording )to)\s+(?:the\s+)?"
+_PLACE = re.compile(r"\b(?:in|at|from|near|inside|to)\s+(?:the\s+)?"
                     r"(?P<v>[A-Z][\w’'\-]*(?:,?\s+(?:of\s+)?[A-Z][\w’'\-]*)*)")
 # a name right after these is where something is ("a lender based in Kestel", "across the River Ostra",
 # "throughout Asia"): a place, no person, and no organisation unless the question asks for a kind of place
@@ -84,28 +84,14 @@ class Value:
 
 def _in_question(info: QuestionInfo, value: str) -> bool:
     """Every word of the value is already in the question, or is the place of a demonym in it or the
-    demonym of a place in it ("Elbonia" for "… Elbonian cyberattacks"), or the value is a name the question
-    gives in short ("Kim Jong Un" for "Kim") or another name of a country the question names (its capital,
-    "the U.S."): it cannot be the answer."""
+    demonym of a place in it ("Elbonia" for "… Elbonian cyberattacks"), or the value is another name of a
+    country the question names (its capital, "the U.S."): it cannot be the answer."""
     ws = words(value)
     asked = _lower_words(info.text)
     if bool(ws) and all(stem(w) in info.stems or demonym_of_place(w.lower(), asked) or
                         place_of_demonym(w.lower(), asked) for w in ws):
         return True
-    if any(_fuller_name(name, ws) for name in info.entity_names):
-        return True
     return (country := country_of(value)) is not None and country in countries_in(info.text)
-
-
-PERSON_WORDS = 3  # at most this many words: a person's name ("Kim Jong Un"), not a run that holds two names
-
-
-def _fuller_name(name: str, value_words: list[str]) -> bool:
-    """The value is the question's name said in full: it opens with the name ("Kim" → "Kim Jong Un") or ends
-    with it (the surname "Putin" → "Vladimir Putin")."""
-    ws = words(name)
-    n = len(ws)
-    return 0 < n < len(value_words) <= PERSON_WORDS and (value_words[:n] == ws or value_words[-n:] == ws)
 
 
 @lru_cache(maxsize=256)
