@@ -36,6 +36,7 @@ BLIND2_EVAL := $(BIN)/rag eval --dataset evals/news-blind2.jsonl --report evals/
 ## Set everything up, run the tests, then the grounding evals: seed set, dev set, news hold-out, two blind news sets (the CI gate)
 test: install browser-deps
 	$(BIN)/python -m pytest
+	$(BIN)/python -m rag.train_scorer --check
 	$(BIN)/rag eval
 	$(DEV_EVAL)
 	$(NEWS_EVAL)

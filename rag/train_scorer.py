@@ -1,6 +1,7 @@
 """Train the answer scorer on labelled multi-document questions and write rag/answer_scorer.json.
 
     python -m rag.train_scorer [--data evals/ramdocs-train.jsonl evals/news-train.jsonl] [--out rag/answer_scorer.json]
+    python -m rag.train_scorer --check   # fail unless the shipped weights are what training gives (CI)
 
 Each question's documents are indexed together into a temporary store (as `rag eval --dataset`
 does), and each question is answered by the real retriever. A candidate sentence is a positive
@@ -272,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv-repeats", type=int, default=0, metavar="N",
                     help="also report the out-of-fold numbers over N other fold assignments (mean and spread): "
                          "one assignment moves them by about a point, more than most feature changes")
+    ap.add_argument("--check", action="store_true",
+                    help="write nothing; fail unless training gives exactly the weights in --out (CI runs this)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     parts = [[json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -291,7 +294,13 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"trained_on": {p.name: data_digest(p) for p in args.data}, "questions": len(rows),
             "candidates": int(sum(len(q.y) for q in data)), "positives": int(sum(q.y.sum() for q in data)),
             "calibration": {k: v for k, v in cal.items() if k not in ("threshold", "source_threshold")}}
-    args.out.write_text(model.to_json(meta) + "\n", encoding="utf-8")
+    text = model.to_json(meta) + "\n"
+    if args.check:
+        same = args.out.exists() and args.out.read_text(encoding="utf-8") == text
+        print(f"{args.out} {'is' if same else 'is NOT'} what training on {', '.join(map(str, args.data))} gives"
+              + ("" if same else ": retrain with `python -m rag.train_scorer` and re-run the evals"), file=sys.stderr)
+        return 0 if same else 1
+    args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out} in {time.perf_counter() - t0:.0f} s: threshold {cal['threshold']}, source threshold "
           f"{cal['source_threshold']}, top span right on {cal['top_correct_rate']:.1%} of answerable questions, "
           f"source F1 {cal['source_f1']}", file=sys.stderr)
