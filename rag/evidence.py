@@ -345,7 +345,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
             float(back), absent,
         ], dtype=np.float32)
         # the sentence before names the subject, and the sentence does not name it as a country in another form
-        # ("North Korean troops …" names North Korea)
+        # ("Kenyan troops …" names Kenya)
         joined = s.before and x.entity_context > x.entity_sentence and not _names_countries(info, s.text)
         start = s.before_start if joined else s.start
         text = documents[s.doc_id].text[start:s.end] if s.doc_id in documents else s.text

@@ -78,15 +78,15 @@ def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
 
 
 _NAMED = frozenset({"person", "name", "place"})
-# who someone is before their name: an owner ("China’s"), a title and what qualifies it ("Chinese President")
+# who someone is before their name: an owner ("Kenya’s"), a title and what qualifies it ("Kenyan President")
 _TITLE_REACH = 4  # a title stands among a name's first words ("Foreign Minister Sergei Lavrov")
 _OWNER = re.compile(r"^(?:[A-Z][\w\-]*\s+){0,3}?[A-Z][\w\-]*[’']s\s+")
 
 
 def bare_name(text: str) -> str:
-    """A name without who it belongs to or its title: "China’s Xi Jinping", "Chinese President Xi Jinping" and
-    "President Xi Jinping" → "Xi Jinping", "Prime Minister Keir Starmer" → "Keir Starmer". Only a name that
-    still holds a capitalised word is cut ("China’s president" stays whole: another country's president is
+    """A name without who it belongs to or its title: "Ostra’s Anna Vell", "Ostran President Anna Vell" and
+    "President Anna Vell" → "Anna Vell", "Prime Minister Jon Harl" → "Jon Harl". Only a name that
+    still holds a capitalised word is cut ("Ostra’s president" stays whole: another country's president is
     someone else)."""
     ws = _OWNER.sub("", text).split()
     titled = [i for i, w in enumerate(ws[:_TITLE_REACH]) if w.lower().rstrip(".") in TITLES and i < len(ws) - 1]
@@ -180,13 +180,13 @@ def answer_groups(quotes: list[Quote], question: str = "") -> list[list[Quote]]:
     return groups
 
 
-PERSON_WORDS = 3  # at most this many words: a person's name ("Kim Jong Un"), not a run that holds two names
+PERSON_WORDS = 3  # at most this many words: a person's name ("Lee Hsien Loong"), not a run that holds two names
 _ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.I)
 
 
 def not_an_answer(info: QuestionInfo, quote: Quote) -> bool:
-    """The quote's slot is the question's own name said in full ("Kim Jong Un" for "Who did Kim meet?"; not for
-    "Who is Kim's sister?": kin share names), or a "place" that is a source ("according to KCNA, Kim …")."""
+    """The quote's slot is the question's own name said in full ("Jon Harl" for "Who did Harl meet?"; not for
+    "Who is Harl's sister?": kin share names), or a "place" that is a source ("according to KNA, Harl …")."""
     slot = quote.answer_slot
     if slot.kind in ("person", "name"):
         ws = words(slot.text)
@@ -199,8 +199,8 @@ def not_an_answer(info: QuestionInfo, quote: Quote) -> bool:
 
 
 def _fuller_name(name: str, value_words: list[str]) -> bool:
-    """The value is the name said in full: it opens with it ("Kim" → "Kim Jong Un") or ends with it (the
-    surname "Putin" → "Vladimir Putin")."""
+    """The value is the name said in full: it opens with it ("Lee" → "Lee Hsien Loong") or ends with it (the
+    surname "Harl" → "Jon Harl")."""
     ws = words(name)
     n = len(ws)
     return 0 < n < len(value_words) <= PERSON_WORDS and (value_words[:n] == ws or value_words[-n:] == ws)
