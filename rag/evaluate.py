@@ -17,6 +17,9 @@ Deterministic metrics (regexes and string checks, no LLM); None = nothing to mea
 - note_rate_conflicting / note_rate_agreeing: share of external cases whose documents give
   different answers (more than one distinct string among answers + wrong_answers) / all give
   the same one answer, that got any conflict note.
+- unexpected_contradiction_rate: of the answered cases that expect no contradiction (their conflict is
+  not "contradiction" or "any", null included, and their documents are not known to disagree), the share
+  whose answer has a `contradiction` note: a false "sources disagree" is the costliest note there is.
 - abstention_rate: share of all cases that abstained.
 - latency_p50_ms / latency_p95_ms: wall time of chain.invoke after one warm-up call.
 - error_rate: cases where the chain raised (they fail and get no latency).
@@ -200,6 +203,11 @@ def compute_metrics(results: list[CaseResult]) -> dict[str, float | None]:
     for name, differ in (("note_rate_conflicting", True), ("note_rate_agreeing", False)):
         group = [r for r in results if r.expect.answers_differ is differ]
         m[name] = _ratio(sum(bool(r.conflicts) for r in group), len(group))
+    # a `contradiction` note ("sources disagree") on an answer whose case expects none
+    calm = [r for r in results if not r.abstained and r.expect.conflict not in ("contradiction", "any")
+            and r.expect.answers_differ is not True]
+    m["unexpected_contradiction_rate"] = _ratio(sum(any(c.kind == "contradiction" for c in r.conflicts)
+                                                    for r in calm), len(calm))
     latencies = [r.latency_ms for r in results if r.latency_ms is not None]
     m["latency_p50_ms"] = _percentile(latencies, 0.5)
     m["latency_p95_ms"] = _percentile(latencies, 0.95)

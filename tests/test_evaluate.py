@@ -252,6 +252,15 @@ def test_note_rates_split_conflicting_from_agreeing_cases():
     assert m["note_rate_conflicting"] is None and m["note_rate_agreeing"] is None
 
 
+def test_a_contradiction_note_no_case_expects_is_counted():
+    calm = ext_result(TOWN, ["in Tarsel"], kinds=("contradiction",))
+    differs = ext_result(BRIDGE, ["spans 430 metres"], kinds=("contradiction",))  # its documents disagree
+    m = ev.compute_metrics([calm, ext_result(TOWN, ["in Tarsel"]), differs])
+    assert m["unexpected_contradiction_rate"] == 0.5
+    assert ev.compute_metrics([ext_result(TOWN, ["in Tarsel"], kinds=("differs",))])["unexpected_contradiction_rate"] == 0.0
+    assert ev.compute_metrics([ext_result(TOWN, [], abstained=True)])["unexpected_contradiction_rate"] is None
+
+
 def test_abstention_rate_and_any_valid_answer_counts_as_the_fact():
     both = {**BRIDGE, "answers": ["430 metres", "450 metres"], "wrong_answers": []}
     second = ext_result(both, ["spans 450 metres"])
