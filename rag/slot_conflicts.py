@@ -79,7 +79,7 @@ def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
 
 _NAMED = frozenset({"person", "name", "place"})
 # who someone is before their name: an owner ("Kenya’s"), a title and what qualifies it ("Kenyan President")
-_TITLE_REACH = 4  # a title stands among a name's first words ("Foreign Minister Sergei Lavrov")
+_TITLE_REACH = 4  # a title stands among a name's first words ("Foreign Minister Jon Harl")
 _OWNER = re.compile(r"^(?:[A-Z][\w\-]*\s+){0,3}?[A-Z][\w\-]*[’']s\s+")
 
 
