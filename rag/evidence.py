@@ -193,7 +193,7 @@ def _cover(matches: list[float]) -> float:
 def _names_countries(info: QuestionInfo, text: str) -> bool:
     """Every name of the question the text does not name word for word is a country it names in another form
     (its demonym, capital, code or another name: rag/countries.py)."""
-    missing = [e for e in info.entity_names if _name_match(e, text) < 1.0]
+    missing = [e for e, m in zip(info.entity_names, _name_matches(info, text)) if m < 1.0]
     return bool(missing) and all((c := country_of(e)) is not None and c in countries_in(text) for e in missing)
 
 

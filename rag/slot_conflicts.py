@@ -52,7 +52,8 @@ def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
     """Do two slots give the same answer (up to wording and precision), different ones, or can't this
     tell? Figures compare by value in the same unit ("$10bn" = "$10 billion" ≠ "$7bn"); in other units
     they are "unknown", left to the typed claims of rag/disagree.py (intervals, conversions)."""
-    ta, tb = _tokens(a.text), _tokens(b.text)
+    named = a.kind in _NAMED and b.kind in _NAMED  # compared without owners and titles (`bare_name`)
+    ta, tb = (_tokens(bare_name(a.text)), _tokens(bare_name(b.text))) if named else (_tokens(a.text), _tokens(b.text))
     if {a.kind, b.kind} & FIGURES:
         fa, fb = _figure(a.text), _figure(b.text)
         if not (fa and fb):
@@ -65,8 +66,6 @@ def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
         if not shared:
             return "unknown"
         return "same" if all(x == y for x, y in shared) else "different"
-    if a.kind in _NAMED and b.kind in _NAMED:
-        ta, tb = _tokens(bare_name(a.text)), _tokens(bare_name(b.text))
     if not ta or not tb:
         return "unknown"
     ca, cb = "".join(ta), "".join(tb)

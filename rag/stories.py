@@ -29,11 +29,12 @@ def story_names(text: str) -> frozenset[str]:
     name (an outlet's, a byline)."""
     out = set()
     for v in name_values(text):
-        if _SENTENCE_START.search(text, 0, v.start) and _SENTENCE_END.match(text, v.end):
+        opens = bool(_SENTENCE_START.search(text, 0, v.start))
+        if opens and _SENTENCE_END.match(text, v.end):
             continue  # "Valley Herald.": an outlet's line
         ws = [w for w in (re.sub(r"[’']s$", "", w).lower() for w in v.text.split())
               if len(w) >= MIN_NAME_LETTERS and w not in STOPWORDS]
-        if len(ws) == 1 and ws[0] in english_words() and _SENTENCE_START.search(text, 0, v.start):
+        if opens and len(ws) == 1 and ws[0] in english_words():
             continue  # "Officials confirmed …": any word is capitalised there ("Lindgate's tram …" is a name)
         out.update(ws)
     return frozenset(out)
