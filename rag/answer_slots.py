@@ -15,14 +15,14 @@ from collections.abc import Sequence
 
 from rag.models import AnswerSlot
 from rag.query import QuestionInfo
-from rag.text import STOPWORDS, stem, words
-from rag.values import DEMONYM, Value, distance_to_terms, is_term, near_terms
+from rag.text import SPEECH, STOPWORDS, stem, words
+from rag.values import DEMONYM, Value, distance_to_terms, in_clause_with_terms, is_term, near_terms
 
 SLOT_WINDOW = 4  # a value this close to an asked word is the answer
 SUBJECT_WINDOW = 8  # else one this close to the subject's name
 OPENING_WORDS = 3  # a sentence whose subject is among its first words is about it
 VERB_REACH = 6  # words from the asked verb to its preposition ("named Hyloscirtus marevae, after …")
-FIGURES = frozenset({"money", "count", "percent", "measure", "size"})
+FIGURES = frozenset({"money", "count", "percent", "measure", "size", "figure"})
 PHRASE_WORDS = 2  # a predicate noun phrase keeps its last words only ("retired Finnish heavyweight weightlifter")
 _TOKEN = re.compile(r"[\w’']+(?:-[\w’']+)*")
 _CAPS = re.compile(r"[A-Z][\w’'\-]*")
@@ -40,6 +40,10 @@ _OPENER = r"(?:(?:In|On|At|By|Since|After|Before|During|Until|Last|This|Next|Ear
 _BACK_REFERENCE = re.compile(r"^\W*" + _OPENER + r"(?i:it|its|he|his|she|her|they|their)\b|^\W*(?:This|These)\b|"
                              r"^\W*(?:Each|Both|All)\s+(?:one|of\s+them|of\s+these|of\s+the\s+[a-z]+)\b|"
                              r"^\W*The\s+(?P<noun>[a-z]+)\b")
+# a sentence-opening adverb and its comma ("However, …", "Meanwhile, …", "Separately, …")
+_OPENING_CONNECTIVE = re.compile(r"\W*(?:[A-Z][a-z]+ly|However|Meanwhile|Moreover|Furthermore|Nevertheless|Nonetheless|"
+                                 r"Instead|Still|Yet|Thus|Therefore|Hence|Indeed|Besides|Otherwise|Likewise|"
+                                 r"Consequently|Overall|Today|Yesterday|Now|Then|Also|Next|Later|Earlier|Meantime)\s*")
 _OF_A = re.compile(r"\s+of\s+(?:a|an)\s+" + _NOUN_PHRASE, re.I)  # "the title of a studio album": "studio album"
 
 
@@ -92,10 +96,11 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
                 if (d := distance_to_terms(text, v, subject, after_only=True)) is not None and d <= SUBJECT_WINDOW]
     if near:
         return _span_end(info, text, min(near, key=lambda dv: dv[0])[1], found)
-    # the only value of the asked kind in a span about the subject answers, unless it is a figure that
-    # stands apart from what the question counts
+    # the only value of the asked kind in a span about the subject answers; a figure only in the clause of a
+    # word the question asks about ("The museum said the project came in at 92 million dollars")
     only = len({v.text for v in found}) == 1
-    return found[0] if only and (fallback or info.answer_type not in FIGURES) else None
+    return found[0] if only and (fallback or info.answer_type not in FIGURES
+                                 or in_clause_with_terms(text, found[0], info.asked_terms)) else None
 
 
 def _after_asked_preposition(info: QuestionInfo, text: str, found: Sequence[Value]) -> Value | None:
@@ -244,6 +249,8 @@ def _predicate(info: QuestionInfo, text: str) -> str | None:
         np_words = m.group("np").split()
         inner = _OF_A.match(text, m.end()) if len(np_words) == 1 else None
         np_words = inner.group("np").split() if inner else np_words
+        if SPEECH.search(m.group("np")) or _OPENING_CONNECTIVE.fullmatch(text, 0, m.start()):
+            continue  # "…, the interior ministry said", "However, an analysis …": no appositive to a subject
         cut = next((i for i, w in enumerate(np_words) if i and re.search(r"(?:ly|ed)$", w)), len(np_words))
         kept = [w for w in np_words[:cut] if w[0].islower() and w.lower() not in STOPWORDS]
         phrase = " ".join(kept[-PHRASE_WORDS:])

@@ -76,7 +76,8 @@ _ASKS = [(r"\bhow much\b", {"money", "percent"}),
          (r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", {"date"})]
 # the figures an answer type (rag/query.py) is given as; a name, place or person is no figure
 _TYPE_KINDS: dict[str, tuple[Kind, ...]] = {"money": ("money",), "percent": ("percent",), "count": ("count",),
-                                            "size": ("count",), "measure": ("count",), "date": ("date",)}
+                                            "size": ("count",), "measure": ("count",), "date": ("date",),
+                                            "figure": ("money", "count", "percent")}
 _MIN_SHINGLES = 10  # shorter texts are too small to call copies
 _LABEL = {"money": "amount", "count": "number of", "percent": "share", "date": "date of"}
 

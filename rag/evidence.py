@@ -28,7 +28,7 @@ from rag.text import (STOPWORDS, TITLES, TYPO_RATIO, demonym_of_place, place_of_
                       typo_similarity, words)
 from rag.values import Value, asks_age, near_terms, values
 
-VALUE_KINDS = frozenset({"money", "percent", "count", "measure", "size", "date", "statement"})  # must be there
+VALUE_KINDS = frozenset({"money", "percent", "count", "measure", "size", "figure", "date", "statement"})  # must be there
 FEATURES = (
     "sim_sentence", "sim_context", "sim_gap", "idf_overlap", "idf_overlap_context", "entity_context",
     "entity_document", "has_entities", "typed_value", "typed_question", "new_name", "new_number",

@@ -159,6 +159,8 @@ def analyze(question: str) -> QuestionInfo:
         next((t for t, rx in ANSWER_TYPES.items() if rx.search(question)), None)
     if answer_type == "money" and _quantity_asked(question):
         answer_type = "size"  # "How much cargo …" asks for tonnes, not euros: a measure or a count
+    if answer_type is None and asks_quantity(question):
+        answer_type = "figure"
     if answer_type is None and _WHICH.search(question) and not _KIND_OF.search(question):
         answer_type = "name"  # a kind of thing is a phrase ("What type of institution …": "academy"), not a name
     speaker = _SPEAKER.search(question)
@@ -240,6 +242,25 @@ def _closing_participle(word: str, rest: str) -> bool:
     not a word saying what the name is ("Where is the Dunnock Reef wind farm?")."""
     closing = re.match(rf"\s*{re.escape(word)}\W*$", rest)
     return bool(closing) and (word in IRREGULAR_PARTICIPLES or len(word) > 4 and word.endswith("ed"))
+
+
+# nouns naming a quantity (general English): what such a noun asks for is a figure of some kind
+QUANTITY_NOUNS = frozenset("""temperature temperatures magnitude turnout rate speed distance height length depth width
+weight capacity score margin total toll rise increase cut drop fall growth gain loss majority deficit surplus""".split())
+_WHAT_RUN = re.compile(r"^\W*what\s+(?:(?:is|was|are|were|will\s+be)\s+)?(?:the\s+)?(?P<run>(?:[a-z][\w\-]*\b\s*){1,3})",
+                       re.I)
+
+
+def asks_quantity(question: str) -> bool:
+    """A what-question whose opening words name a quantity ("What was the highest temperature recorded …",
+    "What pay rise is …"; not "What caused the drop …": the run of words after "what" stops at "the")."""
+    m = _WHAT_RUN.match(question)
+    run = []
+    for w in (m.group("run").split() if m else []):
+        if w.lower() in STOPWORDS:
+            break
+        run.append(w.lower())
+    return any(w in QUANTITY_NOUNS for w in run)
 
 
 def asked_head_word(question: str) -> str | None:

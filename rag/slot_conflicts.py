@@ -106,6 +106,9 @@ _SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "bn":
            "trillion": 1e12}
 
 
+_UNIT_ALIASES = {"c": "degree", "° c": "degree", "°": "degree"}  # "40.9C", "41°C" and "41.3 degrees" (Celsius)
+
+
 def _figure(text: str) -> tuple[float, str] | None:
     """A written figure as (value, unit): "$5bn" → (5e9, "$"), "12 per cent" → (12, "per cent");
     None when it holds no plain number or is a range ("50-70")."""
@@ -119,7 +122,8 @@ def _figure(text: str) -> tuple[float, str] | None:
             value *= _SCALES[w]
         else:
             unit.append(w.rstrip("s") if len(w) > 3 else w)
-    return value, " ".join(unit).replace("per cent", "%").replace("percent", "%")
+    unit = " ".join(unit).replace("per cent", "%").replace("percent", "%")
+    return value, _UNIT_ALIASES.get(unit, unit)
 
 
 def _changed_words(a: str, b: str) -> tuple[str, str] | None:

@@ -17,15 +17,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.text import CLAUSE, STOPWORDS, WORD_TOKEN, sentence_spans, stem
+from rag.text import CLAUSE, SPEECH, STOPWORDS, WORD_TOKEN, sentence_spans, stem
 
-_SPEECH = re.compile(
-    r"\b(?:said|says|told|tells|added|adds|adding|insisted|insists|insisting|described|describes|describing|"
-    r"warned|warns|warning|announced|announces|stressed|stresses|argued|argues|claimed|claims|claiming|"
-    r"explained|explains|noted|accused|accuses|accusing|cautioned|cautions|confirmed|confirms|saying|wrote|"
-    r"writes|conceded|concedes|admitted|admits|acknowledged|acknowledges|denied|denies|maintained|maintains|"
-    r"suggested|suggests|revealed|reveals|stated|states|declared|declares|complained|promised|pledged|"
-    r"replied|responded|commented|remarked|testified|according to)\b")
 _NAME = r"[A-Z][\w’'\-.]*(?:\s+(?:of\s+|the\s+|for\s+|de\s+|van\s+|von\s+|&\s+)?[A-Z][\w’'\-.]*)*"
 # "Dalia Okonjo, 47, said", "the county's manager, Stuart Penhallow, said"
 _NAME_BEFORE = re.compile(rf"(?P<name>{_NAME})(?:\s*,\s*[^,]{{1,30}}?,|\s*,)?\s*$")
@@ -73,7 +66,7 @@ def speeches(text: str) -> tuple[_Speech, ...]:
     out: list[_Speech] = []
     for sentence in sentence_spans(text):
         events = []  # (speaker, where the event starts, where it ends, what is said comes after it)
-        for verb in _SPEECH.finditer(text, sentence.start, sentence.end):
+        for verb in SPEECH.finditer(text, sentence.start, sentence.end):
             before = _NAME_BEFORE.search(text, sentence.start, verb.start())
             if before and _name_words(before.group("name")) and verb.group() != "according to":
                 start = before.start("name")
@@ -115,7 +108,7 @@ def _follows_words(text: str, start: int, at: int) -> bool:
 
 def _content(text: str, start: int, end: int, skip: frozenset[str] = frozenset()) -> set[str]:
     return {stem(w) for w in WORD_TOKEN.findall(text[start:end])
-            if len(w) > 2 and w.lower() not in STOPWORDS and w.lower() not in skip and not _SPEECH.fullmatch(w)}
+            if len(w) > 2 and w.lower() not in STOPWORDS and w.lower() not in skip and not SPEECH.fullmatch(w)}
 
 
 def _quoted(text: str, start: int, end: int) -> set[str]:

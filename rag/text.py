@@ -116,6 +116,14 @@ _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’]*")
 # a word as the statement checks read it: letters first, hyphens and apostrophes kept ("co-founder", "Farmers'")
 WORD_TOKEN = re.compile(r"[A-Za-z][\w’'\-]*")
 CLAUSE = re.compile(r"[^,;:.!?]*")  # the text up to the next punctuation mark
+# a verb of speech (general English): "the ministry said", "according to"
+SPEECH = re.compile(
+    r"\b(?:said|says|told|tells|added|adds|adding|insisted|insists|insisting|described|describes|describing|"
+    r"warned|warns|warning|announced|announces|stressed|stresses|argued|argues|claimed|claims|claiming|"
+    r"explained|explains|noted|accused|accuses|accusing|cautioned|cautions|confirmed|confirms|saying|wrote|"
+    r"writes|conceded|concedes|admitted|admits|acknowledged|acknowledges|denied|denies|maintained|maintains|"
+    r"suggested|suggests|revealed|reveals|stated|states|declared|declares|complained|promised|pledged|"
+    r"replied|responded|commented|remarked|testified|according to)\b")
 
 
 def words(text: str) -> list[str]:

@@ -13,7 +13,7 @@ from rag.text import STOPWORDS, demonym_of_place, place_of_demonym, same_start, 
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
-_NUM = (r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+_NUM = (r"(?:\d+(?:[.,]\d+)*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
         r"forty|fifty|sixty|hundred|dozens|hundreds|thousands|millions|tens of thousands)")
 _SCALE = r"(?:\s?(?:bn|m|mn|k|billion|million|trillion|thousand))?"
 _ORD = r"(?:st|nd|rd|th)?"
@@ -26,7 +26,7 @@ PATTERNS: dict[str, re.Pattern] = {
                           r"millimet(?:re|er)s?|miles?|feet|foot|ft|inch(?:es)?|cm|mm|lbs?|ounces?|gallons?|cc|kg|"
                           r"kilograms?|grams?|tonnes?|tons?|hectares?|acres?|sq\s?(?:km|mi)|square \w+|cubic \w+|"
                           r"litres?|liters?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|mph|km/h|knots|"
-                          r"horsepower|hp|mw|kw|gw|watts?|volts?|degrees?)\b", re.I),
+                          rf"horsepower|hp|mw|kw|gw|watts?|volts?|degrees?|(?-i:C))\b|\b{_NUM}\s?°\s?[CF]?", re.I),
     "date": re.compile(rf"\b(?:\d{{1,2}}{_ORD}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}{_ORD},?\s+\d{{4}}|"
                        rf"{_MONTH}\s+\d{{4}}|(?-i:{_MONTH})\s+\d{{1,2}}{_ORD}|\d{{1,2}}{_ORD}\s+(?-i:{_MONTH})|"
                        rf"(?:early|mid|late)[- ](?:\d{{4}}s?)|\d{{4}}s|(?:1[0-9]|20)\d\d|"
@@ -152,6 +152,10 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
                 for g in ("n", "n2", "n3", "n4") if m.group(g)]
     if kind == "size":  # a measure, or a count
         found = _typed("measure", text) + _typed("count", text)
+    elif kind == "figure":  # any figure: "What was the highest temperature …", "What pay rise …"
+        found = sorted((v for k in ("money", "percent", "measure", "count") for v in _typed(k, text)),
+                       key=lambda v: v.start)
+        found = [v for i, v in enumerate(found) if not any(u.start <= v.start < u.end for u in found[:i])]
     elif kind in PATTERNS:
         found = _typed(kind, text, info.stems)
     elif kind == "place":
@@ -195,6 +199,13 @@ def near_terms(text: str, value: Value, term_stems: list[str], window: int) -> f
         return d
     d = distance_to_terms(text, value, term_stems, same_clause=True)
     return d if d is not None and d <= CLAUSE_WINDOW else None
+
+
+def in_clause_with_terms(text: str, value: Value, term_stems: list[str]) -> bool:
+    """An asked word stands in the value's clause, before or after it (no comma, bracket or dash between):
+    "The museum said the project came in at 92 million dollars"."""
+    return any(is_term(stem(m.group()), term_stems) and not _CLAUSE_BREAK.search(
+        text[min(m.end(), value.end):max(m.start(), value.start)]) for m in _TOKEN.finditer(text))
 
 
 def is_term(word: str, term_stems: list[str]) -> bool:

@@ -324,3 +324,30 @@ def test_a_sentence_opening_with_each_one_or_an_asked_noun_points_back():
     assert points_back(info, "Each one will stand 240 metres tall.")
     assert points_back(info, "The turbines will be built in Kessel.")
     assert not points_back(info, "The company will start work in May.")  # a noun the question does not ask about
+
+
+def test_a_question_naming_a_quantity_asks_for_a_figure_of_any_kind():
+    assert analyze("What was the highest temperature recorded in Aldmoor?").answer_type == "figure"
+    assert analyze("What pay rise is the union demanding?").answer_type == "figure"
+    assert analyze("What caused the drop in sales at Vellor?").answer_type is None  # a cause, not the drop
+    assert _slot("What was the highest temperature recorded in Aldmoor?",
+                 "Aldmoor sweltered as the temperature hit 40.9C, a new all-time high for the city.") == \
+        ("measure", "40.9C")
+    assert _slot("What pay rise is the union demanding?",
+                 "It is demanding a 12 percent raise over two years; the company has offered 6 percent.") == \
+        ("percent", "12 percent")
+
+
+def test_the_only_figure_in_the_clause_of_an_asked_word_is_read():
+    assert _slot("How much did the museum expansion cost?",
+                 "The museum said the project came in at 92 million dollars.") == ("money", "92 million dollars")
+    assert _slot("How much did the museum expansion cost?",
+                 "The museum opened in May, and visitors gave 3 million dollars.") is None
+
+
+def test_an_attribution_or_an_opening_adverb_is_no_description():
+    assert _slot("What was the magnitude of the Ternia earthquake?",
+                 "At least 23 people were killed, the interior ministry said.") is None
+    assert _slot("What role does Elbonia play in Freedonia's research?",
+                 "However, an analysis by an independent group found links with academics in Elbonia.") is None
+    assert _slot("What is Kessel?", "Kessel, a port town in the north, is busy.") == ("phrase", "port town")

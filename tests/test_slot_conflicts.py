@@ -124,6 +124,9 @@ def test_figures_agree_only_when_equal_in_value_and_unit():
     assert len(groups) == 2 and slot_conflicts("How much did it cost?", groups, {})[0].kind == "contradiction"
     other_currency = answer_groups([money(1, "$5bn"), money(2, "€7bn")])
     assert len(other_currency) == 2 and slot_conflicts("How much did it cost?", other_currency, {}) == []
+    heat = lambda t: AnswerSlot(kind="measure", text=t)  # noqa: E731
+    assert relation(heat("41°C"), heat("41 degrees")) == "same"  # a temperature's unit written three ways
+    assert relation(heat("40.9C"), heat("41.3 degrees")) == "different"
 
 
 def test_agreement_and_unrelated_sentences_give_no_note():
