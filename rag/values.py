@@ -34,7 +34,9 @@ PATTERNS: dict[str, re.Pattern] = {
                        rf"(?-i:January|February|March|April|June|July|August|September|October|November|December)|"
                        rf"(?:(?<=\bin )|(?<=\bby )|(?<=\bfrom )|(?<=\buntil )|(?<=\bsince )|(?<=\bnext )|"
                        rf"(?<=\blast )|(?<=\bearly )|(?<=\blate )|(?<=\bmid-))(?-i:May))\b"
-                       rf"|\b(?:last|this|next|earlier this|later this) (?:year|month|week)\b", re.I),
+                       rf"|\b(?:last|this|next|earlier this|later this) (?:year|month|week)\b"
+                       # a day of the week, as news dates what happened or will ("opened on Monday", "on Thursdays")
+                       rf"|\b(?-i:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b", re.I),
     "count": re.compile(rf"\b{_RANGE_START}{_NUM}{_SCALE}\b", re.I),
     # what someone said: a quotation, or a verb or phrase that reports speech ("warned", "according to"); lower
     # case, so that "the United States" states nothing
@@ -164,9 +166,13 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
         found = [Value(kind, v.text, v.start, v.end) for v in name_values(text)
                  if (len(v.text.split()) >= 2 or v.start > 0) and not re.search(r"-[a-z]", v.text)
                  and not (_LOCATIVE.search(text, 0, v.start) and (kind == "person" or not asks_for_place(info.text)))]
+    if kind in ("measure", "size") and _DIMENSION.search(info.text):  # a height is never "an eight-year project"
+        found = [v for v in found if not _TIME_UNIT.search(v.text)]
     return [v for v in found if not _in_question(info, v.text)]
 
 
+_DIMENSION = re.compile(r"\bhow (?:tall|high|wide|deep|far|heavy|big|large|small)\b", re.I)
+_TIME_UNIT = re.compile(r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?)$", re.I)
 _TOKEN = re.compile(r"[\w’']+")  # "News-Democrat" is two words: either may be the asked one
 
 

@@ -21,3 +21,14 @@ def test_a_figure_question_reads_every_kind_once():
                    "Turnout was 58 percent, or 41,000 voters, and the count cost 2 million euros.")
     assert [(v.kind, v.text) for v in found] == [("percent", "58 percent"), ("count", "41,000"),
                                                   ("money", "2 million euros")]
+
+
+def test_a_day_of_the_week_is_a_date():
+    assert _texts("When did the ferry terminal open?", "The terminal opened on Monday after three years.") == ["Monday"]
+    assert _texts("When is admission free?", "Admission is free on Thursdays.") == ["Thursdays"]
+    assert _texts("When did it open?", "It opened in May.") == ["May"]
+
+
+def test_a_height_or_size_is_no_span_of_time():
+    assert _texts("How tall is the dam?", "It ended an eight-year project and rises 142 metres.") == ["142 metres"]
+    assert _texts("How long did the dam take to build?", "It ended an eight-year project.") == ["eight-year"]
