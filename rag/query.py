@@ -71,7 +71,7 @@ class QuestionInfo:
     """What the answerer needs to know about a question (no topic knowledge: grammar and spelling only)."""
 
     text: str
-    answer_type: str | None  # money, percent, count, measure, size, date, person, place, name, statement or None
+    answer_type: str | None  # money, percent, count, measure, size, figure, date, person, place, name, statement or None
     entity_names: list[str] = field(default_factory=list)  # proper names as asked ("Henry Moseley")
     terms: list[str] = field(default_factory=list)  # stemmed content words, once each
     content_terms: list[str] = field(default_factory=list)  # those not part of a name: what is asked about
