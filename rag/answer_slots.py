@@ -246,11 +246,11 @@ def _predicate(info: QuestionInfo, text: str) -> str | None:
     ending before an adverb or participle that starts a clause ("a term often associated with …"); or a
     short name ("elected as a Republican")."""
     for m in _PREDICATE.finditer(text) if info.head or info.definition else ():
+        if SPEECH.search(m.group("np")) or _OPENING_CONNECTIVE.fullmatch(text, 0, m.start()):
+            continue  # "…, the interior ministry said", "However, an analysis …": no appositive to a subject
         np_words = m.group("np").split()
         inner = _OF_A.match(text, m.end()) if len(np_words) == 1 else None
         np_words = inner.group("np").split() if inner else np_words
-        if SPEECH.search(m.group("np")) or _OPENING_CONNECTIVE.fullmatch(text, 0, m.start()):
-            continue  # "…, the interior ministry said", "However, an analysis …": no appositive to a subject
         cut = next((i for i, w in enumerate(np_words) if i and re.search(r"(?:ly|ed)$", w)), len(np_words))
         kept = [w for w in np_words[:cut] if w[0].islower() and w.lower() not in STOPWORDS]
         phrase = " ".join(kept[-PHRASE_WORDS:])

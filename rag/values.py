@@ -17,6 +17,7 @@ _NUM = (r"(?:\d+(?:[.,]\d+)*|one|two|three|four|five|six|seven|eight|nine|ten|el
         r"forty|fifty|sixty|hundred|dozens|hundreds|thousands|millions|tens of thousands)")
 _SCALE = r"(?:\s?(?:bn|m|mn|k|billion|million|trillion|thousand))?"
 _ORD = r"(?:st|nd|rd|th)?"
+_TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?"  # a measure of time, not of size
 _RANGE_START = r"(?:\d[\d,.]*\s?[-–]\s?(?=\d))?"  # a range is one value: "50-70 seats", "20–25%"
 PATTERNS: dict[str, re.Pattern] = {
     "money": re.compile(rf"(?:[$€£¥]|\b(?:USD|EUR|GBP|US\$))\s?\d[\d,.]*{_SCALE}\b|\b\d[\d,.]*{_SCALE}\s*"
@@ -25,7 +26,7 @@ PATTERNS: dict[str, re.Pattern] = {
     "measure": re.compile(rf"\b{_NUM}\s?-?\s?(?:metres?|meters?|m|km|kilomet(?:re|er)s?|centimet(?:re|er)s?|"
                           r"millimet(?:re|er)s?|miles?|feet|foot|ft|inch(?:es)?|cm|mm|lbs?|ounces?|gallons?|cc|kg|"
                           r"kilograms?|grams?|tonnes?|tons?|hectares?|acres?|sq\s?(?:km|mi)|square \w+|cubic \w+|"
-                          r"litres?|liters?|years?|months?|weeks?|days?|hours?|minutes?|seconds?|mph|km/h|knots|"
+                          rf"litres?|liters?|{_TIME_UNITS}|mph|km/h|knots|"
                           rf"horsepower|hp|mw|kw|gw|watts?|volts?|degrees?|(?-i:C))\b|\b{_NUM}\s?°\s?[CF]?", re.I),
     "date": re.compile(rf"\b(?:\d{{1,2}}{_ORD}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}{_ORD},?\s+\d{{4}}|"
                        rf"{_MONTH}\s+\d{{4}}|(?-i:{_MONTH})\s+\d{{1,2}}{_ORD}|\d{{1,2}}{_ORD}\s+(?-i:{_MONTH})|"
@@ -172,7 +173,7 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
 
 
 _DIMENSION = re.compile(r"\bhow (?:tall|high|wide|deep|far|heavy|big|large|small)\b", re.I)
-_TIME_UNIT = re.compile(r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?)$", re.I)
+_TIME_UNIT = re.compile(rf"(?:{_TIME_UNITS})$", re.I)
 _TOKEN = re.compile(r"[\w’']+")  # "News-Democrat" is two words: either may be the asked one
 
 
