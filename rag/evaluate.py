@@ -48,7 +48,7 @@ from pydantic import BaseModel, computed_field
 from rag import eval_report
 from rag.eval_data import KINDS, Case, Expect, load_dataset, load_pairs, norm, write_corpus
 from rag.eval_thresholds import THRESHOLDS, THRESHOLDS_BY_DATASET, Threshold, load_thresholds, thresholds_for
-from rag.models import Answer, Conflict, Document, Quote
+from rag.models import Answer, AnswerSlot, Conflict, Document, Quote
 from rag.settings import Settings
 
 DEFAULT_DATASET = "evals/grounding.jsonl"
@@ -68,6 +68,7 @@ class QuoteResult(BaseModel):
     text: str
     path: str
     verbatim: bool
+    answer_slot: AnswerSlot | None = None  # the short answer the quote gives (rag/answer_slots.py)
 
 
 class CaseResult(BaseModel):
@@ -115,7 +116,8 @@ def score_case(case: Case, answer: Answer, documents: Callable[[str], Document |
                retrieved: list[str], latency_ms: float) -> CaseResult:
     """Check one answer against its case; `reasons` lists every failed check."""
     e = case.expect
-    quotes = [QuoteResult(id=q.id, text=q.text, path=q.source.path, verbatim=_is_verbatim(documents, q))
+    quotes = [QuoteResult(id=q.id, text=q.text, path=q.source.path, verbatim=_is_verbatim(documents, q),
+                          answer_slot=q.answer_slot)
               for q in answer.quotes]
     r = CaseResult(id=case.id, category=case.category, question=case.question, expect=e, answer=answer.answer,
                    abstained=answer.abstained, quotes=quotes, conflicts=answer.conflicts, latency_ms=latency_ms,

@@ -11,7 +11,7 @@ import pytest
 from rag import eval_data, eval_thresholds
 from rag import evaluate as ev
 from rag.ingest import load_path
-from rag.models import Answer, Chunk, Conflict, DocMeta, Document, Quote, RetrievedChunk, Source
+from rag.models import Answer, AnswerSlot, Chunk, Conflict, DocMeta, Document, Quote, RetrievedChunk, Source
 
 ROOT = Path(__file__).resolve().parents[1]
 CATEGORIES = {"single_source", "multi_source", "paraphrase", "misspelled", "follow_up", "disagree",
@@ -148,6 +148,14 @@ def test_score_case_reasons():
                              "unexpected conflict note (differs)"]
     assert near.reasons == ["answered, expected abstention"]
     assert hostile.reasons == [r"a quote presents /1\.2 billion/"]
+
+
+def test_the_report_keeps_each_quotes_answer_slot():
+    case = ev.Case.model_validate(CASES[0])
+    slotted = quote(1, DOC_A, "less than $1.2 billion").model_copy(
+        update={"answer_slot": AnswerSlot(kind="money", text="$1.2 billion")})
+    r = ev.score_case(case, answer("aid?", [slotted, quote(2, DOC_B, "some $457m to $1.19bn")]), DOCS.get, [], 5)
+    assert [q.answer_slot for q in r.quotes] == [AnswerSlot(kind="money", text="$1.2 billion"), None]
 
 
 def test_compute_metrics_by_hand():
