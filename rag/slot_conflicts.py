@@ -19,8 +19,8 @@ from rag.disagree import sides_note
 from rag.models import AnswerSlot, Conflict, Document, Quote
 from rag.query import QuestionInfo, analyze, asked_head_word
 from rag.stories import quoted_together
-from rag.text import STOPWORDS, TITLES, normalize, same_start, words
-from rag.values import values
+from rag.text import STOPWORDS, TITLES, normalize, same_start, stem, words
+from rag.values import in_clause_with_terms, values
 
 _MULTI = re.compile(r"^\W*(?:what|which|who|where)\s+(?:[\w\-]+\s+){0,5}?(?:are|were|have)\b|"
                     r"\b(?:list|names of|all the)\b", re.I)
@@ -167,6 +167,8 @@ def answer_groups(quotes: list[Quote], question: str = "") -> list[list[Quote]]:
         for q in quotes:
             if q.answer_slot and not_an_answer(info, q):
                 q.answer_slot = None
+        if info.answer_type in FIGURES and single_valued(question):
+            _read_lone_figures(info, quotes)
     slots = _slots(quotes)
     groups: list[list[Quote]] = []
     for q in quotes:
@@ -181,6 +183,23 @@ def answer_groups(quotes: list[Quote], question: str = "") -> list[list[Quote]]:
         for q in g:
             q.answer_slot = q.answer_slot or slots[q.id]
     return groups
+
+
+def _read_lone_figures(info: QuestionInfo, quotes: list[Quote]) -> None:
+    """When the figures read alone from the quotes (`read_alone`) are all of one kind, a quote with no slot gets
+    its only figure of that kind, where that stands in the clause of a word of the question, the subject's
+    included ("Aldmoor sweltered as the thermometer hit 40.9C" beside "… reached 41.3 degrees Celsius"): the
+    scorer chose the quote as an answer, so its lone figure is its answer and is compared."""
+    kinds = {q.answer_slot.kind for q in quotes if q.answer_slot and q.answer_slot.kind in FIGURES
+             and read_alone(info, q)}
+    if len(kinds) != 1:
+        return
+    kind = kinds.pop()
+    terms = info.content_terms + [stem(w) for name in info.entity_names for w in words(name)]
+    for q in quotes:
+        found = [v for v in values(info, q.text) if v.kind == kind] if q.answer_slot is None else []
+        if len({v.text for v in found}) == 1 and in_clause_with_terms(q.text, found[0], terms):
+            q.answer_slot = AnswerSlot(kind=kind, text=found[0].text)
 
 
 PERSON_WORDS = 3  # at most this many words: a person's name ("Lee Hsien Loong"), not a run that holds two names

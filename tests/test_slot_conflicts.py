@@ -129,6 +129,27 @@ def test_figures_agree_only_when_equal_in_value_and_unit():
     assert relation(heat("40.9C"), heat("41.3 degrees")) == "different"
 
 
+def test_a_quote_without_a_slot_gives_its_lone_figure_in_a_clause_of_the_question():
+    question = "What was the highest temperature recorded in Aldmoor?"
+    heat = AnswerSlot(kind="measure", text="41.3 degrees")
+    first = "Temperatures in Aldmoor reached 41.3 degrees Celsius on Tuesday, the highest ever recorded there."
+    quotes = [_quote(1, first, heat), _quote(2, "Aldmoor sweltered as the thermometer hit 40.9C, a new high.")]
+    groups = answer_groups(quotes, question)
+    assert [g[0].answer_slot.text for g in groups] == ["41.3 degrees", "40.9C"]
+    assert slot_conflicts(question, groups, {})[0].kind == "contradiction"
+    # not when the figure stands apart from every word of the question, or the slot beside it was chosen
+    # among several figures, or the quote holds two figures of the kind
+    apart = _quote(2, "Crowds gathered; the pool held 39 degrees water.")
+    assert answer_groups([_quote(1, first, heat), apart], question)[0] and apart.answer_slot is None
+    chosen = _quote(1, "Aldmoor reached 41.3 degrees after 38 degrees on Monday.", heat)
+    lone = _quote(2, "Aldmoor hit 40.9C.")
+    answer_groups([chosen, lone], question)
+    assert lone.answer_slot is None
+    two = _quote(2, "Aldmoor hit 40.9C, up from 38C.")
+    answer_groups([_quote(1, first, heat), two], question)
+    assert two.answer_slot is None
+
+
 def test_agreement_and_unrelated_sentences_give_no_note():
     same = [_quote(1, "x", _name("Hollow Pines")), _quote(2, "y", _name("Pines"))]
     assert slot_conflicts("Who won?", answer_groups(same), {}) == []
