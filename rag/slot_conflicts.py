@@ -20,7 +20,7 @@ from rag.models import AnswerSlot, Conflict, Document, Quote
 from rag.query import QuestionInfo, analyze, asked_head_word
 from rag.stories import quoted_together
 from rag.text import STOPWORDS, TITLES, normalize, same_start, stem, words
-from rag.values import in_clause_with_terms, values
+from rag.values import in_clause_with_terms, is_span_of_time, values
 
 _MULTI = re.compile(r"^\W*(?:what|which|who|where)\s+(?:[\w\-]+\s+){0,5}?(?:are|were|have)\b|"
                     r"\b(?:list|names of|all the)\b", re.I)
@@ -208,8 +208,11 @@ _ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.I)
 
 def not_an_answer(info: QuestionInfo, quote: Quote) -> bool:
     """The quote's slot is the question's own name said in full ("Jon Harl" for "Who did Harl meet?"; not for
-    "Who is Harl's sister?": kin share names), or a "place" that is a source ("according to KNA, Harl …")."""
+    "Who is Harl's sister?": kin share names), a "place" that is a source ("according to KNA, Harl …"), or a
+    measure that is no span of time for "How long did … take?" ("142 metres")."""
     slot = quote.answer_slot
+    if slot.kind == "measure" and is_span_of_time(info.text, slot.text) is False:
+        return True
     if slot.kind in ("person", "name"):
         ws = words(slot.text)
         return any(_fuller_name(name, ws) for name in info.entity_names

@@ -174,6 +174,14 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
 
 _DIMENSION = re.compile(r"\bhow (?:tall|high|wide|deep|far|heavy|big|large|small)\b", re.I)
 _TIME_UNIT = re.compile(rf"(?:{_TIME_UNITS})$", re.I)
+# "How long did it take / will it last / had they held …": a span of time, not a length
+_DURATION = re.compile(r"\bhow long (?:did|does|do|will|would|has|have|had|can|could)\b", re.I)
+
+
+def is_span_of_time(question: str, value_text: str) -> bool | None:
+    """For a question asking how long something took or lasts: whether the value is a span of time ("three
+    years", not "142 metres"); None for any other question."""
+    return bool(_TIME_UNIT.search(value_text)) if _DURATION.search(question) else None
 _TOKEN = re.compile(r"[\w’']+")  # "News-Democrat" is two words: either may be the asked one
 
 

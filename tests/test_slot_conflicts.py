@@ -150,6 +150,19 @@ def test_a_quote_without_a_slot_gives_its_lone_figure_in_a_clause_of_the_questio
     assert two.answer_slot is None
 
 
+def test_a_length_is_no_answer_to_how_long_something_took():
+    def quotes():
+        return [_quote(1, "The dam is 142 metres high.", AnswerSlot(kind="measure", text="142 metres")),
+                _quote(2, "The dam rises 138 metres.", AnswerSlot(kind="measure", text="138 metres"))]
+    took = "How long did the dam take to build?"
+    assert answer_groups(quotes(), took) == [] and slot_conflicts(took, answer_groups(quotes(), took), {}) == []
+    tall = "How tall is the dam?"
+    assert slot_conflicts(tall, answer_groups(quotes(), tall), {})[0].kind == "contradiction"
+    years = [_quote(1, "It took 6 years.", AnswerSlot(kind="measure", text="6 years")),
+             _quote(2, "It took 8 years.", AnswerSlot(kind="measure", text="8 years"))]
+    assert slot_conflicts(took, answer_groups(years, took), {})
+
+
 def test_agreement_and_unrelated_sentences_give_no_note():
     same = [_quote(1, "x", _name("Hollow Pines")), _quote(2, "y", _name("Pines"))]
     assert slot_conflicts("Who won?", answer_groups(same), {}) == []
