@@ -77,7 +77,7 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
     a newspaper in …", "X (15 May 1885 – …)", "It measures …") or holds an asked word, else the nearest one
     after the subject's name, else the only one; a figure is only ever read next to what it counts, unless
     nothing but the subject's size is asked ("How big is X?")."""
-    subject = [stem(w) for n in info.entity_names for w in words(n)]
+    subject = info.subject_stems
     asked = any(stem(w) in info.content_terms for w in words(text))  # "… built the fort … in 1867"
     # a figure is read next to what it counts, unless the question only asks how big or tall the subject is
     fallback = (info.answer_type not in FIGURES or not info.asked_terms) and \

@@ -86,6 +86,11 @@ class QuestionInfo:
     speaker: str | None = None  # who is asked to have said something: "the trawler owners' association"
     sources: list[str] = field(default_factory=list)  # sources the asker names: only their documents answer
 
+    @property
+    def subject_stems(self) -> list[str]:
+        """Every word of the question's names, stemmed: the words that name its subject."""
+        return [stem(w) for name in self.entity_names for w in words(name)]
+
 
 _TITLE = re.compile(r"[\"“]([^\"“”]{1,80}?)[\"”]")  # a title the question quotes: "It's Raining", "The 1975"
 _TITLE_WORDS = 8  # a longer quotation is what someone said, not a title

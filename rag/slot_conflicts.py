@@ -19,7 +19,7 @@ from rag.disagree import sides_note
 from rag.models import AnswerSlot, Conflict, Document, Quote
 from rag.query import QuestionInfo, analyze, asked_head_word
 from rag.stories import quoted_together
-from rag.text import STOPWORDS, TITLES, normalize, same_start, stem, words
+from rag.text import STOPWORDS, TITLES, normalize, same_start, words
 from rag.values import in_clause_with_terms, is_span_of_time, values
 
 _MULTI = re.compile(r"^\W*(?:what|which|who|where)\s+(?:[\w\-]+\s+){0,5}?(?:are|were|have)\b|"
@@ -195,7 +195,7 @@ def _read_lone_figures(info: QuestionInfo, quotes: list[Quote]) -> None:
     if len(kinds) != 1:
         return
     kind = kinds.pop()
-    terms = info.content_terms + [stem(w) for name in info.entity_names for w in words(name)]
+    terms = info.content_terms + info.subject_stems
     for q in quotes:
         found = [v for v in values(info, q.text) if v.kind == kind] if q.answer_slot is None else []
         if len({v.text for v in found}) == 1 and in_clause_with_terms(q.text, found[0], terms):

@@ -182,6 +182,8 @@ def is_span_of_time(question: str, value_text: str) -> bool | None:
     """For a question asking how long something took or lasts: whether the value is a span of time ("three
     years", not "142 metres"); None for any other question."""
     return bool(_TIME_UNIT.search(value_text)) if _DURATION.search(question) else None
+
+
 _TOKEN = re.compile(r"[\w’']+")  # "News-Democrat" is two words: either may be the asked one
 
 
