@@ -190,7 +190,9 @@ def build_pipeline(settings: Settings | None = None, index: Index | None = None,
     index = index or Index(settings)
     retriever = HybridRetriever(index, k=settings.retrieval_k, per_source_cap=settings.per_source_cap)
     from rag.extractive import ExtractiveAnswerer, ExtractiveConfig
-    answerer: Answerer = ExtractiveAnswerer(index.embedder, idf=lambda term: index.lexical.idf(term),
+    from rag.scorer import load_scorer
+    scorer = load_scorer(settings.scorer_weights) if settings.scorer_weights else None
+    answerer: Answerer = ExtractiveAnswerer(index.embedder, idf=lambda term: index.lexical.idf(term), scorer=scorer,
                                             config=ExtractiveConfig(max_sources=settings.max_sources,
                                                                     threshold=settings.answer_threshold))
     if settings.answerer == "llm":  # the model phrases; on any failure the extractive answer shows, with a notice

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.evidence import FEATURES
+from rag.settings import SettingsError
 
 WEIGHTS_FILE = Path(__file__).with_name("answer_scorer.json")
 
@@ -97,7 +98,11 @@ class AnswerScorer:
 
 @lru_cache(maxsize=4)
 def load_scorer(path: Path = WEIGHTS_FILE) -> AnswerScorer:
-    """The shipped scorer; a file trained on other features is refused with the command that retrains it."""
+    """The shipped scorer, or the one in `path`; a missing file, or one trained on other features, is refused
+    with the command that makes it."""
+    if not path.is_file():
+        raise SettingsError(f"no answer scorer weights at {path}: write them with `python -m rag.train_scorer "
+                            f"--out {path}`")
     raw = json.loads(path.read_text(encoding="utf-8"))
     if tuple(raw["features"]) != FEATURES:
         raise RuntimeError(f"{path} was trained on other features than rag/evidence.py computes: "

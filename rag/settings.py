@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     per_source_cap: int = Field(4, ge=1, validation_alias="RAG_PER_SOURCE_CAP")
     max_sources: int = Field(5, ge=1, validation_alias="RAG_MAX_SOURCES")
     answer_threshold: float | None = Field(None, ge=0, le=1, validation_alias="RAG_ANSWER_THRESHOLD")
+    scorer_weights: Path | None = Field(None, validation_alias="RAG_SCORER_WEIGHTS")
 
     answerer: Literal["extractive", "llm"] = Field("extractive", validation_alias="RAG_ANSWERER")
     llm_provider: str | None = Field(None, validation_alias="RAG_LLM_PROVIDER")

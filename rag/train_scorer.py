@@ -2,6 +2,8 @@
 
     python -m rag.train_scorer [--data evals/ramdocs-train.jsonl evals/news-train.jsonl] [--out rag/answer_scorer.json]
     python -m rag.train_scorer --check   # fail unless the shipped weights are what training gives (CI)
+    python -m rag.train_scorer --seed 1 --out /tmp/seed1.json   # a retrain's noise: evaluate with
+        RAG_SCORER_WEIGHTS=/tmp/seed1.json rag eval --dataset …
 
 Each question's documents are indexed together into a temporary store (as `rag eval --dataset`
 does), and each question is answered by the real retriever. A candidate sentence is a positive
@@ -146,18 +148,19 @@ def training_set(data: list[QuestionRows]) -> tuple[np.ndarray, np.ndarray, np.n
 
 
 def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray, threshold: float = 0.5,
-        source_threshold: float = 0.5) -> AnswerScorer:
+        source_threshold: float = 0.5, seed: int = 0) -> AnswerScorer:
     """BAGS gradient-boosted tree models (scikit-learn, fixed seeds, no early stopping), each fitted on a
     bootstrap sample of the rows, their log-odds averaged: one model's splits move with a few training rows,
-    the average much less. Exported as one set of trees for numpy scoring."""
+    the average much less. Exported as one set of trees for numpy scoring. `seed` draws other samples."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     nodes, baselines = [], []
     for bag in range(BAGS):
         rows = rng.integers(0, len(y), len(y))
         model = HistGradientBoostingClassifier(max_iter=TREES, max_depth=DEPTH, learning_rate=LEARNING_RATE,
-                                               l2_regularization=1.0, early_stopping=False, random_state=bag)
+                                               l2_regularization=1.0, early_stopping=False,
+                                               random_state=seed * BAGS + bag)
         model.fit(x[rows], y[rows].astype(int), sample_weight=weight[rows])
         nodes += [[[int(n["feature_idx"]), float(n["num_threshold"]), int(n["left"]), int(n["right"]),
                     float(n["value"]) / BAGS, int(n["is_leaf"])] for n in predictor.nodes]
@@ -166,13 +169,13 @@ def fit(x: np.ndarray, y: np.ndarray, weight: np.ndarray, threshold: float = 0.5
     return AnswerScorer(Trees.from_nodes(nodes), float(np.mean(baselines)), threshold, source_threshold)
 
 
-def out_of_fold(data: list[QuestionRows]) -> list[tuple[np.ndarray, float, np.ndarray]]:
+def out_of_fold(data: list[QuestionRows], seed: int = 0) -> list[tuple[np.ndarray, float, np.ndarray]]:
     """For each question, from a model trained without it: its candidates' probabilities, the best
     probability when asked without its documents, and those foreign candidates' probabilities."""
     out: list = [None] * len(data)
     for fold in range(FOLDS):
         train = [q for i, q in enumerate(data) if i % FOLDS != fold]
-        model = fit(*training_set(train))
+        model = fit(*training_set(train), seed=seed)
         for i in range(fold, len(data), FOLDS):
             q = data[i]
             # as the answerer sees them: a candidate it may not quote scores nothing
@@ -273,6 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cv-repeats", type=int, default=0, metavar="N",
                     help="also report the out-of-fold numbers over N other fold assignments (mean and spread): "
                          "one assignment moves them by about a point, more than most feature changes")
+    ap.add_argument("--seed", type=int, default=0,
+                    help="draw other bootstrap samples (the shipped weights use 0): how much a retrain alone moves "
+                         "the evals, run with RAG_SCORER_WEIGHTS set to the weights it writes")
     ap.add_argument("--check", action="store_true",
                     help="write nothing; fail unless training gives exactly the weights in --out (CI runs this)")
     args = ap.parse_args(argv)
@@ -287,13 +293,15 @@ def main(argv: list[str] | None = None) -> int:
         data = collect(rows)
         if args.features_cache:
             args.features_cache.write_bytes(pickle.dumps(data))
-    cal = calibrate(data, out_of_fold(data))
+    cal = calibrate(data, out_of_fold(data, args.seed))
     if args.cv_repeats:
         print(repeated_cv(data, args.cv_repeats), file=sys.stderr)
-    model = fit(*training_set(data), cal["threshold"], cal["source_threshold"])
+    model = fit(*training_set(data), cal["threshold"], cal["source_threshold"], args.seed)
     meta = {"trained_on": {p.name: data_digest(p) for p in args.data}, "questions": len(rows),
             "candidates": int(sum(len(q.y) for q in data)), "positives": int(sum(q.y.sum() for q in data)),
             "calibration": {k: v for k, v in cal.items() if k not in ("threshold", "source_threshold")}}
+    if args.seed:
+        meta["seed"] = args.seed
     text = model.to_json(meta) + "\n"
     if args.check:
         same = args.out.exists() and args.out.read_text(encoding="utf-8") == text

@@ -215,3 +215,26 @@ def test_repeated_cv_reports_the_spread_over_fold_assignments():
     assert report.startswith("over 2 fold assignments: top span right ")
     top = float(report.split("top span right ")[1].split(" ")[0])
     assert top > 0.8  # the signal is learned out of fold, whatever the assignment
+
+
+def test_another_seed_draws_other_models_and_seed_zero_is_the_default():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(400, len(FEATURES)))
+    y = (x[:, 0] > 0).astype(float)
+    w = np.ones(len(y))
+    assert np.array_equal(fit(x, y, w).probability(x), fit(x, y, w, seed=0).probability(x))
+    assert not np.array_equal(fit(x, y, w).probability(x), fit(x, y, w, seed=1).probability(x))
+
+
+def test_rag_scorer_weights_chooses_the_weights_and_a_missing_file_is_a_clear_error(tmp_path, seed_settings):
+    from rag.pipeline import build_pipeline
+    from rag.settings import SettingsError
+
+    raw = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    raw["threshold"] = 0.77
+    path = tmp_path / "seed1.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    assert build_pipeline(seed_settings.model_copy(update={"scorer_weights": path})).answerer.threshold == 0.77
+    missing = tmp_path / "none.json"
+    with pytest.raises(SettingsError, match=f"no answer scorer weights at {missing}"):
+        build_pipeline(seed_settings.model_copy(update={"scorer_weights": missing}))
