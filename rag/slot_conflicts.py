@@ -20,7 +20,7 @@ from rag.models import AnswerSlot, Conflict, Document, Quote
 from rag.query import QuestionInfo, analyze, asked_head_word
 from rag.stories import quoted_together
 from rag.text import STOPWORDS, TITLES, normalize, same_start, words
-from rag.values import in_clause_with_terms, is_span_of_time, values
+from rag.values import in_clause_with_terms, no_span_of_time_for_duration, values
 
 _MULTI = re.compile(r"^\W*(?:what|which|who|where)\s+(?:[\w\-]+\s+){0,5}?(?:are|were|have)\b|"
                     r"\b(?:list|names of|all the)\b", re.I)
@@ -211,7 +211,7 @@ def not_an_answer(info: QuestionInfo, quote: Quote) -> bool:
     "Who is Harl's sister?": kin share names), a "place" that is a source ("according to KNA, Harl …"), or a
     measure that is no span of time for "How long did … take?" ("142 metres")."""
     slot = quote.answer_slot
-    if slot.kind == "measure" and is_span_of_time(info.text, slot.text) is False:
+    if slot.kind == "measure" and no_span_of_time_for_duration(info.text, slot.text):
         return True
     if slot.kind in ("person", "name"):
         ws = words(slot.text)

@@ -178,10 +178,10 @@ _TIME_UNIT = re.compile(rf"(?:{_TIME_UNITS})$", re.I)
 _DURATION = re.compile(r"\bhow long (?:did|does|do|will|would|has|have|had|can|could)\b", re.I)
 
 
-def is_span_of_time(question: str, value_text: str) -> bool | None:
-    """For a question asking how long something took or lasts: whether the value is a span of time ("three
-    years", not "142 metres"); None for any other question."""
-    return bool(_TIME_UNIT.search(value_text)) if _DURATION.search(question) else None
+def no_span_of_time_for_duration(question: str, value_text: str) -> bool:
+    """The question asks how long something took or lasts and the value is no span of time ("142 metres", not
+    "three years")."""
+    return bool(_DURATION.search(question)) and not _TIME_UNIT.search(value_text)
 
 
 _TOKEN = re.compile(r"[\w’']+")  # "News-Democrat" is two words: either may be the asked one
