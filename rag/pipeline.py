@@ -115,7 +115,9 @@ class Pipeline:
         """Disagreement notes, their markdown, and how many independent sources the quotes come from.
 
         Figures are compared as typed claims (rag/disagree.py); when they give no note, the answers
-        themselves (rag/slot_conflicts.py). Agreement is stated only when the answers were compared."""
+        themselves (rag/slot_conflicts.py), then the alternatives an either-or question offers
+        (rag/alternatives.py). Agreement is stated only when the answers were compared."""
+        from rag.alternatives import alternative_conflicts
         from rag.disagree import conflicts_markdown, find_conflicts, independent_groups
         from rag.slot_conflicts import answer_groups, slot_conflicts
 
@@ -129,7 +131,7 @@ class Pipeline:
             from rag.word_similarity import WordSimilarity
             self._alike = WordSimilarity(self.index.embedder)
         conflicts = find_conflicts(question, composed.quotes, docs, self._alike) or \
-            slot_conflicts(question, by_answer, voice, docs)
+            slot_conflicts(question, by_answer, voice, docs) or alternative_conflicts(question, composed.quotes, voice)
         notes = [conflicts_markdown(conflicts)] if conflicts else []
         label = {q.source.id: q.source.label for q in composed.quotes}
         for g in (g for g in groups if len(g) > 1):
