@@ -18,7 +18,7 @@ ANSWER_TYPES = {
     "size": re.compile(r"\bhow (?:big|large|small)\b|\bsize of\b", re.I),
     "measure": re.compile(r"\bhow (?:long|tall|high|far|wide|deep|heavy|old)\b(?! ago)|\b(?:median|average|mean) age\b",
                           re.I),
-    "date": re.compile(r"^\W*when\b|\bwhat (?:(?:is|was) the (?:\w+ )?)?(?:year|date|day|month|time)\b|\bin which (?:year|month)\b|\bhow long ago\b", re.I),
+    "date": re.compile(r"^\W*when\b|\bwhat (?:(?:is|was) the (?:\w+ )?)?(?:year|date|day|month|time)\b|\b(?:in )?which (?:year|month)\b|\bhow long ago\b", re.I),
     "person": re.compile(r"^\W*who(?:m|se)?\b|\bwhich (?:person|leader|official)\b", re.I),
     "place": re.compile(r"^\W*where\b|\b(?:in|at) (?:which|what) (?:city|country|place|location|meeting|venue)\b", re.I),
 }
@@ -164,6 +164,8 @@ def analyze(question: str) -> QuestionInfo:
         next((t for t, rx in ANSWER_TYPES.items() if rx.search(question)), None)
     if answer_type == "money" and _quantity_asked(question):
         answer_type = "size"  # "How much cargo …" asks for tonnes, not euros: a measure or a count
+    if answer_type in ("money", "size") and _BY_HOW_MUCH.search(question):
+        answer_type = "figure"  # a change is told in any unit: "By how much did the price drop?" "12 percent"
     if answer_type is None and asks_quantity(question):
         answer_type = "figure"
     if answer_type is None and _WHICH.search(question) and not _KIND_OF.search(question):
@@ -205,6 +207,14 @@ fees fine fines damage damages subsidy subsidies grant grants loan loans capital
 _HOW_MUCH_NOUN = re.compile(r"\bhow much\s+([a-z]+)\b", re.I)
 _CURRENCY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|yuan|yen|won|rubles?|roubles?|rupees?|crowns?|francs?)\b",
                        re.I)
+_CURRENCY_WORDS = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
+_BY_HOW_MUCH = re.compile(r"\bby how much\b", re.I)
+
+
+def currency_named(text: str) -> str | None:
+    """The currency a text names first, as a singular word: "euro" for "How much damage in euros …" or "€5m"."""
+    m = _CURRENCY.search(text)
+    return m and _CURRENCY_WORDS.get(m.group(), m.group().lower().removesuffix("s"))
 
 
 def _quantity_asked(question: str) -> bool:

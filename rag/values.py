@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.countries import countries_in, country_of
-from rag.query import QuestionInfo, asks_for_place
+from rag.query import QuestionInfo, asks_for_place, currency_named
 from rag.text import STOPWORDS, demonym_of_place, place_of_demonym, same_start, stem, words
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -18,16 +18,18 @@ _NUM = (r"(?:\d+(?:[.,]\d+)*|one|two|three|four|five|six|seven|eight|nine|ten|el
 _SCALE = r"(?:\s?(?:bn|m|mn|k|billion|million|trillion|thousand))?"
 _ORD = r"(?:st|nd|rd|th)?"
 _TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?"  # a measure of time, not of size
+_POWER_UNITS = r"horsepower|hp|mw|kw|gw|[kmgt]wh|(?:kilo|mega|giga|tera)?watts?(?:[- ]hours?)?|volts?"  # nor these
 _RANGE_START = r"(?:\d[\d,.]*\s?[-–]\s?(?=\d))?"  # a range is one value: "50-70 seats", "20–25%"
 PATTERNS: dict[str, re.Pattern] = {
+    # an amount ("$5m", "a 9 million dollar loan"); a measure of any scale ("1.1 billion cubic metres")
     "money": re.compile(rf"(?:[$€£¥]|\b(?:USD|EUR|GBP|US\$))\s?\d[\d,.]*{_SCALE}\b|\b\d[\d,.]*{_SCALE}\s*"
-                        r"(?:dollars|euros|pounds|yuan|yen|won|rubles|roubles|rupees)\b", re.I),
+                        r"(?:dollars?|euros?|pounds?|yuan|yen|won|rubles?|roubles?|rupees?)\b", re.I),
     "percent": re.compile(rf"\b{_RANGE_START}\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I),
-    "measure": re.compile(rf"\b{_NUM}\s?-?\s?(?:metres?|meters?|m|km|kilomet(?:re|er)s?|centimet(?:re|er)s?|"
+    "measure": re.compile(rf"\b{_NUM}{_SCALE}\s?-?\s?(?:metres?|meters?|m|km|kilomet(?:re|er)s?|centimet(?:re|er)s?|"
                           r"millimet(?:re|er)s?|miles?|feet|foot|ft|inch(?:es)?|cm|mm|lbs?|ounces?|gallons?|cc|kg|"
                           r"kilograms?|grams?|tonnes?|tons?|hectares?|acres?|sq\s?(?:km|mi)|square \w+|cubic \w+|"
                           rf"litres?|liters?|{_TIME_UNITS}|mph|km/h|knots|"
-                          rf"horsepower|hp|mw|kw|gw|watts?|volts?|degrees?|(?-i:C))\b|\b{_NUM}\s?°\s?[CF]?", re.I),
+                          rf"{_POWER_UNITS}|degrees?|(?-i:C))\b|\b{_NUM}\s?°\s?[CF]?", re.I),
     "date": re.compile(rf"\b(?:\d{{1,2}}{_ORD}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}{_ORD},?\s+\d{{4}}|"
                        rf"{_MONTH}\s+\d{{4}}|(?-i:{_MONTH})\s+\d{{1,2}}{_ORD}|\d{{1,2}}{_ORD}\s+(?-i:{_MONTH})|"
                        rf"(?:early|mid|late)[- ](?:\d{{4}}s?)|\d{{4}}s|(?:1[0-9]|20)\d\d|"
@@ -161,19 +163,26 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
         found = [v for i, v in enumerate(found) if not any(u.start <= v.start < u.end for u in found[:i])]
     elif kind in PATTERNS:
         found = _typed(kind, text, info.stems)
+        if kind == "money" and (asked := currency_named(info.text)):  # "damage in euros": not "3 million dollars"
+            found = [v for v in found if currency_named(v.text) in (asked, None)]
     elif kind == "place":
         found = [Value(kind, m.group("v"), m.start("v"), m.end("v")) for m in _PLACE.finditer(text)]
     else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered", not a place
         found = [Value(kind, v.text, v.start, v.end) for v in name_values(text)
                  if (len(v.text.split()) >= 2 or v.start > 0) and not re.search(r"-[a-z]", v.text)
                  and not (_LOCATIVE.search(text, 0, v.start) and (kind == "person" or not asks_for_place(info.text)))]
+    if kind == "date" and _WHICH_YEAR.search(info.text):  # a year, not "on Friday" or "June 9"
+        found = [v for v in found if _HAS_YEAR.search(v.text)]
     if kind in ("measure", "size") and _DIMENSION.search(info.text):  # a height is never "an eight-year project"
-        found = [v for v in found if not _TIME_UNIT.search(v.text)]
+        found = [v for v in found if not _NO_DIMENSION.search(v.text)]  # nor "960 megawatts"
     return [v for v in found if not _in_question(info, v.text)]
 
 
+_WHICH_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.I)
+_HAS_YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d|\byear\b", re.I)  # "2011", "the 1990s", "last year"
 _DIMENSION = re.compile(r"\bhow (?:tall|high|wide|deep|far|heavy|big|large|small)\b", re.I)
 _TIME_UNIT = re.compile(rf"(?:{_TIME_UNITS})$", re.I)
+_NO_DIMENSION = re.compile(rf"(?:{_TIME_UNITS}|{_POWER_UNITS})$", re.I)
 # "How long did it take / will it last / had they held …": a span of time, not a length
 _DURATION = re.compile(r"\bhow long (?:did|does|do|will|would|has|have|had|can|could)\b", re.I)
 

@@ -32,3 +32,38 @@ def test_a_day_of_the_week_is_a_date():
 def test_a_height_or_size_is_no_span_of_time():
     assert _texts("How tall is the dam?", "It ended an eight-year project and rises 142 metres.") == ["142 metres"]
     assert _texts("How long did the dam take to build?", "It ended an eight-year project.") == ["eight-year"]
+
+
+def test_a_scaled_measure_or_a_singular_currency_counts_nothing():
+    assert _texts("How many workers died building the dam?", "It holds back 1.1 billion cubic metres of water.") == []
+    assert _texts("How many lawmakers voted for it?", "Morvany will receive a 1.8 billion dollar loan.") == []
+    assert _texts("How much water does the reservoir hold?", "It holds 1.1 billion cubic metres.") == ["1.1 billion cubic metres"]
+    assert _texts("How much was the donation?", "It was built with a 14 million pound donation.") == ["14 million pound"]
+    assert _texts("How many litres will the plant use?", "It would use up to 20 million litres a day.") == ["20 million"]
+
+
+def test_power_and_energy_are_measures():
+    assert _texts("How much power will the dam generate?", "It will generate 620 megawatts, or 2.1 terawatt-hours a year.") \
+        == ["620 megawatts", "2.1 terawatt-hours"]
+
+
+def test_an_amount_in_another_currency_than_the_asked_one_is_no_answer():
+    text = "The fire caused 3 million dollars of damage; insurers put it at €2.5m."
+    assert _texts("How much damage in euros has the fire caused?", text) == ["€2.5m"]
+    assert _texts("How much damage has the fire caused?", text) == ["3 million dollars", "€2.5m"]
+
+
+def test_by_how_much_asks_for_a_change_in_any_unit():
+    assert _texts("By how much did the share price drop?", "The share price fell 12 percent to $40.") == ["12 percent", "$40"]
+
+
+def test_a_height_is_no_power_output():
+    assert _texts("How tall will the turbines be?", "The 960 megawatt farm's turbines will stand 260 metres tall.") \
+        == ["260 metres"]
+
+
+def test_what_year_asks_for_a_year():
+    text = "Since assuming power in 2011, he has ruled alone, state media reported on Friday."
+    assert _texts("In what year did he assume power?", text) == ["2011"]
+    assert _texts("When did he assume power?", text) == ["2011", "Friday"]
+    assert _texts("Which year did the plant open?", "The plant opened last year, on June 9.") == ["last year"]
