@@ -49,9 +49,12 @@ def train(seed: int, out: Path) -> Path:
     """The seed's weights (trained once; the collected features are shared by every seed)."""
     weights = out / f"weights-s{seed}.json"
     if not weights.exists():
-        subprocess.run([sys.executable, "-m", "rag.train_scorer", "--seed", str(seed), "--out", str(weights),
-                        "--features-cache", str(out / "features.pkl")], cwd=REPO, env=_env(), check=True,
-                       stdout=subprocess.DEVNULL)
+        done = subprocess.run([sys.executable, "-m", "rag.train_scorer", "--seed", str(seed), "--out", str(weights),
+                               "--features-cache", str(out / "features.pkl")], cwd=REPO, env=_env(),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode:
+            raise SystemExit(f"training with seed {seed} failed:\n{done.stderr[-2000:]}")
+        print(next((line for line in done.stderr.splitlines() if line.startswith("wrote")), ""), file=sys.stderr)
     return weights
 
 
@@ -59,8 +62,8 @@ def evaluate(seed: int, name: str, weights: Path, out: Path) -> dict:
     """One eval's metrics with the seed's weights (the report is kept as sN-<name>.json)."""
     report = out / f"s{seed}-{name}.json"
     if not report.exists():
-        dataset = EVALS[name]
-        cmd = [sys.executable, "-m", "rag.cli", "eval", "--report", str(report)] + (["--dataset", dataset] if dataset else [])
+        cmd = [sys.executable, "-m", "rag.cli", "eval", "--report", str(report)]
+        cmd += ["--dataset", EVALS[name]] if EVALS[name] else []
         done = subprocess.run(cmd, cwd=REPO, env=_env(weights), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               text=True)
         if not report.exists():
