@@ -48,6 +48,9 @@ def _acronym(words: list[str]) -> str:
 Relation = Literal["same", "different", "unknown"]
 
 
+APART = 1000  # figures of one unit more than this many times apart are not two answers to one question
+
+
 def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
     """Do two slots give the same answer (up to wording and precision), different ones, or can't this
     tell? Figures compare by value in the same unit ("$10bn" = "$10 billion" ≠ "$7bn"); in other units
@@ -60,6 +63,8 @@ def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
             return "same" if ta == tb else "unknown"
         if fa[1] != fb[1] or a.kind != b.kind:
             return "unknown"  # other units or currencies: the typed claims of rag/disagree.py compare those
+        if min(fa[0], fb[0]) * APART < max(fa[0], fb[0]):
+            return "unknown"  # so far apart they count different things: a ticket's price, a building's cost
         return "same" if abs(fa[0] - fb[0]) <= 0.005 * max(fa[0], fb[0]) else "different"
     if a.kind == "date" or b.kind == "date":  # the parts both give decide ("June 9" and "June 2" differ)
         shared = [(x, y) for x, y in zip(_date_parts(a.text), _date_parts(b.text)) if x is not None and y is not None]
@@ -207,28 +212,30 @@ _ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.I)
 
 
 def not_an_answer(info: QuestionInfo, quote: Quote) -> bool:
-    """The quote's slot is the question's own name said in full ("Jon Harl" for "Who did Harl meet?"; not for
-    "Who is Harl's sister?": kin share names), a "place" that is a source ("according to KNA, Harl …"), or a
-    measure that is no span of time for "How long did … take?" ("142 metres")."""
+    """The quote's slot is the question's own name said in full ("Jon Harl" for "Who did Harl meet?"; not
+    "Jon Harl" for "Who is Harl's sister?": kin share names), a "place" that is a source ("according to KNA,
+    Harl …"), or a measure that is no span of time for "How long did … take?" ("142 metres")."""
     slot = quote.answer_slot
     if slot.kind == "measure" and no_span_of_time_for_duration(info.text, slot.text):
         return True
     if slot.kind in ("person", "name"):
-        ws = words(slot.text)
-        return any(_fuller_name(name, ws) for name in info.entity_names
-                   if not re.search(rf"\b{re.escape(name)}[’']s?\b", info.text))
+        ws = words(re.sub(r"[’']s\b", "", slot.text))
+        return any(_fuller_name(name, ws, bool(re.search(rf"\b{re.escape(name)}[’']s?\b", info.text)))
+                   for name in info.entity_names)
     if slot.kind == "place":
         at = quote.text.find(slot.text)
         return at > 0 and bool(_ACCORDING_TO.search(quote.text, 0, at))
     return False
 
 
-def _fuller_name(name: str, value_words: list[str]) -> bool:
-    """The value is the name said in full: it opens with it ("Lee" → "Lee Hsien Loong") or ends with it (the
-    surname "Harl" → "Jon Harl")."""
+def _fuller_name(name: str, value_words: list[str], possessive: bool = False) -> bool:
+    """The value is the name said in full: it opens with it ("Lee" → "Lee Hsien Loong", "St Aldric" → "St
+    Aldric's Hospital" for "Who is funding St Aldric's new wing?") or ends with it (the surname "Harl" → "Jon
+    Harl"; not when the question writes the name `possessive`: "Who is Harl's sister?", kin share surnames)."""
     ws = words(name)
     n = len(ws)
-    return 0 < n < len(value_words) <= PERSON_WORDS and (value_words[:n] == ws or value_words[-n:] == ws)
+    opens, ends = value_words[:n] == ws, value_words[-n:] == ws
+    return 0 < n < len(value_words) <= PERSON_WORDS and (opens or ends and not possessive)
 
 
 def _mentions_other(info: QuestionInfo, a: Quote, b: Quote) -> bool:

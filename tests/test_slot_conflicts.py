@@ -192,6 +192,12 @@ def test_the_subject_said_in_full_and_a_news_agency_are_no_answers():
     # but someone's kin often share their name
     kin = [_quote(1, "His sister Ana Harl runs the firm.", AnswerSlot(kind="person", text="Ana Harl"))]
     assert answer_groups(kin, "Who is Harl's sister?") == [kin]
+    # yet a name that opens with the asked one is still the subject: the hospital is not its own funder
+    funder = [_quote(1, "St Aldric's Hospital will open a new wing.",
+                     AnswerSlot(kind="person", text="St Aldric's Hospital")),
+              _quote(2, "The wing was built with a donation from the Linwood Trust.",
+                     AnswerSlot(kind="person", text="Linwood Trust"))]
+    assert [[q.id for q in g] for g in answer_groups(funder, "Who is funding St Aldric's new wing?")] == [[2]]
     # "according to" names a source, not where something happened
     where = "Where did Harl inspect the new trains?"
     agency = [_quote(1, "According to KNA, Harl described the trains.", AnswerSlot(kind="place", text="KNA, Harl")),
@@ -258,3 +264,13 @@ def test_a_question_asking_for_several_things_is_not_single_valued():
     assert not single_valued("Which domestically produced Kestrel Union missiles are named?")
     assert not single_valued("Which countries were hit?")
     assert single_valued("Which company is buying Dunmore Textiles?")
+
+
+def test_figures_thousands_of_times_apart_are_not_set_against_each_other():
+    price = "How much do adult tickets cost?"
+    quotes = [_quote(1, "Tickets now cost 18 dollars for adults.", AnswerSlot(kind="money", text="18 dollars")),
+              _quote(2, "The expansion cost 85 million dollars.", AnswerSlot(kind="money", text="85 million dollars"))]
+    assert relation(quotes[0].answer_slot, quotes[1].answer_slot) == "unknown"
+    assert slot_conflicts(price, answer_groups(quotes, price), {}) == []
+    assert relation(AnswerSlot(kind="money", text="$1.2 million"), AnswerSlot(kind="money", text="$1.2 billion")) \
+        == "different"  # a thousand times: a scale misread or misreported is still noted
