@@ -175,6 +175,8 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
         found = [v for v in found if _HAS_YEAR.search(v.text)]
     if kind in ("measure", "size") and _DIMENSION.search(info.text):  # a height is never "an eight-year project"
         found = [v for v in found if not _NO_DIMENSION.search(v.text)]  # nor "960 megawatts"
+        if _LENGTH_ASKED.search(info.text):  # nor "1.1 billion cubic metres"
+            found = [v for v in found if not _NO_LENGTH.search(v.text)]
     return [v for v in found if not _in_question(info, v.text)]
 
 
@@ -183,6 +185,10 @@ _HAS_YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d|\byear\b", re.I)  # "2011", "the 19
 _DIMENSION = re.compile(r"\bhow (?:tall|high|wide|deep|far|heavy|big|large|small)\b", re.I)
 _TIME_UNIT = re.compile(rf"(?:{_TIME_UNITS})$", re.I)
 _NO_DIMENSION = re.compile(rf"(?:{_TIME_UNITS}|{_POWER_UNITS})$", re.I)
+_LENGTH_ASKED = re.compile(r"\bhow (?:tall|high|wide|deep|far)\b", re.I)
+# units of area, volume, weight and speed: no length ("How high …" may still be in degrees)
+_NO_LENGTH = re.compile(r"(?:square \w+|cubic \w+|sq\s?(?:km|mi)|hectares?|acres?|litres?|liters?|gallons?|cc|"
+                        r"tonnes?|tons?|kg|kilograms?|grams?|lbs?|ounces?|mph|km/h|knots)$", re.I)
 # "How long did it take / will it last / had they held …": a span of time, not a length
 _DURATION = re.compile(r"\bhow long (?:did|does|do|will|would|has|have|had|can|could)\b", re.I)
 

@@ -67,3 +67,10 @@ def test_what_year_asks_for_a_year():
     assert _texts("In what year did he assume power?", text) == ["2011"]
     assert _texts("When did he assume power?", text) == ["2011", "Friday"]
     assert _texts("Which year did the plant open?", "The plant opened last year, on June 9.") == ["last year"]
+
+
+def test_a_height_is_a_length_not_a_volume():
+    text = "The dam is 142 metres high and holds back a reservoir of 1.1 billion cubic metres."
+    assert _texts("How tall is the dam?", text) == ["142 metres"]
+    assert _texts("How high did temperatures climb?", "Temperatures climbed to 41 degrees.") == ["41 degrees"]
+    assert _texts("How big is the reservoir?", text) == ["142 metres", "1.1 billion cubic metres"]
