@@ -60,7 +60,7 @@ _NUMWORDS = {w: float(i) for i, w in enumerate("zero one two three four five six
                                                " twelve thirteen fourteen fifteen sixteen seventeen eighteen"
                                                " nineteen".split())}
 _NUMWORDS |= {w: 10.0 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
-_NUMWORDS |= {"a": 1.0, "an": 1.0}  # only with a scale: "a million"
+_NUMWORDS |= {"a": 1.0, "an": 1.0, "half a": 0.5, "half an": 0.5}  # only with a scale: "(half) a million"
 _VAGUE = {"dozens": (24, 100), "hundreds": (200, 1e3), "thousands": (2e3, 1e4),
           "tens of thousands": (1e4, 1e5), "hundreds of thousands": (1e5, 1e6), "millions": (2e6, 1e7),
           "tens of millions": (1e7, 1e8), "hundreds of millions": (1e8, 1e9), "billions": (2e9, 1e10)}
@@ -140,8 +140,8 @@ def _figure(num: str | None, scale: str | None, vague: str | None) -> _Figure:
     if vague:
         return _Figure(*_VAGUE[re.sub(r"\s+", " ", vague.lower())], None)
     mult = _SCALES[scale.strip().lower()] if scale else 1.0
-    if num.lower() in _NUMWORDS:
-        v, prec = _NUMWORDS[num.lower()] * mult, mult
+    if (word := " ".join(num.lower().split())) in _NUMWORDS:
+        v, prec = _NUMWORDS[word] * mult, mult * min(1.0, _NUMWORDS[word])  # "half a million": 250,000-750,000
     else:
         digits = num.replace(",", "")
         v, prec = float(digits) * mult, mult * 10.0 ** -len(digits.partition(".")[2])
@@ -182,7 +182,7 @@ def _not_a_claim(parts: list[dict], opener: re.Match | None) -> bool:
     """'rose from 5% to 8%' (a change, not a range), a bare 'a', or a year (the date pass owns those)."""
     year = not any(p["cur1"] or p["sc1"] for p in parts) and re.fullmatch(r"(19|20)\d\d", parts[0]["num1"] or "")
     return bool(len(parts) == 2 and opener is not None and opener["word"].lower() == "from" or year
-                or any(p["num1"] and p["num1"].lower() in ("a", "an") and not p["sc1"] for p in parts))
+                or any(p["num1"] and p["num1"].lower().split()[-1] in ("a", "an") and not p["sc1"] for p in parts))
 
 
 def _qualifier(text: str, a: int, start: int) -> tuple[Qualifier, tuple[bool, bool], int]:

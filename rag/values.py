@@ -13,23 +13,26 @@ from rag.text import STOPWORDS, demonym_of_place, place_of_demonym, same_start, 
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
-_NUM = (r"(?:\d+(?:[.,]\d+)*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
-        r"forty|fifty|sixty|hundred|dozens|hundreds|thousands|millions|tens of thousands)")
+_NUM = (r"(?:\d+(?:[.,]\d+)*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+        r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+        r"(?:half\s+)?an?\s+(?:dozen|hundred)|(?:half\s+)?an?(?=\s+(?:thousand|million|billion)\b)|dozens|hundreds|"
+        r"thousands|millions|tens of thousands)")
 _SCALE = r"(?:\s?(?:bn|m|mn|k|billion|million|trillion|thousand))?"
 _ORD = r"(?:st|nd|rd|th)?"
 _TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?"  # a measure of time, not of size
 _POWER_UNITS = r"horsepower|hp|mw|kw|gw|[kmgt]wh|(?:kilo|mega|giga|tera)?watts?(?:[- ]hours?)?|volts?"  # nor these
 _RANGE_START = r"(?:\d[\d,.]*\s?[-–]\s?(?=\d))?"  # a range is one value: "50-70 seats", "20–25%"
+_ONE_MEASURE = (rf"{_NUM}(?:\s+and\s+a\s+(?:half|quarter))?{_SCALE}\s?-?\s?(?:metres?|meters?|m|km|"
+                r"kilomet(?:re|er)s?|centimet(?:re|er)s?|millimet(?:re|er)s?|miles?|feet|foot|ft|inch(?:es)?|cm|mm|lbs?|"
+                r"ounces?|gallons?|cc|kg|kilograms?|grams?|tonnes?|tons?|hectares?|acres?|sq\s?(?:km|mi)|square \w+|"
+                rf"cubic \w+|litres?|liters?|{_TIME_UNITS}|mph|km/h|knots|{_POWER_UNITS}|degrees?|(?-i:C))\b")
 PATTERNS: dict[str, re.Pattern] = {
     # an amount ("$5m", "a 9 million dollar loan"); a measure of any scale ("1.1 billion cubic metres")
     "money": re.compile(rf"(?:[$€£¥]|\b(?:USD|EUR|GBP|US\$))\s?\d[\d,.]*{_SCALE}\b|\b\d[\d,.]*{_SCALE}\s*"
                         r"(?:dollars?|euros?|pounds?|yuan|yen|won|rubles?|roubles?|rupees?)\b", re.I),
     "percent": re.compile(rf"\b{_RANGE_START}\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I),
-    "measure": re.compile(rf"\b{_NUM}{_SCALE}\s?-?\s?(?:metres?|meters?|m|km|kilomet(?:re|er)s?|centimet(?:re|er)s?|"
-                          r"millimet(?:re|er)s?|miles?|feet|foot|ft|inch(?:es)?|cm|mm|lbs?|ounces?|gallons?|cc|kg|"
-                          r"kilograms?|grams?|tonnes?|tons?|hectares?|acres?|sq\s?(?:km|mi)|square \w+|cubic \w+|"
-                          rf"litres?|liters?|{_TIME_UNITS}|mph|km/h|knots|"
-                          rf"{_POWER_UNITS}|degrees?|(?-i:C))\b|\b{_NUM}\s?°\s?[CF]?", re.I),
+    # a measure, with its fraction and further parts ("four and a half years", "4 hours 52 minutes 10 seconds")
+    "measure": re.compile(rf"\b{_ONE_MEASURE}(?:,?\s+(?:and\s+)?{_ONE_MEASURE})*|\b{_NUM}\s?°\s?[CF]?", re.I),
     "date": re.compile(rf"\b(?:\d{{1,2}}{_ORD}\s+{_MONTH},?\s+\d{{4}}|{_MONTH}\s+\d{{1,2}}{_ORD},?\s+\d{{4}}|"
                        rf"{_MONTH}\s+\d{{4}}|(?-i:{_MONTH})\s+\d{{1,2}}{_ORD}|\d{{1,2}}{_ORD}\s+(?-i:{_MONTH})|"
                        rf"(?:early|mid|late)[- ](?:\d{{4}}s?)|\d{{4}}s|(?:1[0-9]|20)\d\d|"

@@ -74,6 +74,7 @@ B, M = 1e9, 1e6
     ("Over 40% of the population is undernourished.", "Over 40%", "percent", "lower", "%", 40, 100),
     ("Some 40 percent are undernourished.", "Some 40 percent", "percent", "about", "%", 36, 44),
     ("Rates rose 3 percentage points.", "3 percentage points", "percent", "exact", "pp", 2.5, 3.5),
+    ("It recalled half a million packs.", "half a million packs", "count", "exact", "packs", 0.25 * M, 0.75 * M),
 ])
 def test_claim_types_and_formats(text, surface, kind, qualifier, unit, low, high):
     claims = [c for c in extract_claims(text) if c.surface == surface]
@@ -108,6 +109,7 @@ def test_dates_and_relative_dates(text, published, day_range, assumption):
     "Troops took part in the Zapad 2025 drills.",  # a name
     "Unemployment rose from 5% to 8% in March.",  # a change, not a range
     "One report from group 38 North found nothing.",  # no counted noun
+    "The talks took half a day.",  # "half a" is a number only before a scale
 ])
 def test_no_claim(text):
     assert extract_claims(text) == []

@@ -74,3 +74,16 @@ def test_a_height_is_a_length_not_a_volume():
     assert _texts("How tall is the dam?", text) == ["142 metres"]
     assert _texts("How high did temperatures climb?", "Temperatures climbed to 41 degrees.") == ["41 degrees"]
     assert _texts("How big is the reservoir?", text) == ["142 metres", "1.1 billion cubic metres"]
+
+
+def test_numbers_in_words_are_counts():
+    text = "Seventeen people died, a dozen were hurt and half a million fled; ninety homes burned."
+    assert _texts("How many people were affected?", text) == ["Seventeen", "a dozen", "half a million", "ninety"]
+
+
+def test_a_measure_keeps_its_fraction_and_further_parts():
+    assert _texts("How long is his prison sentence?", "He got four and a half years, after 12 years in office.") \
+        == ["four and a half years", "12 years"]
+    assert _texts("How long is his prison sentence?", "He was jailed for four years and six months.") \
+        == ["four years and six months"]
+    assert _texts("How tall is he?", "He is 5 feet 10 inches tall, 22 kilometres away.") == ["5 feet 10 inches", "22 kilometres"]
