@@ -23,15 +23,15 @@ _LIKE_LETTERS = 6  # words alike when one starts the other at this length ("decl
 
 @dataclass(frozen=True)
 class Alternatives:
-    first: str  # "at the drone complex"
-    second: str  # "at a party meeting"
-    rest: str  # the question without them: "Did Kim declare AI a priority"
+    first: str  # "in the kitchen"
+    second: str  # "in the garage"
+    rest: str  # the question without them: "Did the fire start"
 
 
 def alternatives(question: str) -> Alternatives | None:
     """The two alternatives a yes/no question offers with "or", when it ends with them: the second is what
-    follows "or"; the first starts at the same preposition before it ("at the drone complex or at a party
-    meeting"), else is as many words long ("in 2019 or 2020")."""
+    follows "or"; the first starts at the same preposition before it ("in the kitchen or in the garage"),
+    else is as many words long ("in 2019 or 2020")."""
     m = _OR.search(question) if _YES_NO.match(question) else None
     if m is None:
         return None
