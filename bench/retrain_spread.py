@@ -8,7 +8,7 @@ with only the seed changed). Judge such a change by the mean over seeds of this 
 table for the code before it, not by one retrain.
 
   .venv/bin/python bench/retrain_spread.py --out /tmp/spread-before           # seeds 0 1 2, ~25 min on 2 cores
-  .venv/bin/python bench/retrain_spread.py --out /tmp/spread-after --seeds 0 1 2 3
+  .venv/bin/python bench/retrain_spread.py --out /tmp/spread-after --before /tmp/spread-before
 
 Weights and reports are written under --out (weights-sN.json, sN-<eval>.json, features.pkl, table.txt);
 the shipped rag/answer_scorer.json is never touched. Seed 0 reproduces the shipped weights.
@@ -72,18 +72,32 @@ def evaluate(seed: int, name: str, weights: Path, out: Path) -> dict:
     return json.loads(report.read_text(encoding="utf-8"))["metrics"]
 
 
-def table(results: dict[tuple[int, str], dict], seeds: list[int], names: list[str]) -> str:
-    """Per eval and metric: each seed's value, then mean and spread (max − min)."""
-    head = "eval        metric      " + " ".join(f"s{s:<5}" for s in seeds) + "  mean   spread"
+def table(results: dict[tuple[int, str], dict], seeds: list[int], names: list[str],
+          before: dict[tuple[int, str], dict] | None = None) -> str:
+    """Per eval and metric: each seed's value, then mean and spread (max − min), and with `before` (another
+    run's metrics for the same seeds) that run's mean."""
+    head = "eval        metric      " + " ".join(f"s{s:<5}" for s in seeds) + "  mean   spread" + \
+        ("  before" if before else "")
     lines = [head]
     for name in names:
         for key, label in METRICS.items():
             row = [results[(s, name)].get(key) for s in seeds]
-            if any(v is None for v in row):
+            old = [before[(s, name)].get(key) for s in seeds] if before else []
+            if any(v is None for v in row + old):
                 continue
             lines.append(f"{name:<11} {label:<11} " + " ".join(f"{v:.3f}" for v in row) +
-                         f"  {statistics.fmean(row):.3f}  {max(row) - min(row):.3f}")
+                         f"  {statistics.fmean(row):.3f}  {max(row) - min(row):.3f}" +
+                         (f"  {statistics.fmean(old):.3f}" if old else ""))
     return "\n".join(lines)
+
+
+def earlier_run(folder: Path, jobs: list[tuple[int, str]]) -> dict[tuple[int, str], dict]:
+    """The metrics of a previous run of this script (its sN-<eval>.json reports) for the same seeds and evals."""
+    missing = [f"s{s}-{name}.json" for s, name in jobs if not (folder / f"s{s}-{name}.json").exists()]
+    if missing:
+        raise SystemExit(f"{folder} has no report {', '.join(missing)}: run it with the same --seeds and --evals")
+    return {(s, name): json.loads((folder / f"s{s}-{name}.json").read_text(encoding="utf-8"))["metrics"]
+            for s, name in jobs}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,14 +106,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--evals", nargs="+", choices=list(EVALS), default=list(EVALS))
     ap.add_argument("--jobs", type=int, default=2, help="evals run at once (default 2: one per core)")
+    ap.add_argument("--before", type=Path, help="a previous run's --out folder (the code before a change): its "
+                                                "mean is shown beside this run's")
     args = ap.parse_args(argv)
+    jobs = [(s, name) for s in args.seeds for name in args.evals]
+    before = earlier_run(args.before, jobs) if args.before else None
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"training {len(args.seeds)} seeds (the first collects the features, ~3 min)", file=sys.stderr)
     weights = {s: train(s, args.out) for s in args.seeds}
-    jobs = [(s, name) for s in args.seeds for name in args.evals]
     with ThreadPoolExecutor(args.jobs) as pool:
         metrics = dict(zip(jobs, pool.map(lambda j: evaluate(j[0], j[1], weights[j[0]], args.out), jobs)))
-    text = table(metrics, args.seeds, args.evals)
+    text = table(metrics, args.seeds, args.evals, before)
     (args.out / "table.txt").write_text(text + "\n", encoding="utf-8")
     print(text)
     return 0
