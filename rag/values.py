@@ -20,14 +20,14 @@ _NUM = (r"(?:\d+(?:[.,]\d+)*|one|two|three|four|five|six|seven|eight|nine|ten|el
 _SCALE = r"(?:\s?(?:bn|m|mn|k|billion|million|trillion|thousand))?"
 _ORD = r"(?:st|nd|rd|th)?"
 _TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?"  # a measure of time, not of size
-_POWER_UNITS = r"horsepower|hp|mw|kw|gw|[kmgt]wh|(?:kilo|mega|giga|tera)?watts?(?:[- ]hours?)?|volts?"  # nor these
+_POWER_UNITS = r"horsepower|hp|mw|kw|gw|[kmgt]wh|(?:kilo|mega|giga|tera)?watts?(?:[- ]hours?)?|volts?"  # power, energy
 _RANGE_START = r"(?:\d[\d,.]*\s?[-–]\s?(?=\d))?"  # a range is one value: "50-70 seats", "20–25%"
 _ONE_MEASURE = (rf"{_NUM}(?:\s+and\s+a\s+(?:half|quarter))?{_SCALE}\s?-?\s?(?:metres?|meters?|m|km|"
                 r"kilomet(?:re|er)s?|centimet(?:re|er)s?|millimet(?:re|er)s?|miles?|feet|foot|ft|inch(?:es)?|cm|mm|lbs?|"
                 r"ounces?|gallons?|cc|kg|kilograms?|grams?|tonnes?|tons?|hectares?|acres?|sq\s?(?:km|mi)|square \w+|"
                 rf"cubic \w+|litres?|liters?|{_TIME_UNITS}|mph|km/h|knots|{_POWER_UNITS}|degrees?|(?-i:C))\b")
 PATTERNS: dict[str, re.Pattern] = {
-    # an amount ("$5m", "a 9 million dollar loan"); a measure of any scale ("1.1 billion cubic metres")
+    # an amount ("$5m", "a 9 million dollar loan")
     "money": re.compile(rf"(?:[$€£¥]|\b(?:USD|EUR|GBP|US\$))\s?\d[\d,.]*{_SCALE}\b|\b\d[\d,.]*{_SCALE}\s*"
                         r"(?:dollars?|euros?|pounds?|yuan|yen|won|rubles?|roubles?|rupees?)\b", re.I),
     "percent": re.compile(rf"\b{_RANGE_START}\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I),

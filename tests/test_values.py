@@ -87,3 +87,9 @@ def test_a_measure_keeps_its_fraction_and_further_parts():
     assert _texts("How long is his prison sentence?", "He was jailed for four years and six months.") \
         == ["four years and six months"]
     assert _texts("How tall is he?", "He is 5 feet 10 inches tall, 22 kilometres away.") == ["5 feet 10 inches", "22 kilometres"]
+
+
+def test_won_is_a_currency_only_after_a_number_or_in():
+    text = "She took home $2 million, or 2.6 billion won."
+    assert _texts("How much prize money has she won?", text) == ["$2 million", "2.6 billion won"]
+    assert _texts("How much did she take home in won?", text) == ["2.6 billion won"]
