@@ -211,12 +211,12 @@ _CURRENCY_WORDS = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
 _BY_HOW_MUCH = re.compile(r"\bby how much\b", re.I)
 
 
-_WON_AS_CURRENCY = re.compile(r"(?:\d|illion|\bin|Korean)\s+$", re.I)  # "5 billion won", "in won", not "she won"
+_WON_AS_CURRENCY = re.compile(r"(?:\d|illion|\bin)\s+$", re.I)  # "5 billion won", "in won", not "she won"
 
 
 def currency_named(text: str) -> str | None:
     """The currency a text names first, as a singular word: "euro" for "How much damage in euros …" or "€5m"
-    ("won" only after a number, "in" or "Korean": "How much has she won?" names none)."""
+    ("won" only after a number or "in": "How much has she won?" names none)."""
     for m in _CURRENCY.finditer(text):
         if m.group().lower() != "won" or _WON_AS_CURRENCY.search(text, 0, m.start()):
             return _CURRENCY_WORDS.get(m.group(), m.group().lower().removesuffix("s"))
