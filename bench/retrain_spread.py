@@ -7,7 +7,7 @@ retrain, and one retrain moves small eval sets by several points (the hold-out's
 with only the seed changed). Judge such a change by the mean over seeds of this table against the same
 table for the code before it, not by one retrain.
 
-  .venv/bin/python bench/retrain_spread.py --out /tmp/spread-before           # seeds 0 1 2, ~25 min on 2 cores
+  .venv/bin/python bench/retrain_spread.py --out /tmp/spread-before           # seeds 0 1 2, ~15 min on 2 cores
   .venv/bin/python bench/retrain_spread.py --out /tmp/spread-after --before /tmp/spread-before
 
 Weights and reports are written under --out (weights-sN.json, sN-<eval>.json, features.pkl, table.txt);
@@ -58,9 +58,13 @@ def train(seed: int, out: Path) -> Path:
     return weights
 
 
+def _report(folder: Path, seed: int, name: str) -> Path:
+    return folder / f"s{seed}-{name}.json"
+
+
 def evaluate(seed: int, name: str, weights: Path, out: Path) -> dict:
     """One eval's metrics with the seed's weights (the report is kept as sN-<name>.json)."""
-    report = out / f"s{seed}-{name}.json"
+    report = _report(out, seed, name)
     if not report.exists():
         cmd = [sys.executable, "-m", "rag.cli", "eval", "--report", str(report)]
         cmd += ["--dataset", EVALS[name]] if EVALS[name] else []
@@ -93,10 +97,10 @@ def table(results: dict[tuple[int, str], dict], seeds: list[int], names: list[st
 
 def earlier_run(folder: Path, jobs: list[tuple[int, str]]) -> dict[tuple[int, str], dict]:
     """The metrics of a previous run of this script (its sN-<eval>.json reports) for the same seeds and evals."""
-    missing = [f"s{s}-{name}.json" for s, name in jobs if not (folder / f"s{s}-{name}.json").exists()]
+    missing = [_report(folder, s, name).name for s, name in jobs if not _report(folder, s, name).exists()]
     if missing:
         raise SystemExit(f"{folder} has no report {', '.join(missing)}: run it with the same --seeds and --evals")
-    return {(s, name): json.loads((folder / f"s{s}-{name}.json").read_text(encoding="utf-8"))["metrics"]
+    return {(s, name): json.loads(_report(folder, s, name).read_text(encoding="utf-8"))["metrics"]
             for s, name in jobs}
 
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from rag.disagree import sides_note
 from rag.models import Conflict, Quote
-from rag.text import STOPWORDS, same_start, stem, words
+from rag.text import terms
+from rag.values import is_term
 
 _YES_NO = re.compile(r"^\W*(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could)\b", re.I)
 _OR = re.compile(r"\s+or\s+(?P<b>[^?,;]+?)\W*$", re.I)
 _PREPOSITIONS = frozenset("at in on by from to with for into during under after before near inside".split())
-_LIKE_LETTERS = 6  # words alike when one starts the other at this length ("declared", "declaration")
 
 
 @dataclass(frozen=True)
@@ -48,14 +48,6 @@ def alternatives(question: str) -> Alternatives | None:
     return Alternatives(head[start:].strip(), second, head[:start].strip())
 
 
-def _content(text: str) -> set[str]:
-    return {stem(w) for w in words(text) if w.lower() not in STOPWORDS}
-
-
-def _holds(quote: set[str], word: str) -> bool:
-    return any(same_start(word, q, _LIKE_LETTERS) for q in quote)
-
-
 def alternative_conflicts(question: str, quotes: list[Quote], voice: dict[str, str]) -> list[Conflict]:
     """A `contradiction` when independent sources (`voice`: source id → its independent group) support
     different alternatives of an either-or question; nothing when the question offers none, or a source
@@ -63,16 +55,16 @@ def alternative_conflicts(question: str, quotes: list[Quote], voice: dict[str, s
     alt = alternatives(question)
     if alt is None:
         return []
-    a, b = _content(alt.first), _content(alt.second)
+    a, b = set(terms(alt.first)), set(terms(alt.second))
     only = (a - b, b - a)
-    rest = _content(alt.rest)
+    rest = set(terms(alt.rest))
     if not all(only) or not rest:
         return []
     sides: tuple[list[Quote], list[Quote]] = ([], [])
     for q in quotes:
-        held = _content(q.text)
-        said = sum(_holds(held, w) for w in rest) * 2 >= len(rest)
-        backs = [said and all(_holds(held, w) for w in words_) for words_ in only]
+        held = list(set(terms(q.text)))
+        said = sum(is_term(w, held) for w in rest) * 2 >= len(rest)  # a word alike counts: "declared", "declaration"
+        backs = [said and all(is_term(w, held) for w in words_) for words_ in only]
         if backs[0] != backs[1]:
             sides[0 if backs[0] else 1].append(q)
     voices = [{voice.get(q.source.id, q.source.id) for q in side} for side in sides]

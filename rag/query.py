@@ -208,10 +208,8 @@ _HOW_MUCH_NOUN = re.compile(r"\bhow much\s+([a-z]+)\b", re.I)
 _CURRENCY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|yuan|yen|won|rubles?|roubles?|rupees?|crowns?|francs?)\b",
                        re.I)
 _CURRENCY_WORDS = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
-_BY_HOW_MUCH = re.compile(r"\bby how much\b", re.I)
-
-
 _WON_AS_CURRENCY = re.compile(r"(?:\d|illion|\bin)\s+$", re.I)  # "5 billion won", "in won", not "she won"
+_BY_HOW_MUCH = re.compile(r"\bby how much\b", re.I)
 
 
 def currency_named(text: str) -> str | None:

@@ -22,10 +22,13 @@ _ORD = r"(?:st|nd|rd|th)?"
 _TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?"  # a measure of time, not of size
 _POWER_UNITS = r"horsepower|hp|mw|kw|gw|[kmgt]wh|(?:kilo|mega|giga|tera)?watts?(?:[- ]hours?)?|volts?"  # power, energy
 _RANGE_START = r"(?:\d[\d,.]*\s?[-–]\s?(?=\d))?"  # a range is one value: "50-70 seats", "20–25%"
-_ONE_MEASURE = (rf"{_NUM}(?:\s+and\s+a\s+(?:half|quarter))?{_SCALE}\s?-?\s?(?:metres?|meters?|m|km|"
-                r"kilomet(?:re|er)s?|centimet(?:re|er)s?|millimet(?:re|er)s?|miles?|feet|foot|ft|inch(?:es)?|cm|mm|lbs?|"
-                r"ounces?|gallons?|cc|kg|kilograms?|grams?|tonnes?|tons?|hectares?|acres?|sq\s?(?:km|mi)|square \w+|"
-                rf"cubic \w+|litres?|liters?|{_TIME_UNITS}|mph|km/h|knots|{_POWER_UNITS}|degrees?|(?-i:C))\b")
+_LENGTH_UNITS = (r"metres?|meters?|m|km|kilomet(?:re|er)s?|centimet(?:re|er)s?|millimet(?:re|er)s?|miles?|feet|foot|"
+                 r"ft|inch(?:es)?|cm|mm")
+# weight, volume, area and speed: a measure, but no length
+_OTHER_UNITS = (r"lbs?|ounces?|gallons?|cc|kg|kilograms?|grams?|tonnes?|tons?|hectares?|acres?|sq\s?(?:km|mi)|"
+                r"square \w+|cubic \w+|litres?|liters?|mph|km/h|knots")
+_ONE_MEASURE = (rf"{_NUM}(?:\s+and\s+a\s+(?:half|quarter))?{_SCALE}\s?-?\s?(?:{_LENGTH_UNITS}|{_OTHER_UNITS}|"
+                rf"{_TIME_UNITS}|{_POWER_UNITS}|degrees?|(?-i:C))\b")
 PATTERNS: dict[str, re.Pattern] = {
     # an amount ("$5m", "a 9 million dollar loan")
     "money": re.compile(rf"(?:[$€£¥]|\b(?:USD|EUR|GBP|US\$))\s?\d[\d,.]*{_SCALE}\b|\b\d[\d,.]*{_SCALE}\s*"
@@ -185,13 +188,12 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
 
 _WHICH_YEAR = re.compile(r"\b(?:what|which)\s+year\b", re.I)
 _HAS_YEAR = re.compile(r"\b(?:1[0-9]|20)\d\d|\byear\b", re.I)  # "2011", "the 1990s", "last year"
-_DIMENSION = re.compile(r"\bhow (?:tall|high|wide|deep|far|heavy|big|large|small)\b", re.I)
+_LENGTH_WORDS = r"tall|high|wide|deep|far"
+_DIMENSION = re.compile(rf"\bhow (?:{_LENGTH_WORDS}|heavy|big|large|small)\b", re.I)
 _TIME_UNIT = re.compile(rf"(?:{_TIME_UNITS})$", re.I)
 _NO_DIMENSION = re.compile(rf"(?:{_TIME_UNITS}|{_POWER_UNITS})$", re.I)
-_LENGTH_ASKED = re.compile(r"\bhow (?:tall|high|wide|deep|far)\b", re.I)
-# units of area, volume, weight and speed: no length ("How high …" may still be in degrees)
-_NO_LENGTH = re.compile(r"(?:square \w+|cubic \w+|sq\s?(?:km|mi)|hectares?|acres?|litres?|liters?|gallons?|cc|"
-                        r"tonnes?|tons?|kg|kilograms?|grams?|lbs?|ounces?|mph|km/h|knots)$", re.I)
+_LENGTH_ASKED = re.compile(rf"\bhow (?:{_LENGTH_WORDS})\b", re.I)
+_NO_LENGTH = re.compile(rf"(?:{_OTHER_UNITS})$", re.I)  # "How high …" may still be in degrees
 # "How long did it take / will it last / had they held …": a span of time, not a length
 _DURATION = re.compile(r"\bhow long (?:did|does|do|will|would|has|have|had|can|could)\b", re.I)
 
