@@ -26,7 +26,7 @@ from rag.query import QuestionInfo
 from rag.synonyms import near_values, synonym_stems
 from rag.text import (STOPWORDS, TITLES, TYPO_RATIO, demonym_of_place, place_of_demonym, sentence_spans, stem,
                       typo_similarity, words)
-from rag.values import Value, asks_age, near_terms, values
+from rag.values import Value, asks_age, common_acronyms, near_terms, values
 
 VALUE_KINDS = frozenset({"money", "percent", "count", "measure", "size", "figure", "date", "statement"})  # must be there
 FEATURES = (
@@ -307,7 +307,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     if not rows:
         return []
     named = {d: _named_text(doc) for d, doc in documents.items()}  # each document's names, read once
-    info = joined_names(info, named.values())
+    info = replace(joined_names(info, named.values()), common_acronyms=common_acronyms(named.values()))
     lex = sorted((_lexical(info, r, idf) for r in rows), key=lambda x: -x.promise)[:EMBEDDED]
     sents = [x.row[0] for x in lex]
     both = vectors([s.text[:SENTENCE_CHARS] for s in sents] + [(s.before or s.text)[:SENTENCE_CHARS] for s in sents])

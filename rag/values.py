@@ -4,6 +4,7 @@ measure, date, person, place or name), found in a span without being one the que
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -132,6 +133,24 @@ def name_values(text: str) -> list[Value]:
     return out
 
 
+# a lower-case phrase and the short form it is given in brackets: "unmanned aerial vehicles (UAVs)"
+_DEFINED = re.compile(r"\b((?:[a-z][a-z\-]*\s+){0,5}[a-z][a-z\-]*)\s+\(([A-Z][A-Z0-9]{1,6})(s?)\)")
+
+
+def common_acronyms(texts: Iterable[str]) -> frozenset[str]:
+    """The acronyms the texts spell out as a lower-case phrase, singular and plural ("AI" for "artificial
+    intelligence (AI)", "UAV" and "UAVs" for "unmanned aerial vehicles (UAVs)"): they stand for a kind of
+    thing, never for a name ("Korean Central News Agency (KCNA)" is spelt in capitals and stays a name)."""
+    out: set[str] = set()
+    for text in texts:
+        for m in _DEFINED.finditer(text):
+            acronym = m.group(2)
+            parts = re.split(r"[\s\-]+", m.group(1))[-len(acronym):]
+            if len(parts) == len(acronym) and "".join(w[0] for w in parts).upper() == acronym.upper():
+                out |= {acronym, acronym + "s"}
+    return frozenset(out)
+
+
 def _typed(kind: str, text: str, asked: frozenset[str] = frozenset()) -> list[Value]:
     """The values of one of PATTERNS' kinds in the text. A count is no year (a date), "40%" (a share), lone
     "one", amount or measure ("22 kilometres", "$5m"), unless the measure's unit is the asked (stemmed) word
@@ -173,9 +192,11 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
             found = [v for v in found if currency_named(v.text) in (asked, None)]
     elif kind == "place":
         found = [Value(kind, m.group("v"), m.start("v"), m.end("v")) for m in _PLACE.finditer(text)]
-    else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered", not a place
+    else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered", not a place,
+        # not the short form of a kind of thing
         found = [Value(kind, v.text, v.start, v.end) for v in name_values(text)
                  if (len(v.text.split()) >= 2 or v.start > 0) and not re.search(r"-[a-z]", v.text)
+                 and v.text not in info.common_acronyms
                  and not (_LOCATIVE.search(text, 0, v.start) and (kind == "person" or not asks_for_place(info.text)))]
     if kind == "date" and _WHICH_YEAR.search(info.text):  # a year, not "on Friday" or "June 9"
         found = [v for v in found if _HAS_YEAR.search(v.text)]

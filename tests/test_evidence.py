@@ -260,3 +260,10 @@ def test_a_sentence_naming_a_country_by_its_demonym_is_quoted_alone(fake_embedde
                                          "troops.", q, title="Talks")
     assert {c.text for c in unnamed if "troops" in c.text} == {"Talks with North Korea stalled again. Its forces "
                                                               "number about 1.2 million troops."}
+
+
+def test_an_acronym_another_sentence_spells_out_in_lower_case_gives_no_name_slot(fake_embedder):
+    text = ("Ostra has named deep learning (DL) a priority. "
+            "The integration of DL into ships raises worries about hacking, which rivals could exploit against Ostra.")
+    cands = _candidates(fake_embedder, text, "Which hacking group is blamed for attacks on Ostra?", title="Ostra")
+    assert [c.slot for c in cands] == [None, None]  # "DL" would be read as the group's name

@@ -93,3 +93,17 @@ def test_won_is_a_currency_only_after_a_number_or_in():
     text = "She took home $2 million, or 2.6 billion won."
     assert _texts("How much prize money has she won?", text) == ["$2 million", "2.6 billion won"]
     assert _texts("How much did she take home in won?", text) == ["2.6 billion won"]
+
+
+def test_an_acronym_spelt_out_in_lower_case_is_a_kind_of_thing_not_a_name():
+    from dataclasses import replace
+
+    from rag.values import common_acronyms
+
+    defined = common_acronyms(["Ostra pursues machine learning (ML) and unmanned surface vessels (USVs).",
+                               "The Harbour Safety Board (HSB) reported it; a census-designated place (CDP)."])
+    assert defined == {"ML", "MLs", "USV", "USVs", "CDP", "CDPs"}  # "HSB" is spelt in capitals: a name
+    info = analyze("Which firm leads the Ostra project?")
+    text = "Kessel Systems builds ML tools for Ostra, the HSB said."
+    assert _texts("Which firm leads the Ostra project?", text) == ["Kessel Systems", "ML", "HSB"]
+    assert [v.text for v in values(replace(info, common_acronyms=defined), text)] == ["Kessel Systems", "HSB"]
