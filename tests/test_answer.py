@@ -39,9 +39,8 @@ ANSWERABLE = [
     ("Who is Park Ji-hoon?", PYO, r"29-year-old defector"),
     ("When did Kim and Putin sign the defense pact?", GOW, r"2024"),
     ("What share of North Korea's population is undernourished?", PYO, r"40%"),
-    pytest.param("Which hacking group is blamed for North Korean cyberattacks?", PYO, r"Lazarus", marks=pytest.mark.xfail(
-        reason="learned reader: the paraphrase (blamed/hacking vs attributed/cyber) loses to a sentence naming "
-               "another group; the rule-based reader passed it", strict=False)),
+    # passes since "AI" (spelt out "artificial intelligence (AI)") is no name: the sentence naming only it lost its slot
+    ("Which hacking group is blamed for North Korean cyberattacks?", PYO, r"Lazarus"),
     ("In what year did Kim Jong Un assume power?", PYO, r"2011"),
     ("how many resevists does north korea hav?", GOW, r"seven million"),
     pytest.param("How many people live in North Korea?", GOW, r"25\.6 million", marks=pytest.mark.xfail(
