@@ -45,6 +45,7 @@ def _closest_of(word: str, candidates: Iterable[str]) -> str | None:
     return best[1] if best[0] >= TYPO_RATIO else None
 
 
+QUESTION_WORDS = ("what", "which", "where", "when", "who", "whom", "whose", "why", "how")
 BACKGROUND_CHUNKS = 1000  # the prior of `LexicalIndex.idf`
 MIN_RELATIVE_SCORE = 0.1  # matches scoring under 10% of the best one only share common words: not evidence
 K1, B = 1.5, 0.75
@@ -143,17 +144,26 @@ class LexicalIndex:
 
     def correct(self, query: str) -> str | None:
         """The query with misspelt words replaced by the closest corpus word (or word that asks for a kind of
-        answer: "percnt" → "percent"), or None if nothing changed."""
+        answer: "percnt" → "percent"; an opening word by the question word it misspells: "wich" → "which"), or
+        None if nothing changed."""
         out, changed = [], False
+        opening = True
         for token in re.split(r"(\W+)", query):
             low = token.lower()
-            if len(low) >= 5 and low.isalpha() and low not in STOPWORDS and not self._is_word(low) \
-                    and low not in english_words():
+            best = None
+            if low.isalpha() and opening:
+                opening = False
+                best = _closest_of(low, QUESTION_WORDS) if self._misspelt(low) else None
+            if not best and len(low) >= 5 and low.isalpha() and self._misspelt(low):
                 best = self._closest(low) or _closest_of(low, ASKING_WORDS)
-                if best:
-                    token, changed = (best.capitalize() if token[0].isupper() else best), True
+            if best:
+                token, changed = (best.capitalize() if token[0].isupper() else best), True
             out.append(token)
         return "".join(out) if changed else None
+
+    def _misspelt(self, word: str) -> bool:
+        """No word of the corpus, of the embedding model's vocabulary or of the stopwords."""
+        return word not in STOPWORDS and not self._is_word(word) and word not in english_words()
 
     def _is_word(self, word: str) -> bool:
         return len(self._postings(stem(word))[0]) > 0 or word in self._words.get((word[0], len(word)), ())

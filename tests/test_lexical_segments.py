@@ -135,3 +135,7 @@ def test_spelling_is_corrected_to_corpus_words_and_to_words_that_ask_for_a_kind_
     assert lex.correct("when does the harbur ferry leave") == "when does the harbour ferry leave"
     assert lex.correct("what percnt of commuters take the ferry") == "what percent of commuters take the ferry"
     assert lex.correct("what does the ferry carry") is None
+    # a misspelt opening question word, short or not, is read as the question word it misspells
+    assert lex.correct("Wich ferry crosses the estuary?") == "Which ferry crosses the estuary?"
+    assert lex.correct("wher does the harbour ferry go") == "where does the harbour ferry go"
+    assert lex.correct("Ferries cross what?") is None  # a corpus word opening the question stays
