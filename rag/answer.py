@@ -53,7 +53,7 @@ _ACCORDING = re.compile(r"\baccording to (?P<who>(?:the\s+)?[\w’'.\- ]{2,60}?)
 
 
 def cited_party(sentence: str) -> str | None:
-    """Who a sentence attributes its claim to ("A German think tank", "the state news agency"), if anyone."""
+    """Who a sentence attributes its claim to ("A Dutch research institute", "the state news agency"), if anyone."""
     m = _ACCORDING.search(sentence) or _ATTRIBUTION.match(sentence)
     if not m:
         return None

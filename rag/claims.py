@@ -37,7 +37,7 @@ class Slot:
     words: tuple[str, ...]  # content words of the clause, in text order
     after: tuple[str, ...]  # those from the figure on ("worth of grain")
     entities: frozenset[str]  # proper names in the sentence (4-letter stems)
-    attribution: str | None = None  # who the sentence cites ("a German think tank")
+    attribution: str | None = None  # who the sentence cites ("a Dutch research institute")
 
 
 @dataclass(frozen=True)

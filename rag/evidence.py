@@ -321,8 +321,8 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     # a source the asker names ("According to the Harbour Gazette, …"): documents that never name it do not answer
     unnamed_source = {d for d, text in named.items() for source in info.sources if _name_match(source, text) < 0.5}
     typed = info.answer_type is not None
-    # how much of what the question asks about no retrieved document mentions at all ("Which *article* of the
-    # treaty …" over articles that never say "article"): a question about what the sources never discuss
+    # how much of what the question asks about no retrieved document mentions at all ("Which *clause* of the
+    # charter …" over articles that never say "clause"): a question about what the sources never discuss
     absent = _absent_share(info.asked_terms, idf, list(named.values()))
     # the question is of a kind rag/answer_slots.py reads an answer for: a span without one means something
     slot_readable = info.answer_type not in (None, "statement") or bool(info.head or info.asked_verb or info.definition)

@@ -168,7 +168,7 @@ class Source(BaseModel):
                                 "`chain.documents(id)` returns the document.")
     path: str = Field(description="File path relative to the corpus folder, or the URL of a fetched web page.")
     title: str | None = Field(None, description="Headline, from the front matter or the page.")
-    outlet: str | None = Field(None, description="Publisher (e.g. \"GateOfWise\").")
+    outlet: str | None = Field(None, description="Publisher (e.g. \"Harbour Gazette\").")
     published: str | None = Field(None, description="Publication date, YYYY-MM-DD.")
     url: str | None = Field(None, description="Link to the original article; only http(s) links are kept.")
 

@@ -85,7 +85,7 @@ class QuestionInfo:
     definition: bool = False  # asks what a name is: "What is "The 1975"?", "Who is Park Ji-hoon?"
     speaker: str | None = None  # who is asked to have said something: "the trawler owners' association"
     sources: list[str] = field(default_factory=list)  # sources the asker names: only their documents answer
-    # short forms the documents define for a lower-case phrase ("artificial intelligence (AI)"): things, not names
+    # short forms the documents define for a lower-case phrase ("gross domestic product (GDP)"): things, not names
     common_acronyms: frozenset[str] = frozenset()
 
     @property

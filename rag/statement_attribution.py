@@ -39,15 +39,15 @@ MIN_SHARE = 1 / 3  # … and this share of what the statement has its speaker sa
 @dataclass(frozen=True)
 class _Speech:
     name: str  # the speaker as written
-    speaker: frozenset[str]  # the speaker's name words, lower case, and their initials ("dia")
+    speaker: frozenset[str]  # the speaker's name words, lower case, and their initials ("hsb")
     phrase: frozenset[str]  # the same of the whole phrase naming the speaker ("X, a spokesman for Y, said")
     start: int  # what is said
     end: int
 
 
 def _name_words(name: str) -> frozenset[str]:
-    """A name's words, lower case, and the initials of its capitalised ones: "Defense Intelligence Agency" is
-    also "dia"."""
+    """A name's words, lower case, and the initials of its capitalised ones: "Harbour Safety Board" is
+    also "hsb"."""
     ws = [w for w in WORD_TOKEN.findall(name) if w.lower() not in STOPWORDS]
     initials = "".join(w[0] for w in ws if w[0].isupper()).lower()
     return frozenset([w.lower().removesuffix("’s").removesuffix("'s") for w in ws] +

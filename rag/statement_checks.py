@@ -200,8 +200,8 @@ def _key(word: str) -> str:
 
 
 def _acronyms(words: list[str]) -> set[str]:
-    """Initials of every run of 2-5 words, joiners skipped ("Defense Intelligence Agency" -> "dia",
-    "artificial intelligence" -> "ai")."""
+    """Initials of every run of 2-5 words, joiners skipped ("Harbour Safety Board" -> "hsb",
+    "gross domestic product" -> "gdp")."""
     content = [w for w in words if w.lower() not in _JOINERS]
     return {"".join(w[0] for w in content[i:i + n]).lower() for n in range(2, 6) for i in range(len(content) - n + 1)}
 

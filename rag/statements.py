@@ -86,7 +86,7 @@ def load_threshold(path: Path = CALIBRATION) -> float:
 
 
 def content(statement: str, source: str | None = None) -> str:
-    """The statement without its attribution frame ("GateOfWise reports that ...", "According to X, ...")."""
+    """The statement without its attribution frame ("The Harbour Gazette reports that ...", "According to X, ...")."""
     text = statement.replace(source, " ") if source else statement
     return _FRAME.sub("", text.strip(), count=1).strip() or statement
 

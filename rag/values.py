@@ -133,14 +133,14 @@ def name_values(text: str) -> list[Value]:
     return out
 
 
-# a lower-case phrase and the short form it is given in brackets: "unmanned aerial vehicles (UAVs)"
+# a lower-case phrase and the short form it is given in brackets: "non-governmental organisations (NGOs)"
 _DEFINED = re.compile(r"\b((?:[a-z][a-z\-]*\s+){0,5}[a-z][a-z\-]*)\s+\(([A-Z][A-Z0-9]{1,6})(s?)\)")
 
 
 def common_acronyms(texts: Iterable[str]) -> frozenset[str]:
-    """The acronyms the texts spell out as a lower-case phrase, singular and plural ("AI" for "artificial
-    intelligence (AI)", "UAV" and "UAVs" for "unmanned aerial vehicles (UAVs)"): they stand for a kind of
-    thing, never for a name ("Korean Central News Agency (KCNA)" is spelt in capitals and stays a name)."""
+    """The acronyms the texts spell out as a lower-case phrase, singular and plural ("GDP" for "gross domestic
+    product (GDP)", "NGO" and "NGOs" for "non-governmental organisations (NGOs)"): they stand for a kind of
+    thing, never for a name ("Harbour Safety Board (HSB)" is spelt in capitals and stays a name)."""
     out: set[str] = set()
     for text in texts:
         for m in _DEFINED.finditer(text):
@@ -192,7 +192,7 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
             found = [v for v in found if currency_named(v.text) in (asked, None)]
     elif kind == "place":
         found = [Value(kind, m.group("v"), m.start("v"), m.end("v")) for m in _PLACE.finditer(text)]
-    else:  # person, name: not a lone capitalised first word ("One report …"), not "AI-powered", not a place,
+    else:  # person, name: not a lone capitalised first word ("One report …"), not "GPS-guided", not a place,
         # not the short form of a kind of thing
         found = [Value(kind, v.text, v.start, v.end) for v in name_values(text)
                  if (len(v.text.split()) >= 2 or v.start > 0) and not re.search(r"-[a-z]", v.text)
