@@ -202,7 +202,7 @@ def named_by_head(info: QuestionInfo, text: str) -> str | None:
             continue  # "Japanese sports history" names no sport
         if before and not _asked(info, " ".join(t.group() for t in before)):
             return text[before[0].start():m.end()]
-        # a name right after it ("the river Thames", "countries like China"), a word only after "of", "is" …
+        # a name right after it ("the river Thames", "countries like Chile"), a word only after "of", "is" …
         rest = re.match(r"\s+(?:(?:like|such as|including|of|is|was)\s+|,\s*)?(?:the\s+)?"
                         r"(?P<v>[A-Z][\w’'\-]*(?:\s+[A-Z][\w’'\-]*){0,3})|"
                         r"\s+(?:of\s+|is\s+|was\s+|,\s*)(?:the\s+)?(?P<w>[a-z][\w\-]+)", text[m.end():])

@@ -99,7 +99,7 @@ def _name_match(entity: str, text: str) -> float:
     name (after a title: "Judge") is there, or its surname after a short form of its first name ("Nick Hill" for
     "Nicholas Hill"); 0.5 for its head word alone (the surname, the last word of "Fort Buchanan"; or the first word
     of a name of three or more, "Lee" for "Lee Hsien Loong"); 0.8 / 0.5 for a misspelling of a long word; 1 for a
-    demonym whose place is there ("Chinese": "China") or a place whose demonym is there; else 0."""
+    demonym whose place is there ("Kenyan": "Kenya") or a place whose demonym is there; else 0."""
     if "/" in entity:
         return max(_name_match(alternative, text) for alternative in entity.split("/"))
     toks, lowered = _vocabulary(text)

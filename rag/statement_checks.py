@@ -4,7 +4,7 @@ who said it (rag/statement_attribution.py), words added, a negation dropped, a t
 orders.
 
 Figures and dates are compared as the typed intervals of `rag.claims` (the disagreement step's reader):
-"$1.2bn" is "1.2 billion dollars", "less than" stays a bound, a statement may round a figure to the
+"$3.4bn" is "3.4 billion dollars", "less than" stays a bound, a statement may round a figure to the
 precision it writes ("$1.2bn" for "$1.19bn") but not state more than the quote ("$10.4bn" for "$10bn").
 Any other number must be a number of the quote, of the same unit ("two days" is not "two weeks"), and not
 said of what the quote gives another number for. Names (capitalised words) must be words of the quote, an acronym

@@ -6,7 +6,7 @@ similarity see it. It is caught by position: around a word both texts write once
 the statement has a name (or number) before the anchor that the quote's sentence has only after it, and
 one after it that the quote's sentence has only before it: the two exchanged their roles. Anchors are verbs
 written once in each text; a passive one ("was provided by …") reverses the sides, so it is none, and a list
-reordered on the same side ("the US, China and Ghana") keeps every item on its side.
+reordered on the same side ("Peru, Chile and Ghana") keeps every item on its side.
 
 A direction word ("rose", "above", "approved") whose kind the quote never uses, while it uses the
 opposite kind ("fell", "below", "rejected"), says the opposite of the quote.
