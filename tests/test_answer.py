@@ -43,9 +43,9 @@ ANSWERABLE = [
     ("Which hacking group is blamed for North Korean cyberattacks?", PYO, r"Lazarus"),
     ("In what year did Kim Jong Un assume power?", PYO, r"2011"),
     ("how many resevists does north korea hav?", GOW, r"seven million"),
-    pytest.param("How many people live in North Korea?", GOW, r"25\.6 million", marks=pytest.mark.xfail(
-        reason="learned reader (retrained with slot_readable): 'people' vs 'population' gives the right sentence "
-               "no answer slot, and a sentence counting troops outscores it", strict=False)),
+    # passes with the shipped weights; a retrain may lose it ('people' vs 'population' gives the right sentence
+    # no answer slot, and a sentence counting troops can outscore it)
+    ("How many people live in North Korea?", GOW, r"25\.6 million"),
     ("Who did Kim meet in Beijing?", GOW, r"Xi Jinping"),
     ("What did Park Ji-hoon say?", PYO, r"People hear about these big projects"),
     ("How did the U.S. State Department respond on September 19?", PYO, r"reiterated its commitment"),
@@ -98,9 +98,8 @@ def test_followup_is_rewritten_and_answered(seed_chain):
     assert a.interpreted_as == "What did Russia get in return?"  # "it" after "did" is the one acting: the giver
 
 
-@pytest.mark.xfail(reason="learned reader: the right span scores about the calibrated bar (0.2-0.37 over the last "
-                          "retrains, bar 0.22-0.30), so the rewritten follow-up may abstain", strict=False)
 def test_followup_is_answered(seed_chain):
+    # passes with the shipped weights; the right span scores near the calibrated bar, so a retrain may lose it
     a = seed_chain.invoke({"question": "and what did it get in return?",
                            "history": [{"question": "How much did Russia give North Korea?", "answer": "…"}]})
     assert not a.abstained
