@@ -32,7 +32,7 @@ _WHICH = re.compile(r"^\W*(?:(?:to|in|from|of|for|at|by|with)\s+)?(?:which|what\
                     r"(?=names?\b|models?\b|types?\b|kinds?\b)|what\s+(?=names?\b|models?\b|types?\b|kinds?\b|brands?\b))"
                     r"(?:(?:names?|models?|types?|kinds?|brands?)\s+of\s+(?:the\s+|a\s+)?)?(?P<rest>.*)$", re.I)
 _KIND_OF = re.compile(r"\b(?:types?|kinds?|sorts?)\s+of\b", re.I)
-_SPEAKER = re.compile(  # verbs in lower case only: "the U.S. State Department" is not "… state"
+_SPEAKER = re.compile(  # verbs in lower case only: "the U.S. Treasury Department" is not "… state"
     r"\b(?i:what|how)\s+(?i:did|does|do|has|have|had)\s+(?P<who>.{2,60}?)\s+(?:say|said|think|believe|claim|state|"
     r"warn|argue|announce|describe|call|respond|react|reply)\b"
     r"|\b(?P<who2>[A-Z][\w. ]{1,40}?)['’]s\s+(?:opinion|view|position|reaction|response|stance)\b")
@@ -82,7 +82,7 @@ class QuestionInfo:
     future: bool = False  # asks about something still to come ("will", "next")
     head: str | None = None  # the kind of thing asked for, stemmed: "sport" in "What sport is …"
     asked_verb: tuple[str, str] | None = None  # the word and preposition the answer follows, stemmed: ("flow", "into")
-    definition: bool = False  # asks what a name is: "What is "The 1975"?", "Who is Park Ji-hoon?"
+    definition: bool = False  # asks what a name is: "What is "The 1975"?", "Who is Lena Marsh?"
     speaker: str | None = None  # who is asked to have said something: "the trawler owners' association"
     sources: list[str] = field(default_factory=list)  # sources the asker names: only their documents answer
     # short forms the documents define for a lower-case phrase ("gross domestic product (GDP)"): things, not names
@@ -179,7 +179,7 @@ def analyze(question: str) -> QuestionInfo:
     sources = [n for n in sources if n not in question]  # one the core question still holds is one of its names
     if answer_type == "person" and names and _WHO_IS.match(question) and \
             _WHO_IS.match(question).group("rest").strip(" ?.").lower() in {n.lower() for n in names}:
-        answer_type = None  # "Who is Park Ji-hoon?" asks what the person is, not for a name
+        answer_type = None  # "Who is Lena Marsh?" asks what the person is, not for a name
     terms_ = list(dict.fromkeys(t for t in terms(question) if t not in _QWORDS))
     name_stems = {stem(w) for n in names for w in words(n)}
     content = [t for t in terms_ if t not in name_stems]

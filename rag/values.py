@@ -69,7 +69,7 @@ _AGE = re.compile(r"\b(?P<n>\d{1,3}[- ]years?[- ]old)\b|\b(?:aged|at the age of|
 _CALENDAR = re.compile(rf"^(?:{_MONTH}|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)$")
 _SHARE = re.compile(r"\s?(?:%|percent\b|per cent\b)", re.I)
 _YEAR = re.compile(r"^(?:1[0-9]|20)\d\d$")
-_MODEL_NUMBER = re.compile(r"[A-Za-z]-$")  # the number of a name counts nothing: "COVID-19", "KN-23", "F-16"
+_MODEL_NUMBER = re.compile(r"[A-Za-z]-$")  # the number of a name counts nothing: "COVID-19", "B-52", "F-16"
 _INITIALS = r"(?:[A-Z]\.){1,3}\s*(?=[A-Z][a-z])"  # "John M. Stahl", "J. Searle Dawley", "J.K. Rowling"
 _NAME = re.compile(rf"\b(?:{_INITIALS})?[A-Z][\w’'\-]*(?:\s+(?:of\s+|the\s+|de\s+|von\s+|van\s+|&\s+)?"
                    rf"(?:{_INITIALS})?[A-Z][\w’'\-]*)*")
