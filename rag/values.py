@@ -134,20 +134,26 @@ def name_values(text: str) -> list[Value]:
 
 
 # a lower-case phrase and the short form it is given in brackets: "non-governmental organisations (NGOs)"
-_DEFINED = re.compile(r"\b((?:[a-z][a-z\-]*\s+){0,5}[a-z][a-z\-]*)\s+\(([A-Z][A-Z0-9]{1,6})(s?)\)")
+_BRACKETED = re.compile(r"\(([A-Z][A-Z0-9]{1,6})(s?)\)")  # "(GDP)", "(NGOs)"
+_PHRASE_REACH = 80  # characters before the brackets that may spell the acronym out
 
 
 def common_acronyms(texts: Iterable[str]) -> frozenset[str]:
     """The acronyms the texts spell out as a lower-case phrase, singular and plural ("GDP" for "gross domestic
     product (GDP)", "NGO" and "NGOs" for "non-governmental organisations (NGOs)"): they stand for a kind of
     thing, never for a name ("Harbour Safety Board (HSB)" is spelt in capitals and stays a name)."""
+    return frozenset().union(*(_spelt_out_in_lower_case(t) for t in texts))
+
+
+@lru_cache(maxsize=256)
+def _spelt_out_in_lower_case(text: str) -> frozenset[str]:
     out: set[str] = set()
-    for text in texts:
-        for m in _DEFINED.finditer(text):
-            acronym = m.group(2)
-            parts = re.split(r"[\s\-]+", m.group(1))[-len(acronym):]
-            if len(parts) == len(acronym) and "".join(w[0] for w in parts).upper() == acronym.upper():
-                out |= {acronym, acronym + "s"}
+    for m in _BRACKETED.finditer(text):
+        acronym = m.group(1)
+        parts = re.split(r"[\s\-]+", text[max(0, m.start() - _PHRASE_REACH):m.start()].strip())[-len(acronym):]
+        if len(parts) == len(acronym) and all(re.fullmatch(r"[a-z]+", w) for w in parts) and \
+                "".join(w[0] for w in parts).upper() == acronym:
+            out |= {acronym, acronym + "s"}
     return frozenset(out)
 
 
