@@ -69,9 +69,9 @@ THRESHOLDS: dict[str, Threshold] = {
     "abstention_recall": Threshold(">=", 0.61),  # 0.714 <0.667> {0.65; 0.762} (0.88; 0.905)
     "conflict_precision": Threshold(">=", 0.80),
     "conflict_recall": Threshold(">=", 0.60),
-    # session 15: 1 of 72 answered cases (2 in session 14, 4 in session 13): a near-topic question answered
-    # anyway; one more false note passes
-    "unexpected_contradiction_rate": Threshold("<=", 0.03),
+    # none of 72 answered cases since session 19 (1 in sessions 15-18, 2 in 14, 4 in 13): the issue asks for no
+    # false "sources disagree" on this set, so one now fails the gate
+    "unexpected_contradiction_rate": Threshold("<=", 0.0),
     "retrieval_recall_at_k": Threshold(">=", 0.95),
     # the disagreement detector on evals/disagree_pairs.jsonl (32 labelled synthetic passage pairs)
     "pairs_differs_precision": Threshold(">=", 1.0),
