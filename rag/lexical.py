@@ -151,11 +151,11 @@ class LexicalIndex:
         for token in re.split(r"(\W+)", query):
             low = token.lower()
             best = None
-            if low.isalpha() and opening:
-                opening = False
-                best = _closest_of(low, QUESTION_WORDS) if self._misspelt(low) else None
-            if not best and len(low) >= 5 and low.isalpha() and self._misspelt(low):
-                best = self._closest(low) or _closest_of(low, ASKING_WORDS)
+            if low.isalpha() and (opening or len(low) >= 5) and self._misspelt(low):
+                best = _closest_of(low, QUESTION_WORDS) if opening else None
+                if not best and len(low) >= 5:
+                    best = self._closest(low) or _closest_of(low, ASKING_WORDS)
+            opening = opening and not low.isalpha()
             if best:
                 token, changed = (best.capitalize() if token[0].isupper() else best), True
             out.append(token)

@@ -32,7 +32,7 @@ _WHICH = re.compile(r"^\W*(?:(?:to|in|from|of|for|at|by|with)\s+)?(?:which|what\
                     r"(?=names?\b|models?\b|types?\b|kinds?\b)|what\s+(?=names?\b|models?\b|types?\b|kinds?\b|brands?\b))"
                     r"(?:(?:names?|models?|types?|kinds?|brands?)\s+of\s+(?:the\s+|a\s+)?)?(?P<rest>.*)$", re.I)
 _KIND_OF = re.compile(r"\b(?:types?|kinds?|sorts?)\s+of\b", re.I)
-_SPEAKER = re.compile(  # verbs in lower case only: "the U.S. Treasury Department" is not "… state"
+_SPEAKER = re.compile(  # verbs in lower case only: "the Elbonian State Department" is not "… state"
     r"\b(?i:what|how)\s+(?i:did|does|do|has|have|had)\s+(?P<who>.{2,60}?)\s+(?:say|said|think|believe|claim|state|"
     r"warn|argue|announce|describe|call|respond|react|reply)\b"
     r"|\b(?P<who2>[A-Z][\w. ]{1,40}?)['’]s\s+(?:opinion|view|position|reaction|response|stance)\b")
