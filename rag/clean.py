@@ -24,6 +24,15 @@ _BOILERPLATE_LINE = re.compile(
     )\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A photo caption: a line ending in a bracketed picture credit ("… in a photo released on Monday [Agency via
+# Wire/AFP]", "[File: Jane Doe/Reuters]") or one that starts as a credit or caption ("Photograph: …", "Image
+# caption, …"). It describes a picture, not the story, and repeats what the story says.
+_CAPTION_LINE = re.compile(
+    r"""^.{0,400}\[\s*(?:file\s*:[^\]\n]{0,60}|[^\]\n]{0,60}(?:\bvia\b|\w/(?-i:[A-Z])|\bphoto\b|\bgetty\b|\bhandout\b|\bcourtesy\b)
+           [^\]\n]{0,40})\]\s*$
+      | ^\s*(?:photo(?:graph)?|image(?:\ source|\ caption)?|picture|caption|credit)\s*[:,]""",
+    re.IGNORECASE | re.VERBOSE,
+)
 _PUBLISHED_LINE = re.compile(r"^\s*(?:published|updated|posted)\s+(?:on\s+)?(\d{1,2}\s+\w{3,9}\s+\d{4})", re.I)
 
 
@@ -35,12 +44,12 @@ class Cleaned:
 
 
 def clean_article(text: str) -> Cleaned:
-    """Drop boilerplate lines (share/comment widgets, related-story lists, bare site names)."""
+    """Drop boilerplate lines (share/comment widgets, related-story lists, bare site names) and photo captions."""
     kept: list[str] = []
     dropped = 0
     hint = None
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        if _BOILERPLATE_LINE.match(line):
+        if _BOILERPLATE_LINE.match(line) or _CAPTION_LINE.match(line):
             dropped += 1
             m = _PUBLISHED_LINE.match(line)
             if m and hint is None:

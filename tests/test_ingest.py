@@ -35,6 +35,26 @@ def test_boilerplate_is_removed_and_kept_lines_are_verbatim(path):
     assert "nearly $10 billion" in doc.text or "nearly $10bn" in doc.text or "50-70 warheads" in doc.text
 
 
+@pytest.mark.parametrize("line, dropped", [
+    ("Kestel's mayor opens the new pier, in a photo released on May 2, 2025 [Harbour Ledger via Wire/AFP]", True),
+    ("Protesters gather outside the court [File: Jane Doe/Reuters]", True),
+    ("Troops on parade [Ahn Young-joon/AP Photo]", True),
+    ("Photograph: Jane Doe/Reuters", True),
+    ("Image caption, Rescuers search the site", True),
+    ("The ratio was 3:1 [citation needed]", False),
+    ("He said the plan [to cut taxes] would fail.", False),
+    ("Costs rose 5% [1]", False),
+    ("See the 24/7 desk [and/or more]", False),
+    ("Pictured: the mayor", False),
+    ("Credit card debt rose.", False),
+])
+def test_photo_captions_are_dropped(line, dropped):
+    from rag.clean import clean_article
+
+    text = clean_article(f"The council met on Monday.\n{line}\nThe budget passed.").text
+    assert (line not in text) == dropped and "The budget passed." in text
+
+
 def test_txt_and_published_line_hint(tmp_path):
     p = tmp_path / "a.txt"
     p.write_text("Big news headline\nPublished On 3 Mar 2024\nThe council approved the budget on Monday.\n"
