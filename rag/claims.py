@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal, NamedTuple
 
+from rag.currency import PREFIX as CURRENCY_PREFIX, WORD as CURRENCY_WORD, code as currency_code
 from rag.text import WORD_TOKEN, sentence_spans
 
 Kind = Literal["money", "count", "percent", "date"]
@@ -64,8 +65,6 @@ _NUMWORDS |= {"a": 1.0, "an": 1.0, "half a": 0.5, "half an": 0.5}  # only with a
 _VAGUE = {"dozens": (24, 100), "hundreds": (200, 1e3), "thousands": (2e3, 1e4),
           "tens of thousands": (1e4, 1e5), "hundreds of thousands": (1e5, 1e6), "millions": (2e6, 1e7),
           "tens of millions": (1e7, 1e8), "hundreds of millions": (1e8, 1e9), "billions": (2e9, 1e10)}
-_CURRENCY = {"$": "USD", "us$": "USD", "dollars": "USD", "€": "EUR", "euros": "EUR", "£": "GBP",
-             "pounds": "GBP", "¥": "JPY", "yen": "JPY", "yuan": "CNY"}
 _QUALIFIERS = [  # qualifier, (allows values below, above the stated one), phrases
     ("about", (True, False), "nearly|almost|just under|just shy of"),
     ("about", (False, True), "just over|just above"),
@@ -97,7 +96,7 @@ def _alts(words) -> str:
 
 
 def _amount(i: int) -> str:
-    return (rf"(?:(?P<cur{i}>US\$|\$|€|£|¥)\s?)?(?:(?P<vag{i}>\b(?:{_alts(_VAGUE)})\b)"
+    return (rf"(?:(?P<cur{i}>{CURRENCY_PREFIX})\s?)?(?:(?P<vag{i}>\b(?:{_alts(_VAGUE)})\b)"
             rf"|(?P<num{i}>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|\b(?:{_alts(_NUMWORDS)})\b)"
             rf"(?P<sc{i}>\s?(?:trillion|billion|million|thousand)\b|(?:trn|tn|bn|mn|mln|b|m|k)\b)?)")
 
@@ -105,7 +104,7 @@ def _amount(i: int) -> str:
 _FIRST = re.compile(rf"(?<![\w.\-/$€£¥]){_amount(1)}", re.I)
 _SECOND = re.compile(rf"(?:\s?%)?\s*(?P<join>to|and|-|–|—)\s*{_amount(2)}", re.I)
 _PCT = re.compile(r"\s?(?:%|per\s?cent\b)|\s+(?P<pp>percentage\s+points?)\b", re.I)
-_CURWORD = re.compile(r"\s+(?:of\s+)?(?:(?:US|U\.S\.)\s+)?(dollars|euros|pounds|yen|yuan)\b", re.I)
+_CURWORD = re.compile(rf"\s+(?:of\s+)?(?:(?:US|U\.S\.)\s+)?({CURRENCY_WORD})", re.I)
 _QUAL = [(q, f, re.compile(rf"(?<![\w~])(?:{p})\s*$", re.I)) for q, f, p in _QUALIFIERS]
 _MON = r"(?:" + "|".join(MONTHS) + r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
 _DATE = re.compile(rf"\b(?:(?P<m1>{_MON})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>(?:19|20)\d\d)"
@@ -206,7 +205,7 @@ def _amounts(text: str, a: int, b: int, taken: list[tuple[int, int]]) -> list[Me
         pct, curw = _PCT.match(text, pos, b), _CURWORD.match(text, pos, b)
         cur = next((p["cur1"] for p in parts if p["cur1"]), None) or (curw and curw.group(1))
         kind: Kind = "percent" if pct else "money" if cur else "count"
-        unit = ("pp" if pct["pp"] else "%") if pct else _CURRENCY[cur.lower()] if cur else ""
+        unit = ("pp" if pct["pp"] else "%") if pct else currency_code(cur) if cur else ""
         end = pct.end() if pct else curw.end() if curw else pos
         figs = [_figure(p["num1"], p["sc1"] or parts[-1]["sc1"], p["vag1"]) for p in parts]
         qual, sides, start = _qualifier(text, a, m.start())

@@ -279,6 +279,7 @@ def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Docu
     focus = _focus(question, found)
     terms = {w for w in re.findall(r"[a-z]+", question.lower()) if w not in STOPWORDS}
     asked = {concept(w) for w in terms} | {w[:4] for w in terms}  # concepts, and name stems
+    undirected_asked = {_UNDIRECTED.get(c, c) for c in asked}
     sole = _sole_answers(found, kinds)
     scored, seen = [], set()
     for (i, a), (j, b) in combinations(enumerate(found), 2):
@@ -295,6 +296,10 @@ def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Docu
                                  | a.claim.slot.entities | b.claim.slot.entities))
         if asked and not relevance:
             continue  # not about what was asked
+        wa, wb = ({_UNDIRECTED.get(c, c) for c in concepts(f.claim.slot.words)} for f in (a, b))
+        if asked and not (wa & wb or undirected_asked & wa and undirected_asked & wb):
+            continue  # two figures about the same place or people but not the same thing ("fares rose 6 percent",
+            # "she took 52 percent of the vote"): neither shares a word with the other, nor both with the question
         scored.append((-relevance, verdict.relation != "contradiction", a, b, verdict))
     pairs = [(a, b, v) for *_, a, b, v in sorted(scored, key=lambda s: s[:2])]
     return [c for group in _connected(pairs) for c in _sides_conflicts(group)]

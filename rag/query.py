@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import get_close_matches
 
+from rag.currency import currency_named
 from rag.models import Turn
 from rag.text import STOPWORDS, TYPO_RATIO, stem, terms, typo_similarity, words
 
@@ -206,30 +207,19 @@ def analyze(question: str) -> QuestionInfo:
 MONEY_NOUNS = frozenset("""money cash funding funds fund aid help support assistance debt debts revenue revenues
 profit profits budget tax taxes income salary salaries wage wages pay compensation investment spending rent fee
 fees fine fines damage damages subsidy subsidies grant grants loan loans capital savings""".split())
-_HOW_MUCH_NOUN = re.compile(r"\bhow much\s+([a-z]+)\b", re.I)
-_CURRENCY = re.compile(r"[$€£¥]|\b(?:dollars?|euros?|pounds?|yuan|yen|won|rubles?|roubles?|rupees?|crowns?|francs?)\b",
-                       re.I)
-_CURRENCY_WORDS = {"$": "dollar", "€": "euro", "£": "pound", "¥": "yen"}
-_WON_AS_CURRENCY = re.compile(r"(?:\d|illion|\bin)\s+$", re.I)  # "5 billion won", "in won", not "she won"
+_HOW_MUCH_NOUN = re.compile(r"\bhow much\s+([a-z]+)\b(?:\s+([a-z]+)\b)?", re.I)
 _BY_HOW_MUCH = re.compile(r"\bby how much\b", re.I)
-
-
-def currency_named(text: str) -> str | None:
-    """The currency a text names first, as a singular word: "euro" for "How much damage in euros …" or "€5m"
-    ("won" only after a number or "in": "How much has she won?" names none)."""
-    for m in _CURRENCY.finditer(text):
-        if m.group().lower() != "won" or _WON_AS_CURRENCY.search(text, 0, m.start()):
-            return _CURRENCY_WORDS.get(m.group(), m.group().lower().removesuffix("s"))
-    return None
 
 
 def _quantity_asked(question: str) -> bool:
     """ "How much <noun> …" about a thing that is not money ("How much cargo …", "How much rain …"), with no
-    currency named: it asks for a quantity. Not "How much did …", "How much of …" or "How much aid …"."""
+    currency named: it asks for a quantity. Not "How much did …", "How much of …", "How much aid …" or "How much
+    prize money …"."""
     m = _HOW_MUCH_NOUN.search(question)
     noun = m.group(1).lower() if m else ""
+    money = any(typo_similarity(w.lower(), n) >= TYPO_RATIO for w in (m.groups() if m else ()) if w for n in MONEY_NOUNS)
     return bool(noun) and noun not in _QWORDS and noun not in STOPWORDS and noun not in ("more", "less") and \
-        not any(typo_similarity(noun, w) >= TYPO_RATIO for w in MONEY_NOUNS) and not _CURRENCY.search(question)
+        not money and currency_named(question) is None
 
 
 def _described(question: str, name: str, most: int = 2) -> list[str]:

@@ -76,8 +76,12 @@ def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
     ca, cb = "".join(ta), "".join(tb)
     if _within(ta, tb) or _within(tb, ta) or ca == _acronym(tb) or cb == _acronym(ta) or ca == cb:
         return "same"  # a surname and the full name, a title with or without a word, an acronym
-    if (country := country_of(a.text)) and country == country_of(b.text):
+    country_a, country_b = country_of(a.text), country_of(b.text)
+    if country_a and country_a == country_b:
         return "same"  # a country and its capital, demonym or code
+    if named and bool(country_a) != bool(country_b):
+        return "unknown"  # a country and a person, a company or a town: no two answers of one kind ("Kim" vs
+        # "United States"), or a place that may lie in that country ("Lyon", "France")
     return "different"
 
 

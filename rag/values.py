@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.countries import countries_in, country_of
-from rag.query import QuestionInfo, asks_for_place, currency_named
+from rag.currency import PREFIX as _CURRENCY_PREFIX, WORD as _CURRENCY_WORD, currency_named
+from rag.query import QuestionInfo, asks_for_place
 from rag.text import STOPWORDS, demonym_of_place, place_of_demonym, same_start, stem, words
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -32,8 +33,7 @@ _ONE_MEASURE = (rf"{_NUM}(?:\s+and\s+a\s+(?:half|quarter))?{_SCALE}\s?-?\s?(?:{_
                 rf"{_TIME_UNITS}|{_POWER_UNITS}|degrees?|(?-i:C))\b")
 PATTERNS: dict[str, re.Pattern] = {
     # an amount ("$5m", "a 9 million dollar loan")
-    "money": re.compile(rf"(?:[$€£¥]|\b(?:USD|EUR|GBP|US\$))\s?\d[\d,.]*{_SCALE}\b|\b\d[\d,.]*{_SCALE}\s*"
-                        r"(?:dollars?|euros?|pounds?|yuan|yen|won|rubles?|roubles?|rupees?)\b", re.I),
+    "money": re.compile(rf"{_CURRENCY_PREFIX}\s?\d[\d,.]*{_SCALE}\b|\b\d[\d,.]*{_SCALE}\s*{_CURRENCY_WORD}", re.I),
     "percent": re.compile(rf"\b{_RANGE_START}\d+(?:\.\d+)?\s?(?:%|percent\b|per cent\b)", re.I),
     # a measure, with its fraction and further parts ("four and a half years", "4 hours 52 minutes 10 seconds")
     "measure": re.compile(rf"\b{_ONE_MEASURE}(?:,?\s+(?:and\s+)?{_ONE_MEASURE})*|\b{_NUM}\s?°\s?[CF]?", re.I),
@@ -84,6 +84,13 @@ _LOCATIVE = re.compile(r"\b(?:in|inside|near|across|throughout|around)\s+(?:the\
 _LEADING = {"the", "a", "an", "in", "on", "at", "he", "she", "it", "they", "his", "her", "its", "their", "this",
             "that", "these", "those", "there", "after", "before", "during", "when", "while", "however", "but",
             "and", "as", "by", "for", "from", "with", "according", "since", "although"}
+
+
+# the last word of a name that names a place or a building, never who did something (general English): "Pell
+# Street", "Millbrook Park" answer no "Who …?" (an organisation may: "designed by the Burgess Company")
+_NOT_A_PERSON = frozenset("""street road avenue lane boulevard square park stadium arena bridge river lake mountain
+hill valley island islands bay harbour harbor airport station gallery theatre theater abbey chapel hall tower castle
+palace county district province region""".split())
 
 
 @dataclass(frozen=True)
@@ -203,6 +210,7 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
         found = [Value(kind, v.text, v.start, v.end) for v in name_values(text)
                  if (len(v.text.split()) >= 2 or v.start > 0) and not re.search(r"-[a-z]", v.text)
                  and v.text not in info.common_acronyms
+                 and not (kind == "person" and v.text.split()[-1].lower().strip(".,") in _NOT_A_PERSON)
                  and not (_LOCATIVE.search(text, 0, v.start) and (kind == "person" or not asks_for_place(info.text)))]
     if kind == "date" and _WHICH_YEAR.search(info.text):  # a year, not "on Friday" or "June 9"
         found = [v for v in found if _HAS_YEAR.search(v.text)]

@@ -260,6 +260,21 @@ def test_different_slots_in_one_sentence_are_not_crossed():
     assert "$8 billion" in note.note and "$5 billion [2]" in note.note  # sales vs sales, not sales vs research
 
 
+def test_figures_about_the_same_place_but_not_the_same_thing_are_not_compared():
+    docs = {k: _doc(k, t, o) for k, (t, o) in {
+        "a": ("Seren Line has raised fares on its Kestel route by 6 percent.", "Alpha"),
+        "b": ("Anna Vell was elected mayor of Kestel, taking 52 percent of the vote.", "Beta")}.items()}
+    quotes = [Quote(id=i, text=d.text, source=Source.from_meta(d.id, d.meta), start=0, end=len(d.text))
+              for i, d in enumerate(docs.values(), 1)]
+    assert find_conflicts("By what percentage did house prices in Kestel rise?", quotes, docs) == []
+    # the same thing in both, in other words than the question's: compared
+    docs["b"] = _doc("b", "Kestel Ferries put its fares up by 9 percent on the route.", "Beta")
+    quotes[1] = Quote(id=2, text=docs["b"].text, source=Source.from_meta("b", docs["b"].meta), start=0,
+                      end=len(docs["b"].text))
+    (note,) = find_conflicts("How much more does a ticket cost in Kestel?", quotes, docs)
+    assert "6 percent" in note.note and "9 percent" in note.note
+
+
 def test_contradiction_note_names_both_sides():
     (note,) = _notes("The bridge opened to traffic in 2019.", "The bridge was opened to traffic in 2021.")
     assert note.kind == "contradiction"

@@ -43,6 +43,11 @@ def test_different_entities_and_dates_differ():
     assert relation(date("June 9"), date("June 2")) == "different"  # news dates often leave out the year
     assert relation(date("June 9"), date("9 June 2025")) == "same"
     assert relation(date("June 9"), date("1998")) == "unknown"
+    # a country against a person or a town is no pair of answers of one kind; two countries are
+    place = lambda t: AnswerSlot(kind="place", text=t)  # noqa: E731
+    assert relation(AnswerSlot(kind="person", text="Kim"), AnswerSlot(kind="person", text="United States")) == "unknown"
+    assert relation(place("Lyon"), place("Germany")) == "unknown"
+    assert relation(place("France"), place("Germany")) == "different"
     # figures: the same value in other words agrees, another value in the same unit differs, other units can't tell
     assert relation(AnswerSlot(kind="money", text="$10 billion"), AnswerSlot(kind="money", text="$10bn")) == "same"
     assert relation(AnswerSlot(kind="money", text="$5bn"), AnswerSlot(kind="money", text="$7bn")) == "different"

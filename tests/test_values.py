@@ -107,3 +107,21 @@ def test_an_acronym_spelt_out_in_lower_case_is_a_kind_of_thing_not_a_name():
     text = "Kessel Systems builds ML tools for Ostra, the HSB said."
     assert _texts("Which firm leads the Ostra project?", text) == ["Kessel Systems", "ML", "HSB"]
     assert [v.text for v in values(replace(info, common_acronyms=defined), text)] == ["Kessel Systems", "HSB"]
+
+
+def test_currencies_beyond_the_big_four_are_money_and_one_unit_whatever_the_wording():
+    from rag.claims import extract_claims
+    from rag.currency import currency_named
+
+    text = "Dredging will cost 38 million crowns, the port said; the city pays 12m Swiss francs."
+    assert _texts("How much will the dredging cost?", text) == ["38 million crowns"]
+    assert currency_named("How much damage in euros?") == currency_named("€5m") == "EUR"
+    assert currency_named("How much has she won?") is None
+    units = {c.mention.unit for t in ("It cost €14m.", "It cost 14 million euros.", "It cost EUR 14m.")
+             for c in extract_claims(t)}
+    assert units == {"EUR"}
+
+
+def test_a_name_ending_in_a_place_word_is_no_person():
+    text = "Kestel debated the Pell Street plan at Millbrook Park; Fox Film Corporation backed Annika Brandvold."
+    assert _texts("Who was elected mayor of Kestel?", text) == ["Fox Film Corporation", "Annika Brandvold"]
