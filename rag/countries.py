@@ -43,6 +43,24 @@ def _aliases() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _capitals() -> frozenset[str]:
+    """Lookup forms of every capital ("Hamilton", "Victoria" are surnames and first names too)."""
+    from countryinfo import all_countries
+
+    out = set()
+    for country in all_countries():
+        capitals = country.capital() or []
+        out.update(_key(c) for c in ([capitals] if isinstance(capitals, str) else capitals))
+    return frozenset(out)
+
+
+def is_country(name: str) -> bool:
+    """The name is a country's own name, code or other spelling, not only its capital's ("UK", "the United
+    States"; not "Hamilton")."""
+    return country_of(name) is not None and _key(name) not in _capitals()
+
+
 def country_of(name: str) -> str | None:
     """The country a name stands for: itself, its capital, its demonym, its code or another of its names."""
     return _aliases().get(_key(name))

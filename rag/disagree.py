@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
@@ -249,15 +249,24 @@ def _claims(q: Quote, doc: Document | None) -> list[Claim]:
     return extract_claims(q.text, published)
 
 
+def undirected(words: Iterable[str]) -> set[str]:
+    """The words' concepts, direction ignored: "A gave" asks about what "B received"."""
+    return {_UNDIRECTED.get(c, c) for c in map(concept, words)}
+
+
+def _one_thing(asked: set[str], a_words: Iterable[str], b_words: Iterable[str]) -> bool:
+    """Two figures' clauses measure one thing: they share a word, or each shares one with the question; not
+    "fares rose 6 percent" and "took 52 percent of the vote" in the same town. Any, without question words."""
+    wa, wb = undirected(a_words), undirected(b_words)
+    return not asked or bool(wa & wb) or bool(asked & wa and asked & wb)
+
+
 def _focus(question: str, found: list[Found]) -> set[int]:
     """Indexes of the claims a question is about: for each part of it, those whose slot shares most words.
 
     Direction is ignored ("A gave" asks about what "B received"); a
     question sharing no slot word with any claim keeps them all.
     """
-    def undirected(words) -> set[str]:
-        return {_UNDIRECTED.get(c, c) for c in map(concept, words)}
-
     slots = [undirected(f.claim.slot.words) for f in found]
     keep: set[int] = set()
     for part in re.split(r"\band\b|[;?]", question.lower()):
@@ -279,7 +288,7 @@ def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Docu
     focus = _focus(question, found)
     terms = {w for w in re.findall(r"[a-z]+", question.lower()) if w not in STOPWORDS}
     asked = {concept(w) for w in terms} | {w[:4] for w in terms}  # concepts, and name stems
-    undirected_asked = {_UNDIRECTED.get(c, c) for c in asked}
+    about = {_UNDIRECTED.get(c, c) for c in asked}
     sole = _sole_answers(found, kinds)
     scored, seen = [], set()
     for (i, a), (j, b) in combinations(enumerate(found), 2):
@@ -296,10 +305,8 @@ def find_conflicts(question: str, quotes: list[Quote], documents: dict[str, Docu
                                  | a.claim.slot.entities | b.claim.slot.entities))
         if asked and not relevance:
             continue  # not about what was asked
-        wa, wb = ({_UNDIRECTED.get(c, c) for c in concepts(f.claim.slot.words)} for f in (a, b))
-        if asked and not (wa & wb or undirected_asked & wa and undirected_asked & wb):
-            continue  # two figures about the same place or people but not the same thing ("fares rose 6 percent",
-            # "she took 52 percent of the vote"): neither shares a word with the other, nor both with the question
+        if not _one_thing(about, a.claim.slot.words, b.claim.slot.words):
+            continue  # about the same place or people, but not the same thing
         scored.append((-relevance, verdict.relation != "contradiction", a, b, verdict))
     pairs = [(a, b, v) for *_, a, b, v in sorted(scored, key=lambda s: s[:2])]
     return [c for group in _connected(pairs) for c in _sides_conflicts(group)]

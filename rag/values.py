@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.countries import countries_in, country_of
+from rag.countries import countries_in, country_of, is_country
 from rag.currency import PREFIX as _CURRENCY_PREFIX, WORD as _CURRENCY_WORD, currency_named
 from rag.query import QuestionInfo, asks_for_place
 from rag.text import STOPWORDS, demonym_of_place, place_of_demonym, same_start, stem, words
@@ -87,7 +87,8 @@ _LEADING = {"the", "a", "an", "in", "on", "at", "he", "she", "it", "they", "his"
 
 
 # the last word of a name that names a place or a building, never who did something (general English): "Pell
-# Street", "Millbrook Park" answer no "Who …?" (an organisation may: "designed by the Burgess Company")
+# Street", "Millbrook Park" answer no "Who …?" (an organisation may: "designed by the Burgess Company"), nor
+# does a country's name ("the United States"; a capital may be a surname: "Hamilton")
 _NOT_A_PERSON = frozenset("""street road avenue lane boulevard square park stadium arena bridge river lake mountain
 hill valley island islands bay harbour harbor airport station gallery theatre theater abbey chapel hall tower castle
 palace county district province region""".split())
@@ -210,7 +211,8 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
         found = [Value(kind, v.text, v.start, v.end) for v in name_values(text)
                  if (len(v.text.split()) >= 2 or v.start > 0) and not re.search(r"-[a-z]", v.text)
                  and v.text not in info.common_acronyms
-                 and not (kind == "person" and v.text.split()[-1].lower().strip(".,") in _NOT_A_PERSON)
+                 and not (kind == "person" and (v.text.split()[-1].lower().strip(".,") in _NOT_A_PERSON
+                                                or is_country(v.text)))
                  and not (_LOCATIVE.search(text, 0, v.start) and (kind == "person" or not asks_for_place(info.text)))]
     if kind == "date" and _WHICH_YEAR.search(info.text):  # a year, not "on Friday" or "June 9"
         found = [v for v in found if _HAS_YEAR.search(v.text)]

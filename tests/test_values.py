@@ -122,6 +122,9 @@ def test_currencies_beyond_the_big_four_are_money_and_one_unit_whatever_the_word
     assert units == {"EUR"}
 
 
-def test_a_name_ending_in_a_place_word_is_no_person():
+def test_a_place_or_a_country_is_no_person():
     text = "Kestel debated the Pell Street plan at Millbrook Park; Fox Film Corporation backed Annika Brandvold."
     assert _texts("Who was elected mayor of Kestel?", text) == ["Fox Film Corporation", "Annika Brandvold"]
+    rivals = "China balances its rivalry with the United States, said Lewis Hamilton."
+    assert _texts("Who got the better deal?", rivals) == ["Lewis Hamilton"]
+    assert _texts("Who won?", "The race was won by Hamilton.") == ["Hamilton"]
