@@ -32,8 +32,11 @@ NEWS_EVAL := $(BIN)/rag eval --dataset evals/news-holdout.jsonl --report evals/r
 BLIND_EVAL := $(BIN)/rag eval --dataset evals/news-blind.jsonl --report evals/reports/news-blind.json
 # A second blind news set (evals/README.md): written in session 7 the same way, never read case by case.
 BLIND2_EVAL := $(BIN)/rag eval --dataset evals/news-blind2.jsonl --report evals/reports/news-blind2.json
+# Blind sets of sources that agree in other words / disagree on one fact (evals/README.md): session 20, never read.
+AGREE_EVAL := $(BIN)/rag eval --dataset evals/news-agree-blind.jsonl --report evals/reports/news-agree-blind.json
+CONFLICT_EVAL := $(BIN)/rag eval --dataset evals/news-conflict-blind.jsonl --report evals/reports/news-conflict-blind.json
 
-## Set everything up, run the tests, then the grounding evals: seed set, dev set, news hold-out, two blind news sets (the CI gate)
+## Set everything up, run the tests, then the grounding evals: seed set, dev set, news hold-out, four blind news sets (the CI gate)
 test: install browser-deps
 	$(BIN)/python -m pytest
 	$(BIN)/python -m rag.train_scorer --check
@@ -42,6 +45,8 @@ test: install browser-deps
 	$(NEWS_EVAL)
 	$(BLIND_EVAL)
 	$(BLIND2_EVAL)
+	$(AGREE_EVAL)
+	$(CONFLICT_EVAL)
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not slow and not browser and not server"
@@ -52,6 +57,8 @@ eval: install
 	$(NEWS_EVAL)
 	$(BLIND_EVAL)
 	$(BLIND2_EVAL)
+	$(AGREE_EVAL)
+	$(CONFLICT_EVAL)
 
 ## Retrain the answer scorer (rag/answer_scorer.json) from evals/ramdocs-train.jsonl and evals/news-train.jsonl
 train: install

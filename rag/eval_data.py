@@ -76,6 +76,8 @@ class ExternalCase(BaseModel):
         wrong = [w for w in self.wrong_answers if norm(w).casefold() not in valid]
         distinct = len(valid | {norm(w).casefold() for w in wrong})
         differ = True if distinct > 1 else False if len(valid) == 1 and not wrong else None
+        if self.expect_conflict is False and not wrong:
+            differ = False  # the case says its answers are one answer in other words ("€14m", "14 million euros")
         return Case(id=self.id, category=self.category, question=self.question, expect=Expect(
             abstain=not self.answers, conflict=conflict, answers_differ=differ,
             facts=["|".join(literal_pattern(a) for a in self.answers)] if self.answers else [],

@@ -139,6 +139,29 @@ THRESHOLDS_BY_DATASET: dict[str, dict[str, Threshold]] = {
         "silent_misinformation_rate": Threshold("<=", 0.38),  # (0.250) 8 cases with a wrong answer
         "note_rate_agreeing": Threshold("<=", 0.43),  # (0.286) 7 cases: one more false note passes
     },
+    # evals/news-agree-blind.jsonl and news-conflict-blind.jsonl: 30 cases each, written in session 20 by a helper that
+    # never saw the code or the other sets (sources that agree in other words; sources that disagree on one fact),
+    # measured once at commit db3ee23 (in brackets) and never read case by case; about a case under.
+    "news-agree-blind.jsonl": {
+        **EVERY_DATASET,
+        "pass_rate": Threshold(">=", 0.85),  # (0.900)
+        "fact_recall": Threshold(">=", 0.96),  # (1.000)
+        "citation_precision": Threshold(">=", 0.80),  # (0.867)
+        "retrieval_recall_at_k": Threshold(">=", 0.95),  # (1.000)
+        "abstention_rate": Threshold("<=", 0.04),  # (0.000)
+        "note_rate_agreeing": Threshold("<=", 0.14),  # (0.100) a false note on 3 of 30
+        "unexpected_contradiction_rate": Threshold("<=", 0.10),  # (0.067)
+    },
+    "news-conflict-blind.jsonl": {
+        **EVERY_DATASET,
+        "pass_rate": Threshold(">=", 0.26),  # (0.300)
+        "fact_recall": Threshold(">=", 0.86),  # (0.900)
+        "citation_precision": Threshold(">=", 0.54),  # (0.583)
+        "retrieval_recall_at_k": Threshold(">=", 0.95),  # (1.000)
+        "abstention_rate": Threshold("<=", 0.07),  # (0.033)
+        "silent_misinformation_rate": Threshold("<=", 0.10),  # (0.067)
+        "note_rate_conflicting": Threshold(">=", 0.53),  # (0.567)
+    },
 }
 
 

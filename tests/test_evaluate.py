@@ -220,6 +220,8 @@ def test_external_case_marks_whether_its_documents_give_different_answers():
 
     assert expect().answers_differ is True and expect().forbid == [eval_data.literal_pattern("450 metres")]
     assert expect(answers=["430 metres", "0.43 km"], wrong_answers=[]).answers_differ is True
+    # unless the case says they agree: one answer in other words
+    assert expect(answers=["430 metres", "0.43 km"], wrong_answers=[], expect_conflict=False).answers_differ is False
     assert expect(wrong_answers=[]).answers_differ is False
     assert expect(answers=[], wrong_answers=[]).answers_differ is None
     # a "wrong" answer that is also a valid one is dropped: it is no misinformation
