@@ -164,6 +164,18 @@ def _undotted(text: str) -> str:
     return _DOTTED.sub(lambda m: m.group().replace(".", ""), text)
 
 
+# a name after these in a question is where or what about something happened, not a party to it ("fined over the
+# Gressholm ferry incident", "in Kestel"): "to", "from" and "with" name parties ("paid to Ostra")
+_SETTING = re.compile(r"\b(?:in|at|on|over|near|during|across|around|inside|outside|about|after|before)\s+(?:the\s+)?$",
+                      re.I)
+
+
+def _names_a_setting(question: str, name: str) -> bool:
+    """The question names `name` as the setting of what it asks about, not as one of its parties."""
+    at = question.find(name)
+    return at > 0 and bool(_SETTING.search(question, 0, at))
+
+
 def _name_matches(info: QuestionInfo, text: str) -> list[float]:
     """How well the text mentions each of the question's names (a surname or an acronym's spelt-out name counts)."""
     acronyms = _acronyms(text) if any(e.isupper() for e in info.entity_names) else frozenset()
@@ -256,7 +268,7 @@ class _Lexical:
     row: tuple[Sentence, int, int]
     entity_sentence: float
     entity_context: float
-    entity_least: float  # how well the sentence with the one before names the name it names worst (1 without)
+    party_least: float  # how well the sentence with the one before names the party it names worst (1 without two)
     values: list[Value]
     overlap: float
     overlap_context: float
@@ -273,7 +285,8 @@ def _lexical(info: QuestionInfo, row: tuple[Sentence, int, int], idf: Callable[[
     s = row[0]
     context = f"{s.before} {s.text}"
     matches = _name_matches(info, context)
-    return _Lexical(row, _entity_cover(info, s.text), _cover(matches), min(matches, default=1.0),
+    parties = [m for m, name in zip(matches, info.entity_names) if not _names_a_setting(info.text, name)]
+    return _Lexical(row, _entity_cover(info, s.text), _cover(matches), min(parties) if len(parties) > 1 else 1.0,
                     values(info, s.text) if info.answer_type else [],
                     _overlap(info.terms, idf, s.text), _overlap(info.terms, idf, context),
                     _overlap(info.content_terms, idf, context))
@@ -359,7 +372,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
         kind_ok = (value or info.answer_type not in VALUE_KINDS) and not (
             info.future and info.answer_type == "date" and not _FUTURE.search(s.text)) and not (
             info.answer_type == "statement" and not _names_speaker(info, f"{s.before} {s.text}")) and not (
-            info.answer_type in FIGURES and len(info.entity_names) > 1 and x.entity_least < 0.5
+            info.answer_type in FIGURES and x.party_least < 0.5
             and not asks_age(info.text))  # a figure between two parties, not someone's age when they did something
         out.append(Candidate(s, start, s.end, text, f, names_ok and kind_ok,
                              tuple(x.values), slot))

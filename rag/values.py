@@ -86,12 +86,12 @@ _LEADING = {"the", "a", "an", "in", "on", "at", "he", "she", "it", "they", "his"
             "and", "as", "by", "for", "from", "with", "according", "since", "although"}
 
 
-# the last word of a name that names a place or a building, never who did something (general English): "Pell
-# Street", "Millbrook Park" answer no "Who …?" (an organisation may: "designed by the Burgess Company"), nor
-# does a country's name ("the United States"; a capital may be a surname: "Hamilton")
-_NOT_A_PERSON = frozenset("""street road avenue lane boulevard square park stadium arena bridge river lake mountain
-hill valley island islands bay harbour harbor airport station gallery theatre theater abbey chapel hall tower castle
-palace county district province region""".split())
+# the last word of a name that names a place or a building and is no common surname, never who did something
+# (general English): "Pell Street", "Kestel Airport" answer no "Who …?" ("Park", "Hall", "Hill", "Lane" are
+# surnames; an organisation may answer: "designed by the Burgess Company"), nor does a country's name ("the
+# United States"; a capital may be a surname: "Hamilton")
+_NOT_A_PERSON = frozenset("""street road avenue boulevard square stadium airport station harbour harbor county
+district province region valley island islands abbey theatre theater gallery""".split())
 
 
 @dataclass(frozen=True)

@@ -187,6 +187,17 @@ def test_a_figure_between_two_parties_is_quoted_from_a_span_naming_both(fake_emb
     assert {c.sentence.text[:12]: c.eligible for c in cands}["Elbonia also"]
 
 
+def test_a_name_the_question_gives_as_a_setting_is_no_party(fake_embedder):
+    text = "Bluewake Ferries has been fined €450,000 after a ship sailed short-staffed. It was on the Gressholm route."
+
+    def eligible(question: str) -> bool:
+        cands = _candidates(fake_embedder, text, question, title="Fine")
+        return next(c.eligible for c in cands if c.sentence.text.startswith("Bluewake"))
+
+    assert eligible("How much was Bluewake Ferries fined over the Gressholm ferry incident?")  # where, not who
+    assert not eligible("How much did Bluewake Ferries pay Gressholm?")  # two parties: the span names one
+
+
 def test_an_age_is_no_figure_between_two_parties(fake_embedder):
     text = "The Blue Harbour hangs in Orvik. Mara Kell finished it in 1874. She was only 19 at the time."
     cands = _candidates(fake_embedder, text, "How old was Mara Kell when she painted The Blue Harbour?", title="Art")

@@ -123,8 +123,9 @@ def test_currencies_beyond_the_big_four_are_money_and_one_unit_whatever_the_word
 
 
 def test_a_place_or_a_country_is_no_person():
-    text = "Kestel debated the Pell Street plan at Millbrook Park; Fox Film Corporation backed Annika Brandvold."
+    text = "Kestel debated the Pell Street plan at Kestel Airport; Fox Film Corporation backed Annika Brandvold."
     assert _texts("Who was elected mayor of Kestel?", text) == ["Fox Film Corporation", "Annika Brandvold"]
+    assert _texts("Who was elected?", "The winner was Ana Park.") == ["Ana Park"]  # a surname too
     rivals = "China balances its rivalry with the United States, said Lewis Hamilton."
     assert _texts("Who got the better deal?", rivals) == ["Lewis Hamilton"]
     assert _texts("Who won?", "The race was won by Hamilton.") == ["Hamilton"]
