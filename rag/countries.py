@@ -33,14 +33,18 @@ def _aliases() -> dict[str, str]:
     table: dict[str, str] = {}
     for country in all_countries():
         name = country.name()
-        capitals = country.capital() or []  # a list where a country has several
-        capitals = [capitals] if isinstance(capitals, str) else capitals
-        for form in [name, *capitals, *(c.split(" D.C.")[0] for c in capitals), country.demonym() or "",
-                     *country.alt_spellings()]:
+        for form in [name, *_capital_forms(country), country.demonym() or "", *country.alt_spellings()]:
             key = _key(form)
             if len(key) > 1 and key.isascii() and "," not in key:
                 table.setdefault(key, name)
     return table
+
+
+def _capital_forms(country) -> list[str]:
+    """A country's capitals as news writes them ("Washington D.C." and "Washington")."""
+    capitals = country.capital() or []  # a list where a country has several
+    capitals = [capitals] if isinstance(capitals, str) else capitals
+    return [*capitals, *(c.split(" D.C.")[0] for c in capitals)]
 
 
 @lru_cache(maxsize=1)
@@ -48,11 +52,7 @@ def _capitals() -> frozenset[str]:
     """Lookup forms of every capital ("Hamilton", "Victoria" are surnames and first names too)."""
     from countryinfo import all_countries
 
-    out = set()
-    for country in all_countries():
-        capitals = country.capital() or []
-        out.update(_key(c) for c in ([capitals] if isinstance(capitals, str) else capitals))
-    return frozenset(out)
+    return frozenset(_key(c) for country in all_countries() for c in _capital_forms(country))
 
 
 def is_country(name: str) -> bool:

@@ -170,10 +170,11 @@ _SETTING = re.compile(r"\b(?:in|at|on|over|near|during|across|around|inside|outs
                       re.I)
 
 
-def _names_a_setting(question: str, name: str) -> bool:
-    """The question names `name` as the setting of what it asks about, not as one of its parties."""
-    at = question.find(name)
-    return at > 0 and bool(_SETTING.search(question, 0, at))
+@lru_cache(maxsize=1024)
+def _parties(question: str, names: tuple[str, ...]) -> tuple[bool, ...]:
+    """For each of the question's names: is it a party to what it asks about, not its setting? (Once per
+    question, not per candidate sentence.)"""
+    return tuple(not ((at := question.find(n)) > 0 and _SETTING.search(question, 0, at)) for n in names)
 
 
 def _name_matches(info: QuestionInfo, text: str) -> list[float]:
@@ -285,7 +286,7 @@ def _lexical(info: QuestionInfo, row: tuple[Sentence, int, int], idf: Callable[[
     s = row[0]
     context = f"{s.before} {s.text}"
     matches = _name_matches(info, context)
-    parties = [m for m, name in zip(matches, info.entity_names) if not _names_a_setting(info.text, name)]
+    parties = [m for m, party in zip(matches, _parties(info.text, tuple(info.entity_names))) if party]
     return _Lexical(row, _entity_cover(info, s.text), _cover(matches), min(parties) if len(parties) > 1 else 1.0,
                     values(info, s.text) if info.answer_type else [],
                     _overlap(info.terms, idf, s.text), _overlap(info.terms, idf, context),

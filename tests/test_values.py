@@ -129,3 +129,4 @@ def test_a_place_or_a_country_is_no_person():
     rivals = "China balances its rivalry with the United States, said Lewis Hamilton."
     assert _texts("Who got the better deal?", rivals) == ["Lewis Hamilton"]
     assert _texts("Who won?", "The race was won by Hamilton.") == ["Hamilton"]
+    assert _texts("Who won?", "The race was won by Washington.") == ["Washington"]  # a capital written short
