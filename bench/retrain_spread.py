@@ -7,7 +7,7 @@ retrain, and one retrain moves small eval sets by several points (the hold-out's
 with only the seed changed). Judge such a change by the mean over seeds of this table against the same
 table for the code before it, not by one retrain.
 
-  .venv/bin/python bench/retrain_spread.py --out /tmp/spread-before           # seeds 0 1 2, ~15 min on 2 cores
+  .venv/bin/python bench/retrain_spread.py --out /tmp/spread-before           # seeds 0 1 2, ~25 min on 2 cores
   .venv/bin/python bench/retrain_spread.py --out /tmp/spread-after --before /tmp/spread-before
 
 Weights and reports are written under --out (weights-sN.json, sN-<eval>.json, features.pkl, table.txt);
@@ -32,6 +32,10 @@ EVALS = {  # name: dataset (None: the seed eval, evals/grounding.jsonl on the bu
     "blind": "evals/news-blind.jsonl",
     "blind2": "evals/news-blind2.jsonl",
     "newstrain": "evals/news-train.jsonl",
+    "agree": "evals/news-agree-blind.jsonl",
+    "conflict": "evals/news-conflict-blind.jsonl",
+    "agreedev": "evals/news-agree-dev.jsonl",
+    "conflictdev": "evals/news-conflict-dev.jsonl",
 }
 METRICS = {"pass_rate": "pass", "fact_recall": "fact", "citation_precision": "cit", "abstention_recall": "abstR",
            "silent_misinformation_rate": "silent", "note_rate_conflicting": "notesDiff",
