@@ -90,7 +90,11 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
         # who did something: the agent of a passive ("the debut EP by Park Ji-yeon", "directed by John M. Stahl"),
         # before a name nearer an asked word that only names the work ("the musical setting of the Divine Liturgy")
         agents = [v for v in found if _AGENT.search(text, 0, v.start)]
-        near = [(d, v) for d, v in near if v in agents] or [(0, v) for v in agents[:1]] or near
+        # the agent of the asked verb itself ("was designed by the architect Ilona Vesterby"), before one of
+        # another word that stands nearer it ("a performance by the Northern Symphony Orchestra, was designed")
+        own = [v for v in agents if _after_asked_word(info, text, _AGENT.search(text, 0, v.start).start())]
+        near = [(0, v) for v in own[:1]] or [(d, v) for d, v in near if v in agents] or \
+            [(0, v) for v in agents[:1]] or near
     if not near and fallback:
         near = [(d, v) for v in found
                 if (d := distance_to_terms(text, v, subject, after_only=True)) is not None and d <= SUBJECT_WINDOW]
@@ -101,6 +105,12 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
     only = len({v.text for v in found}) == 1
     return found[0] if only and (fallback or info.answer_type not in FIGURES
                                  or in_clause_with_terms(text, found[0], info.asked_terms)) else None
+
+
+def _after_asked_word(info: QuestionInfo, text: str, at: int, reach: int = 3) -> bool:
+    """One of the `reach` words before offset `at` is a word the question asks about ("designed" in "was
+    designed by …", "directed and produced by …" for "Who produced …")."""
+    return any(is_term(stem(t), info.asked_terms) for t in _TOKEN.findall(text[:at])[-reach:])
 
 
 def _after_asked_preposition(info: QuestionInfo, text: str, found: Sequence[Value]) -> Value | None:

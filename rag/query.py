@@ -65,6 +65,7 @@ _QWORDS = {"what", "who", "whom", "whose", "when", "where", "why", "how", "which
            "according", "quote", "tell", "in", "percentage", "percent", "number", "amount", "value", "year",
            "date", "much", "many", "exactly", "total", "long", "tall", "high", "far", "wide", "deep", "big", "large",
            "heavy", "old", "on", "of", "the", "a", "an", "to"}
+_QWORD_STEMS = frozenset(stem(w) for w in _QWORDS)  # as `terms` gives them: "percentag" is no content term
 
 
 @dataclass
@@ -181,7 +182,7 @@ def analyze(question: str) -> QuestionInfo:
     if answer_type == "person" and names and _WHO_IS.match(question) and \
             _WHO_IS.match(question).group("rest").strip(" ?.").lower() in {n.lower() for n in names}:
         answer_type = None  # "Who is Lena Marsh?" asks what the person is, not for a name
-    terms_ = list(dict.fromkeys(t for t in terms(question) if t not in _QWORDS))
+    terms_ = list(dict.fromkeys(t for t in terms(question) if t not in _QWORD_STEMS))
     name_stems = {stem(w) for n in names for w in words(n)}
     content = [t for t in terms_ if t not in name_stems]
     described = {stem(w) for n in names for w in _described(question, n)}

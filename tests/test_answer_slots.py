@@ -247,6 +247,10 @@ def test_who_did_something_is_the_agent_of_a_passive():
     assert _slot("Who composed the musical setting for the Liturgy of Saint Anselm?",
                  "It is the musical setting of the Divine Liturgy of Saint Anselm by Mykola Ostrov.") == \
         ("person", "Mykola Ostrov")
+    # the agent of the asked verb, not of another word that stands nearer it
+    assert _slot("Who designed the new Lowbridge concert hall?",
+                 "Lowbridge's new concert hall, which opens with a performance by the Northern Symphony Orchestra, "
+                 "was designed by the architect Ilona Vesterby.") == ("person", "Ilona Vesterby")
     # but not when the question asks for the object
     assert _slot("Who did Arsenal Town beat?", "Chelsea Rovers were beaten by Arsenal Town on Sunday.") != \
         ("person", "Arsenal Town")
@@ -351,3 +355,13 @@ def test_an_attribution_or_an_opening_adverb_is_no_description():
     assert _slot("What role does Elbonia play in Freedonia's research?",
                  "However, an analysis by an independent group found links with academics in Elbonia.") is None
     assert _slot("What is Kessel?", "Kessel, a port town in the north, is busy.") == ("phrase", "port town")
+
+
+def test_words_that_only_say_what_kind_of_answer_is_asked_are_no_asked_terms():
+    # "percentage" says the answer is a share: every share would stand "next to" it
+    info = analyze("By what percentage did house prices in Kestel rise over the past year?")
+    assert info.asked_terms == ["hous", "price", "rise", "past"]
+    assert _slot("By what percentage did house prices in Kestel rise over the past year?",
+                 "Seren Line has raised fares on its Kestel to Port Seren route by 6 percent.") is None
+    assert _slot("By what percentage did house prices in Kestel rise over the past year?",
+                 "House prices in Kestel rose 7% in the twelve months to June.") == ("percent", "7%")
