@@ -9,6 +9,8 @@ from rag.currency import currency_named
 from rag.models import Turn
 from rag.text import STOPWORDS, TYPO_RATIO, stem, terms, typo_similarity, words
 
+# a time that is "the winning time" or "the journey time" is a span of time ("4 hours 52 minutes"), not a date
+TIME_ASKED = r"\bwhat (?:is|was|will be) the (?:[\w’']+ ){0,2}time\b"
 ANSWER_TYPES = {
     # keywords in lower case only: "Walter Price" is a name, not a price
     "money": re.compile(r"\bhow much\b(?! (?:time|longer|more time))|\b(?-i:value|cost|price|amount|worth|funding|income|salary|wages?|revenue|budget|fee)\b",
@@ -17,9 +19,9 @@ ANSWER_TYPES = {
     "count": re.compile(r"\bhow many\b|\b(?:number|population) of\b", re.I),
     # a size is a measure ("2.3 centimetres", "40 hectares") or a count ("one million troops", "600 seats")
     "size": re.compile(r"\bhow (?:big|large|small)\b|\bsize of\b", re.I),
-    "measure": re.compile(r"\bhow (?:long|tall|high|far|wide|deep|heavy|old)\b(?! ago)|\b(?:median|average|mean) age\b",
-                          re.I),
-    "date": re.compile(r"^\W*when\b|\bwhat (?:(?:is|was) the (?:\w+ )?)?(?:year|date|day|month|time)\b|\b(?:in )?which (?:year|month)\b|\bhow long ago\b", re.I),
+    "measure": re.compile(rf"\bhow (?:long|tall|high|far|wide|deep|heavy|old)\b(?! ago)|\b(?:median|average|mean) age\b|"
+                          rf"{TIME_ASKED}", re.I),
+    "date": re.compile(r"^\W*when\b|\bwhat (?:(?:is|was) the (?:\w+ )?)?(?:year|date|day|month)\b|\bwhat time\b|\b(?:in )?which (?:year|month)\b|\bhow long ago\b", re.I),
     "person": re.compile(r"^\W*who(?:m|se)?\b|\bwhich (?:person|leader|official)\b", re.I),
     "place": re.compile(r"^\W*where\b|\b(?:in|at) (?:which|what) (?:city|country|place|location|meeting|venue)\b", re.I),
 }

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from rag.countries import countries_in, country_of, is_country
 from rag.currency import PREFIX as _CURRENCY_PREFIX, WORD as _CURRENCY_WORD, currency_named
-from rag.query import QuestionInfo, asks_for_place
+from rag.query import TIME_ASKED, QuestionInfo, asks_for_place
 from rag.text import STOPWORDS, demonym_of_place, place_of_demonym, same_start, stem, words
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
@@ -231,13 +231,13 @@ _TIME_UNIT = re.compile(rf"(?:{_TIME_UNITS})$", re.I)
 _NO_DIMENSION = re.compile(rf"(?:{_TIME_UNITS}|{_POWER_UNITS})$", re.I)
 _LENGTH_ASKED = re.compile(rf"\bhow (?:{_LENGTH_WORDS})\b", re.I)
 _NO_LENGTH = re.compile(rf"(?:{_OTHER_UNITS})$", re.I)  # "How high …" may still be in degrees
-# "How long did it take / will it last / had they held …": a span of time, not a length
-_DURATION = re.compile(r"\bhow long (?:did|does|do|will|would|has|have|had|can|could)\b", re.I)
+# "How long did it take / will it last / had they held …", "What was the winning time?": a span of time, not a length
+_DURATION = re.compile(rf"\bhow long (?:did|does|do|will|would|has|have|had|can|could)\b|{TIME_ASKED}", re.I)
 
 
 def no_span_of_time_for_duration(question: str, value_text: str) -> bool:
-    """The question asks how long something took or lasts and the value is no span of time ("142 metres", not
-    "three years")."""
+    """The question asks how long something took or lasts, or for a time ("the winning time"), and the value is no
+    span of time ("142 metres", "212-kilometre", not "three years")."""
     return bool(_DURATION.search(question)) and not _TIME_UNIT.search(value_text)
 
 

@@ -152,6 +152,8 @@ def test_question_analysis():
     assert analyze('Who said "we will win"?').entity_names == []
     assert analyze("How much did Ostra's Harbour Board pay?").entity_names == ["Ostra", "Harbour Board"]
     assert analyze("When was the pact signed?").answer_type == "date"
+    assert analyze("What time does the museum open?").answer_type == "date"
+    assert analyze("What was the men's winning time at the Tour of Quillon?").answer_type == "measure"
     assert analyze("Which group carried out the attacks?").answer_type == "name"
     assert split_question("How much did Russia pay and when did China sign?") == [
         "How much did Russia pay", "when did China sign?"]

@@ -166,6 +166,10 @@ def test_a_length_is_no_answer_to_how_long_something_took():
     years = [_quote(1, "It took 6 years.", AnswerSlot(kind="measure", text="6 years")),
              _quote(2, "It took 8 years.", AnswerSlot(kind="measure", text="8 years"))]
     assert slot_conflicts(took, answer_groups(years, took), {})
+    # a race's winning time is a span of time too: the course's length is no answer to it
+    race = [_quote(1, "Rennick covered the 212-kilometre course.", AnswerSlot(kind="measure", text="212-kilometre")),
+            _quote(2, "Rennick won in 4 hours 52 minutes.", AnswerSlot(kind="measure", text="4 hours 52 minutes"))]
+    assert [[q.id for q in g] for g in answer_groups(race, "What was the men's winning time?")] == [[2]]
 
 
 def test_agreement_and_unrelated_sentences_give_no_note():
