@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from rag.models import AnswerSlot
 from rag.query import QuestionInfo
 from rag.text import SPEECH, STOPWORDS, stem, words
-from rag.values import DEMONYM, Value, distance_to_terms, in_clause_with_terms, is_term, near_terms
+from rag.values import DEMONYM, Value, asks_age, distance_to_terms, in_clause_with_terms, is_term, near_terms
 
 SLOT_WINDOW = 4  # a value this close to an asked word is the answer
 SUBJECT_WINDOW = 8  # else one this close to the subject's name
@@ -79,8 +79,9 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
     nothing but the subject's size is asked ("How big is X?")."""
     subject = info.subject_stems
     asked = any(stem(w) in info.content_terms for w in words(text))  # "… built the fort … in 1867"
-    # a figure is read next to what it counts, unless the question only asks how big or tall the subject is
-    fallback = (info.answer_type not in FIGURES or not info.asked_terms) and \
+    # a figure is read next to what it counts, unless the question only asks how big or tall the subject is, or
+    # how old (an age is no other figure: "Vandermeer painted it in 1874. She was only 19 at the time")
+    fallback = (info.answer_type not in FIGURES or not info.asked_terms or asks_age(info.text)) and \
         (asked or _opens_with(text, subject) or points_back(info, text))
     after = _after_asked_preposition(info, text, found)
     if after:

@@ -94,8 +94,9 @@ class QuestionInfo:
 
     @property
     def subject_stems(self) -> list[str]:
-        """Every word of the question's names, stemmed: the words that name its subject."""
-        return [stem(w) for name in self.entity_names for w in words(name)]
+        """Every word of the question's names but their articles and other stop words ("the" of "The Lantern
+        Girl" names nothing), stemmed: the words that name its subject."""
+        return [stem(w) for name in self.entity_names for w in words(name) if w.lower() not in STOPWORDS]
 
 
 _TITLE = re.compile(r"[\"“]([^\"“”]{1,80}?)[\"”]")  # a title the question quotes: "It's Raining", "The 1975"

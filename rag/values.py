@@ -81,6 +81,9 @@ _PLACE = re.compile(r"\b(?:in|at|from|near|inside|to)\s+(?:the\s+)?"
 # a name right after these is where something is ("a lender based in Kestel", "across the River Ostra",
 # "throughout Asia"): a place, no person, and no organisation unless the question asks for a kind of place
 _LOCATIVE = re.compile(r"\b(?:in|inside|near|across|throughout|around)\s+(?:the\s+)?$", re.I)
+# a name right before one of these is a place too ("off the Grisholm coast", "across the Kestel region")
+_PLACE_AFTER = re.compile(r"\s+(?:coast|coastline|shore|shores|border|borders|river|sea|bay|valley|hills|mountains|"
+                          r"lake|peninsula|region|area|district|province|county|countryside)\b")
 _LEADING = {"the", "a", "an", "in", "on", "at", "he", "she", "it", "they", "his", "her", "its", "their", "this",
             "that", "these", "those", "there", "after", "before", "during", "when", "while", "however", "but",
             "and", "as", "by", "for", "from", "with", "according", "since", "although"}
@@ -213,7 +216,8 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
                  and v.text not in info.common_acronyms
                  and not (kind == "person" and (v.text.split()[-1].lower().strip(".,") in _NOT_A_PERSON
                                                 or is_country(v.text)))
-                 and not (_LOCATIVE.search(text, 0, v.start) and (kind == "person" or not asks_for_place(info.text)))]
+                 and not ((_LOCATIVE.search(text, 0, v.start) or _PLACE_AFTER.match(text, v.end))
+                          and (kind == "person" or not asks_for_place(info.text)))]
     if kind == "date" and _WHICH_YEAR.search(info.text):  # a year, not "on Friday" or "June 9"
         found = [v for v in found if _HAS_YEAR.search(v.text)]
     if kind in ("measure", "size") and _DIMENSION.search(info.text):  # a height is never "an eight-year project"

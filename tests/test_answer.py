@@ -153,6 +153,8 @@ def test_question_analysis():
     assert analyze("How much did Ostra's Harbour Board pay?").entity_names == ["Ostra", "Harbour Board"]
     assert analyze("When was the pact signed?").answer_type == "date"
     assert analyze("What time does the museum open?").answer_type == "date"
+    # a title's article names no subject
+    assert analyze('Who painted "The Lantern Girl"?').subject_stems == ["lantern", "girl"]
     assert analyze("What was the men's winning time at the Tour of Quillon?").answer_type == "measure"
     assert analyze("Which group carried out the attacks?").answer_type == "name"
     assert split_question("How much did Russia pay and when did China sign?") == [

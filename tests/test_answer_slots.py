@@ -365,3 +365,10 @@ def test_words_that_only_say_what_kind_of_answer_is_asked_are_no_asked_terms():
                  "Seren Line has raised fares on its Kestel to Port Seren route by 6 percent.") is None
     assert _slot("By what percentage did house prices in Kestel rise over the past year?",
                  "House prices in Kestel rose 7% in the twelve months to June.") == ("percent", "7%")
+
+
+def test_an_age_in_a_span_about_the_subject_answers_how_old_without_an_asked_word_beside_it():
+    q = "How old was Elise Vandermeer when she painted The Lantern Girl?"
+    assert _slot(q, "She was only 19 at the time and had no formal training.") == ("measure", "19")
+    # "The" of the question's title names no subject: a sentence opening with it is not about the painter
+    assert _slot(q, "The 26-year-old broke away from the peloton on the final climb.") is None

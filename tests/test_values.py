@@ -130,3 +130,9 @@ def test_a_place_or_a_country_is_no_person():
     assert _texts("Who got the better deal?", rivals) == ["Lewis Hamilton"]
     assert _texts("Who won?", "The race was won by Hamilton.") == ["Hamilton"]
     assert _texts("Who won?", "The race was won by Washington.") == ["Washington"]  # a capital written short
+
+
+def test_a_name_before_a_kind_of_place_is_a_place():
+    text = "The wind farm, 22 kilometres off the Grisholm coast, was developed by Nordvale Energy."
+    assert _texts("Which company is developing the wind farm?", text) == ["Nordvale Energy"]
+    assert _texts("Which town is on the coast nearest the wind farm?", text) == ["Grisholm", "Nordvale Energy"]
