@@ -90,10 +90,11 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
     if info.answer_type == "person" and not _OBJECT_QUESTION.search(info.text):
         # who did something: the agent of a passive ("the debut EP by Park Ji-yeon", "directed by John M. Stahl"),
         # before a name nearer an asked word that only names the work ("the musical setting of the Divine Liturgy")
-        agents = [v for v in found if _AGENT.search(text, 0, v.start)]
+        by = {v: m for v in found if (m := _AGENT.search(text, 0, v.start))}
+        agents = list(by)
         # the agent of the asked verb itself ("was designed by the architect Ilona Vesterby"), before one of
         # another word that stands nearer it ("a performance by the Northern Symphony Orchestra, was designed")
-        own = [v for v in agents if _after_asked_word(info, text, _AGENT.search(text, 0, v.start).start())]
+        own = [v for v in agents if _after_asked_word(info, text, by[v].start())]
         near = [(0, v) for v in own[:1]] or [(d, v) for d, v in near if v in agents] or \
             [(0, v) for v in agents[:1]] or near
     if not near and fallback:
