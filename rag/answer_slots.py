@@ -22,6 +22,7 @@ SLOT_WINDOW = 4  # a value this close to an asked word is the answer
 SUBJECT_WINDOW = 8  # else one this close to the subject's name
 OPENING_WORDS = 3  # a sentence whose subject is among its first words is about it
 VERB_REACH = 6  # words from the asked verb to its preposition ("named Hyloscirtus marevae, after …")
+AGENT_REACH = 3  # words from the asked verb to the "by" of its agent ("directed and produced by …")
 FIGURES = frozenset({"money", "count", "percent", "measure", "size", "figure"})
 PHRASE_WORDS = 2  # a predicate noun phrase keeps its last words only ("retired Finnish heavyweight weightlifter")
 _TOKEN = re.compile(r"[\w’']+(?:-[\w’']+)*")
@@ -90,13 +91,12 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
     if info.answer_type == "person" and not _OBJECT_QUESTION.search(info.text):
         # who did something: the agent of a passive ("the debut EP by Park Ji-yeon", "directed by John M. Stahl"),
         # before a name nearer an asked word that only names the work ("the musical setting of the Divine Liturgy")
-        by = {v: m for v in found if (m := _AGENT.search(text, 0, v.start))}
-        agents = list(by)
+        agents = {v: m for v in found if (m := _AGENT.search(text, 0, v.start))}  # each with its "by …"
         # the agent of the asked verb itself ("was designed by the architect Ilona Vesterby"), before one of
         # another word that stands nearer it ("a performance by the Northern Symphony Orchestra, was designed")
-        own = [v for v in agents if _after_asked_word(info, text, by[v].start())]
+        own = [v for v, by in agents.items() if _after_asked_word(info, text, by.start())]
         near = [(0, v) for v in own[:1]] or [(d, v) for d, v in near if v in agents] or \
-            [(0, v) for v in agents[:1]] or near
+            [(0, v) for v in list(agents)[:1]] or near
     if not near and fallback:
         near = [(d, v) for v in found
                 if (d := distance_to_terms(text, v, subject, after_only=True)) is not None and d <= SUBJECT_WINDOW]
@@ -109,10 +109,10 @@ def _chosen_value(info: QuestionInfo, text: str, found: list[Value]) -> Value | 
                                  or in_clause_with_terms(text, found[0], info.asked_terms)) else None
 
 
-def _after_asked_word(info: QuestionInfo, text: str, at: int, reach: int = 3) -> bool:
-    """One of the `reach` words before offset `at` is a word the question asks about ("designed" in "was
+def _after_asked_word(info: QuestionInfo, text: str, at: int) -> bool:
+    """One of the AGENT_REACH words before offset `at` is a word the question asks about ("designed" in "was
     designed by …", "directed and produced by …" for "Who produced …")."""
-    return any(is_term(stem(t), info.asked_terms) for t in _TOKEN.findall(text[:at])[-reach:])
+    return any(is_term(stem(t), info.asked_terms) for t in _TOKEN.findall(text[:at])[-AGENT_REACH:])
 
 
 def _after_asked_preposition(info: QuestionInfo, text: str, found: Sequence[Value]) -> Value | None:
