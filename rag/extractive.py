@@ -7,7 +7,8 @@ spelt-out name or a misspelling counts) are evidence, and a question asking for 
 a date is only answered by a span that holds one (what someone said, by a span that reports
 speech). Each source's best span is quoted when it clears the calibrated bar, best first, up to
 `max_sources` different passages; when the answer is a figure, so is a source below the bar whose span
-gives a figure of that kind next to a word the question asks about, so that its figure is compared.
+gives a figure of that kind next to a word the question asks about, or its one figure in the answer's unit
+in a span about the subject, so that its figure is compared.
 When no span clears the bar the answer abstains and shows the closest passages.
 """
 from __future__ import annotations
@@ -20,9 +21,10 @@ import numpy as np
 from rag.answer import Draft, DraftClaim
 from rag.answer_slots import FIGURES
 from rag.evidence import FEATURES, Candidate, Sentence, candidate_sentences, document_sentences, featurize
-from rag.models import ChainInput, Document, RetrievedChunk
+from rag.models import AnswerSlot, ChainInput, Document, RetrievedChunk
 from rag.query import QuestionInfo, analyze, split_question
 from rag.scorer import AnswerScorer, load_scorer
+from rag.slot_conflicts import figure_unit
 from rag.text import normalize
 from rag.verify import QuoteClaim
 
@@ -30,7 +32,37 @@ from rag.verify import QuoteClaim
 _ENTITY_DOCUMENT = FEATURES.index("entity_document")  # how fully a candidate's document names the subject
 _VALUE_NEAR_TERM = FEATURES.index("value_near_term")  # a value of the asked kind next to an asked word
 WITNESS_FLOOR = 0.03  # the least score of a further source that gives the figure asked for (below the bar)
+_ENTITY_CONTEXT = FEATURES.index("entity_context")  # how fully the span with the sentence before names the subject
+_CONTENT_OVERLAP = FEATURES.index("content_overlap")  # the question's words other than its names, in the span
+_UNIT_FIGURES = {"money", "percent", "measure"}  # kinds whose unit says what is measured (a count's does not)
 _PREFERRED_SLOTS = FIGURES | {"date"}  # a source is quoted by its span that gives one of these, if its best gives none
+
+
+def _lone_figure(s: Scored, answer: AnswerSlot) -> Scored | None:
+    """The span read as giving its one figure of the answer's kind and unit ("put the final bill at 16.5 million
+    euros" beside "cost 14 million euros"), when it names the subject, holds a word of the question other than
+    its names and scores at least WITNESS_FLOOR; else None."""
+    c = s.candidate
+    unit = figure_unit(answer.text)
+    same = {v.text for v in c.values if v.kind == answer.kind and figure_unit(v.text) == unit}
+    if s.p < WITNESS_FLOOR or unit is None or answer.kind not in _UNIT_FIGURES or len(same) != 1 or \
+            c.features[_ENTITY_CONTEXT] < 1.0 or not c.features[_CONTENT_OVERLAP]:
+        return None
+    return Scored(replace(c, slot=AnswerSlot(kind=answer.kind, text=same.pop())), s.p)
+
+
+def _other_unit(answer: AnswerSlot | None, slot: AnswerSlot | None) -> bool:
+    """Both give a figure of one kind that says what it measures, in different units ("138 metres" against
+    "620 megawatts")."""
+    return answer is not None and slot is not None and answer.kind == slot.kind and answer.kind in _UNIT_FIGURES \
+        and figure_unit(answer.text) != figure_unit(slot.text)
+
+
+def _in_answer_unit(s: Scored, ranked: list[Scored], answer: AnswerSlot) -> Scored:
+    """A further source's span that gives its one figure in the answer's unit (`_lone_figure`), over its best span,
+    which gives another measure ("650 megawatts" over "rises 138 metres" when the answer is in megawatts)."""
+    same_doc = (_lone_figure(r, answer) for r in ranked if r.candidate.doc_id == s.candidate.doc_id)
+    return next((r for r in same_doc if r is not None), s)
 
 
 def _passage_key(c: Candidate) -> str:
@@ -145,6 +177,8 @@ class ExtractiveAnswerer:
             if chosen and s.p < self.source_threshold:
                 break
             s = self._with_slot(s, ranked)
+            if chosen and _other_unit(chosen[0].candidate.slot, s.candidate.slot):
+                s = _in_answer_unit(s, ranked, chosen[0].candidate.slot)
             if chosen and chosen[0].candidate.features[_ENTITY_DOCUMENT] >= 0.8 > \
                     s.candidate.features[_ENTITY_DOCUMENT]:
                 continue  # the best source names the subject in full; one naming only its last word may not be about it
@@ -173,8 +207,13 @@ class ExtractiveAnswerer:
             if len(texts) >= self.config.max_sources or s.p < WITNESS_FLOOR:
                 break
             key = _passage_key(c)
-            if c.doc_id in docs or key in texts or c.slot is None or c.slot.kind != best.slot.kind or \
-                    not c.features[_VALUE_NEAR_TERM] or c.features[_ENTITY_DOCUMENT] < 0.8:
+            if c.doc_id in docs or key in texts or c.features[_ENTITY_DOCUMENT] < 0.8:
+                continue
+            if c.slot is None:
+                s = _lone_figure(s, best.slot)
+                if s is None:
+                    continue
+            elif c.slot.kind != best.slot.kind or not c.features[_VALUE_NEAR_TERM]:
                 continue
             docs.add(c.doc_id)
             texts.add(key)

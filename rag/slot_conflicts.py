@@ -135,6 +135,12 @@ def _figure(text: str) -> tuple[float, str] | None:
     return value, _UNIT_ALIASES.get(unit, unit)
 
 
+def figure_unit(text: str) -> str | None:
+    """The unit of a written figure ("euro" for "16.5 million euros"), or None when it is no plain figure."""
+    figure = _figure(text)
+    return figure[1] if figure else None
+
+
 def _changed_words(a: str, b: str) -> tuple[str, str] | None:
     """The words a near-copy changed: (in a, in b), or None when the texts are not near-copies."""
     wa, wb = a.split(), b.split()

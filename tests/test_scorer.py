@@ -238,3 +238,45 @@ def test_rag_scorer_weights_chooses_the_weights_and_a_missing_file_is_a_clear_er
     missing = tmp_path / "none.json"
     with pytest.raises(SettingsError, match=f"no answer scorer weights at {missing}"):
         build_pipeline(seed_settings.model_copy(update={"scorer_weights": missing}))
+
+
+def test_a_further_source_gives_its_one_figure_in_the_answers_unit_to_be_compared():
+    import numpy as np
+
+    from rag.evidence import FEATURES, Candidate, Sentence
+    from rag.extractive import WITNESS_FLOOR, ExtractiveAnswerer, ExtractiveConfig, Scored
+    from rag.models import AnswerSlot
+    from rag.query import analyze
+    from rag.values import values
+
+    cost, power = analyze("How much did the Kessel Island ferry terminal cost?"), analyze("How much power will it make?")
+
+    def scored(doc: str, text: str, p: float, slot: str | None = None, about: float = 1.0, words: float = 1.0,
+               start: int = 0, info=cost) -> Scored:
+        f = np.ones(len(FEATURES), dtype=np.float32)
+        f[FEATURES.index("value_near_term")] = float(slot is not None)
+        f[FEATURES.index("entity_context")], f[FEATURES.index("content_overlap")] = about, words
+        found = tuple(values(info, text))
+        s = Sentence(doc, start, start + len(text), text, "", -1)
+        return Scored(Candidate(s, start, start + len(text), text, f, True, found,
+                                AnswerSlot(kind=found[0].kind, text=slot) if slot else None), p)
+
+    answerer = ExtractiveAnswerer(embedder=None, config=ExtractiveConfig(threshold=0.2))
+    best = scored("a", "The regional council said the project cost 14 million euros.", 0.6, "14 million euros")
+    bill = "Officials put the final bill at 16.5 million euros, well above the 11 million first budgeted."
+    quoted = answerer.select([best, scored("b", bill, WITNESS_FLOOR + 0.05)])
+    assert [(s.candidate.doc_id, s.candidate.slot.text) for s in quoted] == [
+        ("a", "14 million euros"), ("b", "16.5 million euros")]
+    # not under the floor, not when the span does not name the subject or holds no other word of the question,
+    # not in another unit, not when it gives two figures in the unit (which one would be a guess)
+    for other in (scored("b", bill, WITNESS_FLOOR / 2), scored("b", bill, 0.1, about=0.5),
+                  scored("b", bill, 0.1, words=0.0), scored("b", "Its budget was 16.5 million dollars.", 0.1),
+                  scored("b", "The bill was 16.5 million euros, not 15 million euros.", 0.1)):
+        assert len(answerer.select([best, other])) == 1
+    # a source over the bar whose best span gives another measure is quoted by its span in the answer's unit
+    made = scored("a", "Its power station will generate 620 megawatts.", 0.6, "620 megawatts", info=power)
+    height = scored("b", "The dam rises 138 metres above the river bed.", 0.4, "138 metres", info=power)
+    capacity = scored("b", "Its turbines have a capacity of 650 megawatts.", 0.1, start=60, info=power)
+    assert [s.candidate.slot.text for s in answerer.select([made, height, capacity])] == [
+        "620 megawatts", "650 megawatts"]
+    assert [s.candidate.slot.text for s in answerer.select([made, height])] == ["620 megawatts", "138 metres"]
