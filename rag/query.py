@@ -68,6 +68,11 @@ _QWORDS = {"what", "who", "whom", "whose", "when", "where", "why", "how", "which
            "date", "much", "many", "exactly", "total", "long", "tall", "high", "far", "wide", "deep", "big", "large",
            "heavy", "old", "on", "of", "the", "a", "an", "to"}
 _QWORD_STEMS = frozenset(stem(w) for w in _QWORDS)  # as `terms` gives them: "percentag" is no content term
+# when the asked thing happened ("over the past year", "earlier this month", "this year's"): no word of what is
+# asked about ("past" is near "ago" in meaning, and "four years ago" says nothing of house prices)
+_TIME_PHRASE = re.compile(r"\b(?:(?:earlier|later)\s+)?(?:past|last|previous|coming|next|recent|current|this)\s+"
+                          r"(?:(?:few|two|three|four|five|six|seven|eight|nine|ten|\d+)\s+)?"
+                          r"(?:year|month|week|decade|day|quarter|season|century|centuries)s?\b", re.I)
 
 
 @dataclass
@@ -189,7 +194,8 @@ def analyze(question: str) -> QuestionInfo:
     name_stems = {stem(w) for n in names for w in words(n)}
     content = [t for t in terms_ if t not in name_stems]
     described = {stem(w) for n in names for w in _described(question, n)}
-    asked = [t for t in content if t not in described]
+    when = {stem(w) for m in _TIME_PHRASE.finditer(question) for w in words(m.group())}
+    asked = [t for t in content if t not in described and t not in when]
     stems = frozenset(stem(w) for w in words(question))
     future = bool(re.search(r"\b(?:will|next|upcoming|going to|plan(?:s|ned)? to)\b", question, re.I))
     closing = (_CLOSING_VERB.search(question) or _VERB_AFTER_SUBJECT.search(question)
