@@ -219,16 +219,21 @@ def _read_lone_figures(info: QuestionInfo, quotes: list[Quote]) -> None:
 
 PERSON_WORDS = 3  # at most this many words: a person's name ("Lee Hsien Loong"), not a run that holds two names
 _ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?:the\s+)?$", re.I)
+_AT = re.compile(r"\bat\s+(?:the\s+)?$", re.I)
 
 
 def not_an_answer(info: QuestionInfo, quote: Quote) -> bool:
     """The quote's slot is the question's own name said in full ("Jon Harl" for "Who did Harl meet?"; not
     "Jon Harl" for "Who is Harl's sister?": kin share names), a "place" that is a source ("according to KNA,
-    Harl …"), or a measure that is no span of time for "How long did … take?" ("142 metres")."""
+    Harl …"), a "person" right after "at" (a place: "the east stand at Millbrook Park"), or a measure that is
+    no span of time for "How long did … take?" ("142 metres")."""
     slot = quote.answer_slot
     if slot.kind == "measure" and no_span_of_time_for_duration(info.text, slot.text):
         return True
     if slot.kind in ("person", "name"):
+        at = quote.text.find(slot.text)
+        if slot.kind == "person" and at > 0 and _AT.search(quote.text, 0, at):
+            return True  # where something is ("the east stand at Millbrook Park"), no one who did something
         ws = words(re.sub(r"[’']s\b", "", slot.text))
         return any(_fuller_name(name, ws, bool(re.search(rf"\b{re.escape(name)}[’']s?\b", info.text)))
                    for name in info.entity_names)

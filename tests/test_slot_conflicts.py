@@ -172,6 +172,19 @@ def test_a_length_is_no_answer_to_how_long_something_took():
     assert [[q.id for q in g] for g in answer_groups(race, "What was the men's winning time?")] == [[2]]
 
 
+def test_a_name_right_after_at_is_no_one_who_did_something():
+    person = lambda t: AnswerSlot(kind="person", text=t)  # noqa: E731
+    coach = "Who was appointed head coach of Rovena Athletic?"
+
+    def quotes(third: str, slot: str):
+        first = "Rovena Athletic has appointed Tomas Vellacott as its new head coach."
+        return [_quote(1, first, person("Tomas Vellacott")), _quote(2, third, person(slot))]
+    stand = quotes("Plans to expand the east stand at Millbrook Park were approved.", "Millbrook Park")
+    assert slot_conflicts(coach, answer_groups(stand, coach), {}) == []
+    rival = quotes("Rovena Athletic has appointed Jonas Brandt as its new head coach.", "Jonas Brandt")
+    assert slot_conflicts(coach, answer_groups(rival, coach), {})[0].kind == "contradiction"
+
+
 def test_agreement_and_unrelated_sentences_give_no_note():
     same = [_quote(1, "x", _name("Hollow Pines")), _quote(2, "y", _name("Pines"))]
     assert slot_conflicts("Who won?", answer_groups(same), {}) == []
