@@ -74,6 +74,7 @@ _ASKS = [(r"\bhow much\b", {"money", "percent"}),
          (r"\bhow (?:long|tall|high|far|wide|deep|big|large|heavy)\b(?! ago)", {"count"}),
          (r"\bper ?cent|\bpercentage\b|\bshare\b|\bproportion\b|%", {"percent"}),
          (r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich year\b", {"date"})]
+_WHY = re.compile(r"^\W*(?:why|for what reason)\b", re.I)
 # the figures an answer type (rag/query.py) is given as; a name, place or person is no figure
 _TYPE_KINDS: dict[str, tuple[Kind, ...]] = {"money": ("money",), "percent": ("percent",), "count": ("count",),
                                             "size": ("count",), "measure": ("count",), "date": ("date",),
@@ -146,7 +147,10 @@ def independent_groups(documents: list[Document], threshold: float = 0.6) -> lis
 # ---- comparing two claims ------------------------------------------------------
 def asked_kinds(question: str) -> frozenset[Kind]:
     """The kinds of figure a question asks for: by its words, else by its answer type ("What is the population
-    of …" asks for a count, not the census year; "Who …" for no figure); all kinds when it does not say."""
+    of …" asks for a count, not the census year; "Who …" for no figure, nor does "Why …": it asks for a reason,
+    even where it names a sum); all kinds when it does not say."""
+    if _WHY.match(question):
+        return frozenset()
     kinds = {k for rx, ks in _ASKS if re.search(rx, question, re.I) for k in ks}
     if kinds:
         return frozenset(kinds)

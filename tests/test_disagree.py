@@ -321,6 +321,11 @@ def test_the_answer_type_says_which_figures_a_question_compares():
     assert "4,200" in note.note and "2010" not in note.note
     assert _notes("The mill was founded by Ann Reed in 1901.", "Tom Hale founded the mill in 1903.",
                   "Who founded the mill?") == []  # the years are not what was asked
+    # "Why …" asks for a reason, even where it names a sum: two tram budgets are not its answer
+    assert asked_kinds("Why did the tram's budget rise?") == frozenset()
+    tram = "The council said the tram will cost 220 million euros to cut traffic."
+    assert _notes(tram, "The tram will cost 245 million euros.", "Why does the council want the tram?") == []
+    assert _notes(tram, "The tram will cost 245 million euros.", "What will the tram cost?")
 
 
 def test_missing_document_falls_back_to_quote_text():
