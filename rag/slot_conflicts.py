@@ -231,16 +231,20 @@ def not_an_answer(info: QuestionInfo, quote: Quote) -> bool:
     if slot.kind == "measure" and no_span_of_time_for_duration(info.text, slot.text):
         return True
     if slot.kind in ("person", "name"):
-        at = quote.text.find(slot.text)
-        if slot.kind == "person" and at > 0 and _AT.search(quote.text, 0, at):
+        if slot.kind == "person" and _right_after(quote, _AT):
             return True  # where something is ("the east stand at Millbrook Park"), no one who did something
         ws = words(re.sub(r"[’']s\b", "", slot.text))
         return any(_fuller_name(name, ws, bool(re.search(rf"\b{re.escape(name)}[’']s?\b", info.text)))
                    for name in info.entity_names)
     if slot.kind == "place":
-        at = quote.text.find(slot.text)
-        return at > 0 and bool(_ACCORDING_TO.search(quote.text, 0, at))
+        return _right_after(quote, _ACCORDING_TO)
     return False
+
+
+def _right_after(quote: Quote, before: re.Pattern[str]) -> bool:
+    """The quote's slot (where it first stands in the quote) comes right after words `before` matches up to it."""
+    at = quote.text.find(quote.answer_slot.text)
+    return at > 0 and bool(before.search(quote.text, 0, at))
 
 
 def _fuller_name(name: str, value_words: list[str], possessive: bool = False) -> bool:
