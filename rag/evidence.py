@@ -94,6 +94,7 @@ def candidate_sentences(retrieved: list[RetrievedChunk], sentences_of: Callable[
     return out
 
 
+@lru_cache(maxsize=32768)
 def _name_match(entity: str, text: str) -> float:
     """How well the text names `entity`: the best of its alternatives ("Hajin/Nor Hachn"); 1 when every word of a
     name (after a title: "Judge") is there, or its surname after a short form of its first name ("Nick Hill" for
@@ -119,7 +120,9 @@ def _name_match(entity: str, text: str) -> float:
     if len(parts) == 1 and (place_of_demonym(parts[0].lower(), lowered) or
                             demonym_of_place(parts[0].lower(), lowered)):
         return 1.0
-    if any(len(w) >= 5 and any(typo_similarity(w.lower(), g) >= TYPO_RATIO for g in lowered) for w in parts):
+    by_initial = _words_by_initial(text)
+    if any(len(w) >= 5 and any(typo_similarity(w.lower(), g) >= TYPO_RATIO for g in by_initial.get(w[0].lower(), ()))
+           for w in parts):
         return 0.8 if len(parts) == 1 else 0.5
     return 0.0
 
@@ -155,6 +158,15 @@ def _vocabulary(text: str) -> tuple[frozenset[str], frozenset[str]]:
     document's are read once, not once per question."""
     ws = words(text) + [_undotted(m.group()) for m in _DOTTED.finditer(text)]
     return frozenset(stem(w) for w in ws), frozenset(w.lower() for w in ws)
+
+
+@lru_cache(maxsize=4096)
+def _words_by_initial(text: str) -> dict[str, tuple[str, ...]]:
+    """The text's lower-cased words by first letter (a misspelling keeps its first letter: see typo_similarity)."""
+    out: dict[str, list[str]] = {}
+    for w in _vocabulary(text)[1]:
+        out.setdefault(w[:1], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 _DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")  # "U.S.", "U.K.": the acronym "US", "UK"

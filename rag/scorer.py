@@ -34,15 +34,18 @@ class Trees:
 
     def raw(self, x: np.ndarray) -> np.ndarray:
         """Sum of the trees' leaf values for each row of x."""
+        n_trees, width = self.feature.shape
+        first = np.arange(n_trees)[:, None] * width  # each tree's root in the flattened node arrays
         rows = np.arange(len(x))[None, :]
-        trees = np.arange(len(self.feature))[:, None]
-        node = np.zeros((len(self.feature), len(x)), dtype=np.int64)
+        columns = np.ascontiguousarray(np.asarray(x).T)
+        feature, threshold, left, right, leaf = (a.ravel() for a in (self.feature, self.threshold, self.left,
+                                                                     self.right, self.leaf))
+        node = np.zeros((n_trees, len(x)), dtype=np.int64)
         for _ in range(self.depth):
-            f = self.feature[trees, node]
-            go_left = x[rows, f] <= self.threshold[trees, node]
-            step = np.where(go_left, self.left[trees, node], self.right[trees, node])
-            node = np.where(self.leaf[trees, node], node, step)
-        return self.value[trees, node].sum(0)
+            at = first + node
+            step = np.where(columns[feature[at], rows] <= threshold[at], left[at], right[at])
+            node = np.where(leaf[at], node, step)
+        return self.value.ravel()[first + node].sum(0)
 
     def to_json(self) -> list[list[list]]:
         """Per tree: [feature, threshold, left, right, value, leaf] per node (leaf padding left out)."""

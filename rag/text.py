@@ -200,5 +200,5 @@ def place_of_demonym(word: str, lowered: frozenset[str]) -> bool:
 
 def demonym_of_place(place: str, lowered: frozenset[str]) -> bool:
     """The text uses the place's demonym: "italy" → "italian", "china" → "chinese", "iran" → "iranian"."""
-    return any(w.endswith(_DEMONYM_ENDINGS) and w.startswith(place[:4]) and place_of_demonym(w, frozenset([place]))
+    return any(w.startswith(place[:4]) and w.endswith(_DEMONYM_ENDINGS) and place_of_demonym(w, frozenset([place]))
                for w in lowered)

@@ -286,6 +286,12 @@ def in_clause_with_terms(text: str, value: Value, term_stems: list[str]) -> bool
         text[min(m.end(), value.end):max(m.start(), value.start)]) for m in _TOKEN.finditer(text))
 
 
-def is_term(word: str, term_stems: list[str]) -> bool:
+def is_term(word: str, term_stems: Iterable[str]) -> bool:
     """The (stemmed) word is one of the terms, or starts alike for 6+ letters."""
+    return _is_term(word, tuple(term_stems))
+
+
+@lru_cache(maxsize=65536)
+def _is_term(word: str, term_stems: tuple[str, ...]) -> bool:
+    """is_term, once per word and question (it runs for every word of every candidate sentence)."""
     return any(same_start(word, t, 6) for t in term_stems)
