@@ -1,7 +1,8 @@
 """Train the answer scorer on labelled multi-document questions and write rag/answer_scorer.json.
 
     python -m rag.train_scorer [--data evals/ramdocs-train.jsonl evals/news-train.jsonl] [--out rag/answer_scorer.json]
-    python -m rag.train_scorer --check   # fail unless the shipped weights are what training gives (CI)
+    python -m rag.train_scorer --check   # fail unless the shipped weights are what training gives (CI; on
+        another CPU, up to its float noise: see NOISE_MEAN)
     python -m rag.train_scorer --seed 1 --out /tmp/seed1.json   # a retrain's noise: evaluate with
         RAG_SCORER_WEIGHTS=/tmp/seed1.json rag eval --dataset …
 
@@ -23,7 +24,8 @@ out-of-fold scores (5 folds by question), never on data the fold was trained on:
   curve of every bar is saved with the weights.
 - `source_threshold`: a further source is quoted when its best span clears it.
 Each data file weighs the same (news articles and encyclopaedia snippets differ in style).
-Deterministic: the same data gives the same weights (dense search is exact here, `exact_retriever`).
+Deterministic: the same data gives the same weights on one machine (dense search is exact here,
+`exact_retriever`); another CPU's embedder differs in the last float bits, and the trees a little.
 """
 from __future__ import annotations
 
@@ -43,7 +45,7 @@ import numpy as np
 
 from rag.eval_data import ExternalDoc, norm, write_corpus
 from rag.evidence import FEATURES
-from rag.scorer import WEIGHTS_FILE, AnswerScorer, Trees
+from rag.scorer import WEIGHTS_FILE, AnswerScorer, Trees, load_scorer
 
 FOLDS = 5
 TREES, DEPTH, LEARNING_RATE = 300, 3, 0.04
@@ -262,6 +264,51 @@ def _smoothed(values: list[float], width: int = SMOOTHING) -> np.ndarray:
     return np.array([v[max(0, i - width):i + width + 1].mean() for i in range(len(v))])
 
 
+# How far a retrain on another CPU may stand from the shipped weights: the embedder's last float bits differ
+# between CPUs (ONNX Runtime's kernels), and the trees follow them. Measured between two machines: mean |dp|
+# 0.0021, 99th percentile 0.020, 98% of questions' answer decisions the same; a retrain with another seed on
+# one machine: 0.0104, 0.097, 91%.
+NOISE_MEAN, NOISE_P99, NOISE_BAR = 0.005, 0.05, 0.02
+
+
+@dataclass
+class Agreement:
+    """How closely two scorers agree on the training candidates: probability gaps and answer decisions."""
+
+    mean_gap: float
+    p99_gap: float
+    same_decisions: float  # share of questions (asked of their own documents and without) answered alike
+    bar_gap: float  # the larger of the two bars' differences
+
+    @property
+    def within_noise(self) -> bool:
+        return self.mean_gap <= NOISE_MEAN and self.p99_gap <= NOISE_P99 and self.bar_gap <= NOISE_BAR + 1e-9
+
+    def __str__(self) -> str:
+        return (f"mean |dp| {self.mean_gap:.4f} (<= {NOISE_MEAN}), 99th percentile {self.p99_gap:.4f} "
+                f"(<= {NOISE_P99}), bars differ by {self.bar_gap:.2f} (<= {NOISE_BAR}), "
+                f"{self.same_decisions:.1%} of answer decisions the same")
+
+
+def agreement(a: AnswerScorer, b: AnswerScorer, data: list[QuestionRows]) -> Agreement:
+    """Compare two scorers on every question's candidates: the gaps of their probabilities, and whether they
+    quote the same top span (or both abstain)."""
+    gaps, same, asked = [], 0, 0
+    for q in data:
+        for x, ok in ((q.x, q.ok), (q.foreign, q.foreign_ok)):
+            if not len(x):
+                continue
+            pa, pb = a.probability(x), b.probability(x)
+            gaps.append(np.abs(pa - pb))
+            pa, pb = np.where(ok, pa, -1.0), np.where(ok, pb, -1.0)
+            same += (int(pa.argmax()) if pa.max() >= a.threshold else -1) == \
+                (int(pb.argmax()) if pb.max() >= b.threshold else -1)
+            asked += 1
+    gap = np.concatenate(gaps) if gaps else np.zeros(1)
+    return Agreement(float(gap.mean()), float(np.quantile(gap, 0.99)), same / max(asked, 1),
+                     max(abs(a.threshold - b.threshold), abs(a.source_threshold - b.source_threshold)))
+
+
 def data_digest(path: Path) -> str:
     """SHA-256 of a training file: the shipped weights name the exact data they were trained on."""
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -280,7 +327,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="draw other bootstrap samples (the shipped weights use 0): how much a retrain alone moves "
                          "the evals, run with RAG_SCORER_WEIGHTS set to the weights it writes")
     ap.add_argument("--check", action="store_true",
-                    help="write nothing; fail unless training gives exactly the weights in --out (CI runs this)")
+                    help="write nothing; fail unless training gives the weights in --out: exactly, or on another CPU "
+                         "within its float noise (CI runs this)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     parts = [[json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -304,10 +352,7 @@ def main(argv: list[str] | None = None) -> int:
         meta["seed"] = args.seed
     text = model.to_json(meta) + "\n"
     if args.check:
-        same = args.out.exists() and args.out.read_text(encoding="utf-8") == text
-        print(f"{args.out} {'is' if same else 'is NOT'} what training on {', '.join(map(str, args.data))} gives"
-              + ("" if same else ": retrain with `python -m rag.train_scorer` and re-run the evals"), file=sys.stderr)
-        return 0 if same else 1
+        return _check(args.out, text, model, data, ", ".join(map(str, args.data)))
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {args.out} in {time.perf_counter() - t0:.0f} s: threshold {cal['threshold']}, source threshold "
           f"{cal['source_threshold']}, top span right on {cal['top_correct_rate']:.1%} of answerable questions, "
@@ -315,6 +360,32 @@ def main(argv: list[str] | None = None) -> int:
     for c in cal["curve"][::4]:
         print(json.dumps(c), file=sys.stderr)
     return 0
+
+
+def _check(path: Path, text: str, model: AnswerScorer, data: list[QuestionRows], trained_on: str) -> int:
+    """0 when the shipped weights are what training gives: byte for byte, or, on a CPU whose embedder differs in
+    its last float bits, trained on the same data and agreeing with this retrain within NOISE_*."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        print(f"{path} is exactly what training on {trained_on} gives", file=sys.stderr)
+        return 0
+    fresh = json.loads(text)
+    try:
+        shipped, meta = load_scorer(path), json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, RuntimeError) as e:
+        print(f"{path} cannot be read ({e}): retrain with `python -m rag.train_scorer`", file=sys.stderr)
+        return 1
+    keys = ("trained_on", "questions", "candidates", "positives")
+    if any(meta.get(k) != fresh.get(k) for k in keys):
+        print(f"{path} was trained on other data than {trained_on} now gives ("
+              + ", ".join(f"{k}: {meta.get(k)} vs {fresh.get(k)}" for k in keys if meta.get(k) != fresh.get(k))
+              + "): retrain with `python -m rag.train_scorer` and re-run the evals", file=sys.stderr)
+        return 1
+    found = agreement(shipped, model, data)
+    print(f"{path} is {'' if found.within_noise else 'NOT '}what training on {trained_on} gives, up to this CPU's "
+          f"float noise: {found}" + ("" if found.within_noise else
+                                     ": retrain with `python -m rag.train_scorer` and re-run the evals"),
+          file=sys.stderr)
+    return 0 if found.within_noise else 1
 
 
 if __name__ == "__main__":

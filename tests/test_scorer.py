@@ -47,6 +47,42 @@ def test_fit_learns_a_signal_deterministically_and_scores_like_scikit_learn(tmp_
     assert np.allclose(load_scorer(path).probability(held_out), a.probability(held_out), atol=1e-12)
 
 
+def _questions(rng, n=60):
+    from rag.train_scorer import QuestionRows
+
+    out = []
+    for _ in range(n):
+        x, foreign = rng.normal(size=(8, len(FEATURES))), rng.normal(size=(5, len(FEATURES)))
+        out.append(QuestionRows(1.0, x, (x[:, 0] > 0.5).astype(float), ["d"] * 8, set(), foreign, ["e"] * 5,
+                                np.ones(8, dtype=bool), np.ones(5, dtype=bool)))
+    return out
+
+
+@pytest.mark.slow  # four fits of 1,500 trees: about 50 s
+def test_the_check_accepts_a_retrain_within_float_noise_and_refuses_another_model_or_other_data(tmp_path, capsys):
+    from dataclasses import replace
+
+    from rag.train_scorer import _check, training_set
+
+    rng = np.random.default_rng(1)
+    data = _questions(rng)
+    model = fit(*training_set(data), 0.3, 0.3)
+    meta = {"trained_on": {"a.jsonl": "0" * 64}, "questions": 60, "candidates": 480, "positives": 90}
+    path = tmp_path / "w.json"
+    path.write_text(model.to_json(meta) + "\n", encoding="utf-8")
+    noisy = [replace(q, x=q.x + rng.normal(scale=1e-6, size=q.x.shape)) for q in data]  # another CPU's last bits
+    retrained = fit(*training_set(noisy), 0.3, 0.3)
+    assert _check(path, retrained.to_json(meta) + "\n", retrained, data, "a.jsonl") == 0
+    assert "up to this CPU's float noise" in capsys.readouterr().err
+    other = fit(*training_set(data), 0.3, 0.3, seed=1)  # other bootstrap samples: more than noise
+    assert _check(path, other.to_json(meta) + "\n", other, data, "a.jsonl") == 1
+    assert "is NOT what training" in capsys.readouterr().err
+    assert _check(path, model.to_json({**meta, "positives": 91}) + "\n", model, data, "a.jsonl") == 1
+    assert "other data" in capsys.readouterr().err
+    assert _check(path, model.to_json(meta) + "\n", model, data, "a.jsonl") == 0
+    assert "exactly" in capsys.readouterr().err
+
+
 def test_the_bar_sits_on_a_plateau_not_on_a_lone_spike():
     from rag.train_scorer import _smoothed
 
