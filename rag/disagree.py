@@ -20,7 +20,7 @@ from typing import Literal
 
 from rag.claims import STOPWORDS, Claim, Kind, Mention, extract_claims
 from rag.models import Conflict, DocMeta, Document, Quote, Source
-from rag.query import analyze
+from rag.query import analyze, core_question
 from rag.stories import quoted_together
 from rag.text import stem
 
@@ -149,7 +149,7 @@ def asked_kinds(question: str) -> frozenset[Kind]:
     """The kinds of figure a question asks for: by its words, else by its answer type ("What is the population
     of …" asks for a count, not the census year; "Who …" for no figure, nor does "Why …": it asks for a reason,
     even where it names a sum); all kinds when it does not say."""
-    if _WHY.match(question):
+    if _WHY.match(core_question(question)):  # after a preamble, or misspelt ("Answer briefly: whyy …")
         return frozenset()
     kinds = {k for rx, ks in _ASKS if re.search(rx, question, re.I) for k in ks}
     if kinds:

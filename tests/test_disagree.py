@@ -323,6 +323,8 @@ def test_the_answer_type_says_which_figures_a_question_compares():
                   "Who founded the mill?") == []  # the years are not what was asked
     # "Why …" asks for a reason, even where it names a sum: two tram budgets are not its answer
     assert asked_kinds("Why did the tram's budget rise?") == frozenset()
+    assert asked_kinds("Answer briefly: why did the tram's budget rise?") == frozenset()
+    assert asked_kinds("Whyy did the tram's budget rise?") == frozenset()
     tram = "The council said the tram will cost 220 million euros to cut traffic."
     assert _notes(tram, "The tram will cost 245 million euros.", "Why does the council want the tram?") == []
     assert _notes(tram, "The tram will cost 245 million euros.", "What will the tram cost?")
