@@ -94,7 +94,7 @@ def candidate_sentences(retrieved: list[RetrievedChunk], sentences_of: Callable[
     return out
 
 
-@lru_cache(maxsize=32768)
+@lru_cache(maxsize=4096)  # like _vocabulary's: a key may be a whole document's text
 def _name_match(entity: str, text: str) -> float:
     """How well the text names `entity`: the best of its alternatives ("Hajin/Nor Hachn"); 1 when every word of a
     name (after a title: "Judge") is there, or its surname after a short form of its first name ("Nick Hill" for
