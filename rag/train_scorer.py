@@ -293,6 +293,11 @@ class Agreement:
 def agreement(a: AnswerScorer, b: AnswerScorer, data: list[QuestionRows]) -> Agreement:
     """Compare two scorers on every question's candidates: the gaps of their probabilities, and whether they
     quote the same top span (or both abstain)."""
+    def quoted(p: np.ndarray, ok: np.ndarray, bar: float) -> int:
+        """The eligible top span's index, or -1 when none clears the bar (an abstention)."""
+        p = np.where(ok, p, -1.0)
+        return int(p.argmax()) if p.max() >= bar else -1
+
     gaps, same, asked = [], 0, 0
     for q in data:
         for x, ok in ((q.x, q.ok), (q.foreign, q.foreign_ok)):
@@ -300,9 +305,7 @@ def agreement(a: AnswerScorer, b: AnswerScorer, data: list[QuestionRows]) -> Agr
                 continue
             pa, pb = a.probability(x), b.probability(x)
             gaps.append(np.abs(pa - pb))
-            pa, pb = np.where(ok, pa, -1.0), np.where(ok, pb, -1.0)
-            same += (int(pa.argmax()) if pa.max() >= a.threshold else -1) == \
-                (int(pb.argmax()) if pb.max() >= b.threshold else -1)
+            same += quoted(pa, ok, a.threshold) == quoted(pb, ok, b.threshold)
             asked += 1
     gap = np.concatenate(gaps) if gaps else np.zeros(1)
     return Agreement(float(gap.mean()), float(np.quantile(gap, 0.99)), same / max(asked, 1),
@@ -365,15 +368,16 @@ def main(argv: list[str] | None = None) -> int:
 def _check(path: Path, text: str, model: AnswerScorer, data: list[QuestionRows], trained_on: str) -> int:
     """0 when the shipped weights are what training gives: byte for byte, or, on a CPU whose embedder differs in
     its last float bits, trained on the same data and agreeing with this retrain within NOISE_*."""
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        print(f"{path} is exactly what training on {trained_on} gives", file=sys.stderr)
-        return 0
-    fresh = json.loads(text)
     try:
-        shipped, meta = load_scorer(path), json.loads(path.read_text(encoding="utf-8"))
+        written = path.read_text(encoding="utf-8")
+        if written == text:
+            print(f"{path} is exactly what training on {trained_on} gives", file=sys.stderr)
+            return 0
+        shipped, meta = load_scorer(path), json.loads(written)
     except (OSError, ValueError, KeyError, RuntimeError) as e:
         print(f"{path} cannot be read ({e}): retrain with `python -m rag.train_scorer`", file=sys.stderr)
         return 1
+    fresh = json.loads(text)
     keys = ("trained_on", "questions", "candidates", "positives")
     if any(meta.get(k) != fresh.get(k) for k in keys):
         print(f"{path} was trained on other data than {trained_on} now gives ("
