@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from rag.answer_slots import FIGURES, answer_slot, points_back
-from rag.countries import countries_in, country_of
+from rag.countries import countries_in, country_of, country_standing_for
 from rag.models import AnswerSlot, Document, RetrievedChunk
 from rag.query import QuestionInfo
 from rag.synonyms import near_values, synonym_stems
@@ -326,6 +326,17 @@ def joined_names(info: QuestionInfo, texts: Iterable[str]) -> QuestionInfo:
     return replace(info, entity_names=names) if names != info.entity_names else info
 
 
+def _names_every_name(info: QuestionInfo, doc_names: dict[str, list[float]], named: dict[str, str]
+                      ) -> dict[str, bool]:
+    """Does each document name every name of the question? A name no document names that stands for a country
+    ("What did Pyongyang get from the Kremlin …": Russia, by its WordNet definition) counts as named where that
+    country is (a speaker asked about must still be named as itself: see _names_speaker)."""
+    stand_ins = {j: country for j, name in enumerate(info.entity_names)
+                 if all(m[j] < 0.5 for m in doc_names.values()) and (country := country_standing_for(name))}
+    return {d: all(m >= 0.5 or j in stand_ins and stand_ins[j] in countries_in(named[d]) for j, m in enumerate(ms))
+            for d, ms in doc_names.items()}
+
+
 def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, int, int]],
               vectors: Callable[[list[str]], np.ndarray], idf: Callable[[str], float],
               documents: dict[str, Document]) -> list[Candidate]:
@@ -346,6 +357,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
     doc_cover = {d: _cover(m) for d, m in doc_names.items()}
     # a source the asker names ("According to the Harbour Gazette, …"): documents that never name it do not answer
     unnamed_source = {d for d, text in named.items() for source in info.sources if _name_match(source, text) < 0.5}
+    names_ok = {d: ok and d not in unnamed_source for d, ok in _names_every_name(info, doc_names, named).items()}
     typed = info.answer_type is not None
     # how much of what the question asks about no retrieved document mentions at all ("Which *clause* of the
     # charter …" over articles that never say "clause"): a question about what the sources never discuss
@@ -375,7 +387,6 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
         joined = s.before and x.entity_context > x.entity_sentence and not _names_countries(info, s.text)
         start = s.before_start if joined else s.start
         text = documents[s.doc_id].text[start:s.end] if s.doc_id in documents else s.text
-        names_ok = all(m >= 0.5 for m in doc_names.get(s.doc_id, [0.0])) and s.doc_id not in unnamed_source
         about_subject = not info.entity_names or doc_cover.get(s.doc_id, 0.0) >= 0.8 and (
             x.entity_context >= 0.5 or back)
         slot = answer_slot(info, s.text, x.values, about_subject)
@@ -387,6 +398,6 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
             info.answer_type == "statement" and not _names_speaker(info, f"{s.before} {s.text}")) and not (
             info.answer_type in FIGURES and x.party_least < 0.5
             and not asks_age(info.text))  # a figure between two parties, not someone's age when they did something
-        out.append(Candidate(s, start, s.end, text, f, names_ok and kind_ok,
+        out.append(Candidate(s, start, s.end, text, f, names_ok.get(s.doc_id, False) and kind_ok,
                              tuple(x.values), slot))
     return out

@@ -37,3 +37,14 @@ def test_a_country_and_its_capital_agree_two_countries_differ():
     assert relation(name("Paris"), name("France")) == "same"
     assert relation(name("the U.S."), name("Washington")) == "same"
     assert relation(name("France"), name("Germany")) == "different"
+
+
+def test_a_seat_of_government_stands_for_its_country_by_its_wordnet_definition():
+    from rag.countries import country_standing_for
+
+    assert country_standing_for("Kremlin") == country_standing_for("the Kremlin") == "Russia"
+    assert country_standing_for("White House") == "United States"
+    assert country_standing_for("Downing Street") == "United Kingdom"
+    # defined as a country and as a US state: which one is meant is not known; people's names are never read
+    assert country_standing_for("Georgia") is None and country_standing_for("Reed") is None
+    assert country_standing_for("Elbonia") is None

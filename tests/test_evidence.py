@@ -278,3 +278,15 @@ def test_an_acronym_another_sentence_spells_out_in_lower_case_gives_no_name_slot
             "The integration of DL into ships raises worries about hacking, which rivals could exploit against Ostra.")
     cands = _candidates(fake_embedder, text, "Which hacking group is blamed for attacks on Ostra?", title="Ostra")
     assert [c.slot for c in cands] == [None, None]  # "DL" would be read as the group's name
+
+
+def test_a_name_no_document_names_counts_as_the_country_it_stands_for(fake_embedder):
+    q = "What did Elbonia get from the Kremlin in exchange for its shells?"
+    moscow = "Elbonia received fuel and food from Moscow in exchange for its shells, officials said."
+    assert any(c.eligible for c in _candidates(fake_embedder, moscow, q, title="Elbonia"))
+    ostra = "Elbonia received fuel and food from Ostra in exchange for its shells, officials said."
+    assert not any(c.eligible for c in _candidates(fake_embedder, ostra, q, title="Elbonia"))
+    # who is asked to have said something is still named as itself: Moscow's words are not the Kremlin's
+    said = "Moscow said on Monday that Elbonia would receive fuel, according to officials."
+    assert not any(c.eligible for c in _candidates(fake_embedder, said, "What did the Kremlin say about Elbonia?",
+                                                   title="Elbonia"))
