@@ -305,8 +305,10 @@ def _lexical(info: QuestionInfo, row: tuple[Sentence, int, int], idf: Callable[[
                     _overlap(info.content_terms, idf, context))
 
 
+@lru_cache(maxsize=1024)
 def _named_text(doc: Document) -> str:
-    """Where a document names things: its title, outlet and text."""
+    """Where a document names things: its title, outlet and text. One string per document, not a fresh copy per
+    question, so the caches keyed by a document's text (_vocabulary, _name_match, countries_in) hold one copy."""
     return f"{doc.meta.title or ''} {doc.meta.outlet or ''} {doc.text}"
 
 

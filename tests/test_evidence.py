@@ -290,3 +290,13 @@ def test_a_name_no_document_names_counts_as_the_country_it_stands_for(fake_embed
     said = "Moscow said on Monday that Elbonia would receive fuel, according to officials."
     assert not any(c.eligible for c in _candidates(fake_embedder, said, "What did the Kremlin say about Elbonia?",
                                                    title="Elbonia"))
+
+
+def test_a_documents_named_text_is_one_string_for_every_question():
+    from rag.evidence import _named_text
+    from rag.models import DocMeta, Document
+
+    def doc() -> Document:  # the index hands out equal, not identical, documents
+        return Document("d1", "Ostra built 12 ships. " * 50, DocMeta(path="a.md", title="Ships"))
+
+    assert _named_text(doc()) is _named_text(doc())  # the caches keyed by it keep one copy, not one per question
