@@ -149,6 +149,11 @@ def test_the_speaker_asked_about_must_be_named():
     assert _names_speaker(info, "The Grisholm Trawler Owners' Association said the farm would close cod grounds.")
     assert not _names_speaker(info, "The energy minister said the farm would open next year.")
     assert _names_speaker(analyze("What did China say about it?"), "Chinese officials warned against it.")
+    # a near spelling counts, but no function word is one: "While" does not name the White House
+    white_house = analyze("What did the White House say about the talks?")
+    assert not _names_speaker(white_house, "While the talks went on, the agency said it was hopeful.")
+    assert _names_speaker(white_house, "The Whte House said on Monday that the talks went well.")
+    assert _names_speaker(analyze("What did the Trawler Owners say?"), "While at sea, the Trawler Ownrs said no.")
 
 
 def test_what_someone_said_is_only_answered_by_reported_speech(fake_embedder):
