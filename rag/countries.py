@@ -83,8 +83,9 @@ def countries_in(text: str) -> frozenset[str]:
 @lru_cache(maxsize=256)
 def country_standing_for(name: str) -> str | None:
     """The one country a building's, organisation's or place's name stands for by its WordNet definitions
-    (rag/definitions.py): "the Kremlin" ("citadel of Moscow, housing the offices of the Russian government") for
-    Russia, "Downing Street" for the United Kingdom; None when they name no country or several ("Georgia")."""
+    (rag/definitions.py): "the White House" ("… the President of the United States") for the United States,
+    "Downing Street" ("the British government") for the United Kingdom; None when they name no country or several
+    ("Georgia")."""
     from rag.definitions import definitions
 
     found = frozenset().union(*(countries_in(d) for d in definitions(name)))

