@@ -90,4 +90,3 @@ def country_standing_for(name: str) -> str | None:
 
     found = frozenset().union(*(countries_in(d) for d in definitions(name)))
     return next(iter(found)) if len(found) == 1 else None
-

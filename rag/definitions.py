@@ -28,7 +28,7 @@ def _data_file() -> Path | None:
 
 @lru_cache(maxsize=1)
 def _proper_names() -> dict[str, tuple[str, ...]]:
-    """Each proper name of a building, organisation or place ("white_house") → its definitions, read once (~0.3 s;
+    """Each proper name of a building, organisation or place ("white_house") → its definitions, read once (~0.15 s;
     the files' CRLF line ends make the index's byte offsets unusable, so data.noun is read whole)."""
     path = _data_file()
     if path is None:
