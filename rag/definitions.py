@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,16 +35,21 @@ def _proper_names() -> dict[str, tuple[str, ...]]:
     if path is None:
         return {}
     out: dict[str, list[str]] = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            head, _, gloss = line.partition(" | ")
-            fields = head.split()
-            if len(fields) < 5 or not fields[0].isdigit() or fields[1] not in _KINDS:
-                continue  # the licence at the top, or a noun of another kind
-            gloss = _EXAMPLE.sub("", gloss).strip()
-            for lemma in fields[4:4 + 2 * int(fields[3], 16):2]:
-                if lemma[:1].isupper():
-                    out.setdefault(lemma.lower(), []).append(gloss)
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                head, _, gloss = line.partition(" | ")
+                fields = head.split()
+                if len(fields) < 5 or not fields[0].isdigit() or fields[1] not in _KINDS:
+                    continue  # the licence at the top, or a noun of another kind
+                gloss = _EXAMPLE.sub("", gloss).strip()
+                for lemma in fields[4:4 + 2 * int(fields[3], 16):2]:
+                    if lemma[:1].isupper():
+                        out.setdefault(lemma.lower(), []).append(gloss)
+    except (OSError, UnicodeDecodeError, ValueError) as e:  # a damaged install: answer without the definitions
+        warnings.warn(f"WordNet's definitions cannot be read from {path} ({e}): names are matched as written",
+                      stacklevel=2)
+        return {}
     return {k: tuple(v) for k, v in out.items()}
 
 

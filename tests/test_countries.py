@@ -48,3 +48,21 @@ def test_a_seat_of_government_stands_for_its_country_by_its_wordnet_definition()
     # defined as a country and as a US state: which one is meant is not known; people's names are never read
     assert country_standing_for("Georgia") is None and country_standing_for("Reed") is None
     assert country_standing_for("Elbonia") is None
+
+
+def test_a_damaged_wordnet_file_is_a_warning_not_a_failed_answer(tmp_path, monkeypatch):
+    import pytest
+
+    from rag import definitions
+
+    bad = tmp_path / "data.noun"
+    bad.write_bytes(b"00001740 03 n 01 entity 0 003 | \xff\xfe not utf-8\n")
+    monkeypatch.setattr(definitions, "_data_file", lambda: bad)
+    definitions._proper_names.cache_clear()
+    try:
+        with pytest.warns(UserWarning, match="cannot be read"):
+            assert definitions.definitions("White House") == ()
+    finally:
+        monkeypatch.undo()
+        definitions._proper_names.cache_clear()
+    assert definitions.definitions("White House")  # the installed data reads again
