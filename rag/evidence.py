@@ -340,10 +340,12 @@ def joined_names(info: QuestionInfo, texts: Iterable[str]) -> QuestionInfo:
 def _names_every_name(info: QuestionInfo, doc_names: dict[str, list[float]], named: dict[str, str]
                       ) -> dict[str, bool]:
     """Does each document name every name of the question? A name no document names that stands for a country
-    ("What did Kenya get from the White House …": the United States, by its WordNet definition) counts as named
-    where that country is (a speaker asked about must still be named as itself: see _names_speaker)."""
-    stand_ins = {j: country for j, name in enumerate(info.entity_names)
-                 if all(m[j] < 0.5 for m in doc_names.values()) and (country := country_standing_for(name))}
+    counts as named where the document names that country in any form (rag/countries.py): a country's own name
+    ("How many ships did Kenya buy?": "Nairobi bought …"), or a building's, organisation's or place's by its WordNet
+    definition ("What did Kenya get from the White House …": the United States). A speaker asked about must still
+    be named as itself (see _names_speaker)."""
+    stand_ins = {j: country for j, name in enumerate(info.entity_names) if all(m[j] < 0.5 for m in doc_names.values())
+                 and (country := country_of(name) or country_standing_for(name))}
     return {d: all(m >= 0.5 or j in stand_ins and stand_ins[j] in countries_in(named[d]) for j, m in enumerate(ms))
             for d, ms in doc_names.items()}
 

@@ -305,3 +305,11 @@ def test_a_documents_named_text_is_one_string_for_every_question():
         return Document("d1", "Ostra built 12 ships. " * 50, DocMeta(path="a.md", title="Ships"))
 
     assert _named_text(doc()) is _named_text(doc())  # the caches keyed by it keep one copy, not one per question
+
+
+def test_a_country_no_document_names_is_named_by_its_capital(fake_embedder):
+    q = "How many ships did Kenya buy last year?"
+    assert any(c.eligible for c in _candidates(fake_embedder, "Nairobi bought 12 ships last year, officials said.", q,
+                                               title="Ships"))
+    assert not any(c.eligible for c in _candidates(fake_embedder, "Lima bought 12 ships last year, officials said.",
+                                                   q, title="Ships"))
