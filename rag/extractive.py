@@ -22,6 +22,7 @@ from rag.answer import Draft, DraftClaim
 from rag.answer_slots import FIGURES
 from rag.evidence import FEATURES, Candidate, Sentence, candidate_sentences, document_sentences, featurize
 from rag.models import AnswerSlot, ChainInput, Document, RetrievedChunk
+from rag.noun_kinds import asked_count_noun, counted_noun, other_kinds
 from rag.query import QuestionInfo, analyze, split_question
 from rag.scorer import AnswerScorer, load_scorer
 from rag.slot_conflicts import figure_unit
@@ -63,6 +64,15 @@ def _in_answer_unit(s: Scored, ranked: list[Scored], answer: AnswerSlot) -> Scor
     which gives another measure ("650 megawatts" over "rises 138 metres" when the answer is in megawatts)."""
     same_doc = (_lone_figure(r, answer) for r in ranked if r.candidate.doc_id == s.candidate.doc_id)
     return next((r for r in same_doc if r is not None), s)
+
+
+def _counts_other_things(asked: str | None, c: Candidate) -> bool:
+    """Each count of the span that says what it counts counts things of another kind than `asked`, the noun of "How
+    many …" ("one million active duty soldiers" for "How many warheads …"), and one says it."""
+    if asked is None:
+        return False
+    nouns = [n for v in c.values if v.kind == "count" and (n := counted_noun(c.sentence.text[v.end:])) is not None]
+    return bool(nouns) and all(other_kinds(asked, n) for n in nouns)
 
 
 def _passage_key(c: Candidate) -> str:
@@ -154,7 +164,7 @@ class ExtractiveAnswerer:
             info, ranked = self.scored(part, retrieved, documents)
             if ranked:
                 draft.confidence = max(draft.confidence or 0.0, ranked[0].p)
-            for s in self.select(ranked):
+            for s in self.select(ranked, info):
                 c = s.candidate
                 draft.claims.append(DraftClaim(QuoteClaim(c.doc_id, c.text, c.start), part=i,
                                                slot=c.slot, score=s.p))
@@ -164,12 +174,13 @@ class ExtractiveAnswerer:
                 draft.closest.append(QuoteClaim(s.candidate.doc_id, s.candidate.text, s.candidate.start))
         return draft
 
-    def select(self, ranked: list[Scored]) -> list[Scored]:
+    def select(self, ranked: list[Scored], info: QuestionInfo | None = None) -> list[Scored]:
         """The best span of each source that clears the bar, up to `max_sources` different passages
         (a passage that syndicated copies share is quoted from each copy but counts once)."""
         ranked = [s for s in ranked if s.candidate.eligible]
         if not ranked or ranked[0].p < self.threshold:
             return []
+        counted = asked_count_noun(info.text) if info is not None and info.answer_type == "count" else None
         chosen: list[Scored] = []
         docs: set[str] = set()
         texts: set[str] = set()
@@ -185,19 +196,23 @@ class ExtractiveAnswerer:
             if chosen and chosen[0].candidate.slot is not None and chosen[0].candidate.slot.kind in FIGURES and \
                     not s.candidate.values:
                 continue  # the best source gives the figure asked for; one that holds no figure of its kind gives none
+            if chosen and chosen[0].candidate.slot is not None and chosen[0].candidate.slot.kind == "count" and \
+                    _counts_other_things(counted, s.candidate):
+                continue  # the best source counts what is asked; this one only counts other things
             key = _passage_key(s.candidate)
             if s.candidate.doc_id in docs or key not in texts and len(texts) >= self.config.max_sources:
                 continue
             docs.add(s.candidate.doc_id)
             texts.add(key)
             chosen.append(self._extended(s, ranked))
-        return chosen + self._figure_witnesses(chosen, ranked, docs, texts)
+        return chosen + self._figure_witnesses(chosen, ranked, docs, texts, counted)
 
     def _figure_witnesses(self, chosen: list[Scored], ranked: list[Scored], docs: set[str],
-                          texts: set[str]) -> list[Scored]:
+                          texts: set[str], counted: str | None) -> list[Scored]:
         """For a figure asked for: further sources, below the bar, whose span gives a figure of the same kind
         next to a word the question asks about ("It cost 64 million euros") in a document that names the
-        subject in full: what they give is compared with the answer, so a different figure is noted."""
+        subject in full, and for a count counts things of the kind asked (`counted`, the noun of "How many …"):
+        what they give is compared with the answer, so a different figure is noted."""
         best = chosen[0].candidate if chosen else None
         if best is None or best.slot is None or best.slot.kind not in FIGURES:
             return []
@@ -207,7 +222,8 @@ class ExtractiveAnswerer:
             if len(texts) >= self.config.max_sources or s.p < WITNESS_FLOOR:
                 break
             key = _passage_key(c)
-            if c.doc_id in docs or key in texts or c.features[_ENTITY_DOCUMENT] < 0.8:
+            if c.doc_id in docs or key in texts or c.features[_ENTITY_DOCUMENT] < 0.8 or \
+                    _counts_other_things(counted, c):
                 continue
             if c.slot is None:
                 s = _lone_figure(s, best.slot)

@@ -53,16 +53,23 @@ def test_a_seat_of_government_stands_for_its_country_by_its_wordnet_definition()
 def test_a_damaged_wordnet_file_is_a_warning_not_a_failed_answer(tmp_path, monkeypatch):
     import pytest
 
-    from rag import definitions
+    from rag import definitions, noun_kinds, wordnet
 
-    bad = tmp_path / "data.noun"
-    bad.write_bytes(b"00001740 03 n 01 entity 0 003 | \xff\xfe not utf-8\n")
-    monkeypatch.setattr(definitions, "_data_file", lambda: bad)
-    definitions._proper_names.cache_clear()
+    def clear():
+        for cached in (wordnet.noun_synsets, wordnet.noun_exceptions, definitions._proper_names,
+                       noun_kinds._kinds_by_lemma):
+            cached.cache_clear()
+
+    (tmp_path / "data.noun").write_bytes(b"00001740 03 n 01 entity 0 003 | \xff\xfe not utf-8\n")
+    monkeypatch.setattr(wordnet, "_data_dir", lambda: tmp_path)
+    clear()
     try:
         with pytest.warns(UserWarning, match="cannot be read"):
             assert definitions.definitions("White House") == ()
+        with pytest.warns(UserWarning, match="noun.exc"):  # missing: kinds unknown, counts are not told apart
+            assert not noun_kinds.other_kinds("warheads", "soldiers")
     finally:
         monkeypatch.undo()
-        definitions._proper_names.cache_clear()
+        clear()
     assert definitions.definitions("White House")  # the installed data reads again
+    assert noun_kinds.other_kinds("warheads", "soldiers")

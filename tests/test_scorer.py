@@ -145,6 +145,51 @@ def test_beside_a_figure_a_further_source_without_a_figure_of_its_kind_is_not_qu
     assert [s.candidate.doc_id for s in answerer.select([none, best])] == ["c", "a"]  # no figure first: no rule
 
 
+def test_a_further_source_that_only_counts_things_of_another_kind_is_not_quoted_for_a_count():
+    from rag.evidence import FEATURES, Candidate, Sentence
+    from rag.extractive import ExtractiveAnswerer, ExtractiveConfig, Scored
+    from rag.models import AnswerSlot
+    from rag.query import analyze
+    from rag.values import values
+
+    def scored(info, doc: str, text: str, p: float) -> Scored:
+        found = tuple(values(info, text))
+        slot = AnswerSlot(kind="count", text=found[0].text) if found else None
+        f = np.ones(len(FEATURES), dtype=np.float32)
+        return Scored(Candidate(Sentence(doc, 0, len(text), text, "", -1), 0, len(text), text, f, True, found, slot), p)
+
+    answerer = ExtractiveAnswerer(embedder=None, config=ExtractiveConfig(threshold=0.2))
+    info = analyze("How many nuclear warheads has Elbonia built?")
+    best = scored(info, "a", "Elbonia has built an estimated 50-70 warheads.", 0.9)
+    soldiers = scored(info, "b", "Elbonia also keeps one million active duty soldiers and 25.6 million citizens.", 0.5)
+    bombs = scored(info, "c", "Its arsenal holds about 60 atomic bombs.", 0.5)
+    assert [s.candidate.doc_id for s in answerer.select([best, soldiers, bombs], info)] == ["a", "c"]
+    assert [s.candidate.doc_id for s in answerer.select([best, soldiers, bombs])] == ["a", "b", "c"]  # no question
+
+    info = analyze("How many people died in the Elbonian floods?")  # deaths are events too: they may count people
+    best = scored(info, "a", "The Elbonian floods killed 41 people.", 0.9)
+    deaths = scored(info, "b", "Elbonia counted 38 deaths from the floods.", 0.5)
+    assert [s.candidate.doc_id for s in answerer.select([best, deaths], info)] == ["a", "b"]
+
+
+def test_wordnet_tells_what_a_count_counts():
+    from rag.noun_kinds import asked_count_noun, counted_noun, other_kinds
+
+    assert asked_count_noun("How many North Korean soldiers have died?") == "soldiers"
+    assert asked_count_noun("How many dock workers lost their jobs?") == "workers"
+    assert asked_count_noun("how many nuclar warheds dose elbonia have") is None  # no plural WordNet knows
+    assert asked_count_noun("What share of the vote did she win?") is None
+    assert counted_noun(" active duty soldiers and over seven million reservists") == "soldiers"
+    assert counted_noun(" of troops for the war") == "troops"
+    assert counted_noun(" warhead was found") == "warhead"
+    assert counted_noun(", officials said") is None
+    assert other_kinds("warheads", "soldiers") and other_kinds("workers", "ships")
+    assert not other_kinds("soldiers", "troops")  # a group of people counts people
+    assert not other_kinds("people", "fatalities")  # a fatality is also an event
+    assert not other_kinds("drones", "troops")  # a drone may be an idler
+    assert not other_kinds("warheads", "zorblats")  # a word WordNet does not know may count anything
+
+
 def test_a_source_is_quoted_with_the_next_sentence_when_that_longer_span_clears_the_bar_too():
     import numpy as np
 

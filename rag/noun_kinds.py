@@ -1,0 +1,84 @@
+"""What kind of thing a count counts, from WordNet's lexicographer files: "50-70 warheads" counts artifacts,
+"one million active duty soldiers" people, so the second is no answer to "How many warheads …".
+
+Only concrete kinds are told apart (artifacts, people and groups of them, animals, plants, food, substances,
+natural objects, places, body parts). A noun with any abstract sense ("drones" may be a buzz, "deaths" events) may
+count anything, and so may a noun WordNet does not know: only two nouns of clearly different kinds differ.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from functools import lru_cache
+
+from rag.lexical import STOPWORDS
+from rag.wordnet import noun_exceptions, noun_synsets
+
+_CONCRETE = frozenset({"05", "06", "08", "13", "15", "17", "18", "20", "27"})  # animal, artifact, body, food, location,
+# natural object, person, plant, substance
+_SAME_KIND = {"14": "18"}  # a group of people is people: "troops" (a group) and "soldiers" (people) count alike
+_PLURAL = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("xes", "x"), ("men", "man"), ("s", ""))
+_WORD = re.compile(r"[A-Za-z][\w’'\-]*|\S")
+_HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<rest>.+)", re.I)
+_RUN = 4  # words after a figure read for what it counts ("one million active duty soldiers")
+
+
+@lru_cache(maxsize=1)
+def _kinds_by_lemma() -> dict[str, set[str]]:
+    """Each common noun lemma ("soldier", "duty") → the lexicographer files of its senses, groups read as people
+    (built once, ~0.2 s; read only)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for synset in noun_synsets():
+        kind = _SAME_KIND.get(synset.lexfile, synset.lexfile)
+        for lemma in synset.lemmas:
+            if not lemma[0].isupper():
+                out[lemma.lower()].add(kind)
+    return dict(out)
+
+
+def _lemmas(word: str) -> set[str]:
+    """The word's possible noun lemmas that WordNet knows ("warheads" → {"warhead"}, "geese" → {"goose"})."""
+    w = word.lower()
+    found = {w, *noun_exceptions().get(w, ())}
+    found.update(w[:-len(s)] + r for s, r in _PLURAL if w.endswith(s) and len(w) > len(s) + 1)
+    return {x for x in found if x in _kinds_by_lemma()}
+
+
+def _kinds(word: str) -> frozenset[str]:
+    return frozenset().union(*(_kinds_by_lemma()[x] for x in _lemmas(word)))
+
+
+def _plural(word: str) -> bool:
+    """A plural noun form ("warheads", "troops", "women"), not a lemma of its own."""
+    return any(x != word.lower() for x in _lemmas(word)) and word.lower() not in _kinds_by_lemma()
+
+
+def counted_noun(text: str, plural: bool = False) -> str | None:
+    """The noun a figure counts, read from the words right after it: the first plural noun of the next few words
+    ("active duty soldiers", "of troops"), else (unless `plural`) the last noun before a stop word or punctuation;
+    None without one."""
+    nouns: list[str] = []
+    for i, w in enumerate(_WORD.findall(text)[:_RUN + 1]):
+        if w.lower() == "of" and i == 0:
+            continue
+        if not w[:1].isalpha() or w.lower() in STOPWORDS:
+            break
+        if _lemmas(w):
+            if _plural(w):
+                return w
+            nouns.append(w)
+    return nouns[-1] if nouns and not plural else None
+
+
+def asked_count_noun(question: str) -> str | None:
+    """What "How many …" asks to count, a plural noun: "warheads" in "How many nuclear warheads has …"; None for
+    other questions, or when WordNet knows no plural there (a misspelt "warheds")."""
+    m = _HOW_MANY.search(question)
+    return counted_noun(m.group("rest"), plural=True) if m else None
+
+
+def other_kinds(asked: str, counted: str) -> bool:
+    """Both nouns name only concrete things, and none of one kind: "soldiers" for "warheads", "ships" for "dock
+    workers"; not "troops" for "soldiers", nor "deaths" (also an event) for "people"."""
+    a, b = _kinds(asked), _kinds(counted)
+    return bool(a) and bool(b) and a <= _CONCRETE and b <= _CONCRETE and not a & b

