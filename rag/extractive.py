@@ -5,7 +5,8 @@ Every sentence of the retrieved documents is a candidate (rag/evidence.py); a le
 the question. Only documents that name what the question names (a surname, an acronym's
 spelt-out name or a misspelling counts) are evidence, and a question asking for a figure or
 a date is only answered by a span that holds one (what someone said, by a span that reports
-speech). Each source's best span is quoted when it clears the calibrated bar, best first, up to
+speech), and "How many …" not by a span that only counts things of another kind (rag/noun_kinds.py).
+Each source's best span is quoted when it clears the calibrated bar, best first, up to
 `max_sources` different passages; when the answer is a figure, so is a source below the bar whose span
 gives a figure of that kind next to a word the question asks about, or its one figure in the answer's unit
 in a span about the subject, so that its figure is compared.
@@ -68,7 +69,7 @@ def _in_answer_unit(s: Scored, ranked: list[Scored], answer: AnswerSlot) -> Scor
 
 def _counts_other_things(asked: str | None, c: Candidate) -> bool:
     """Each count of the span that says what it counts counts things of another kind than `asked`, the noun of "How
-    many …" ("one million active duty soldiers" for "How many warheads …"), and one says it."""
+    many …" ("one million active duty soldiers" for "How many warheads …"), and one says what it counts."""
     if asked is None:
         return False
     nouns = [n for v in c.values if v.kind == "count" and (n := counted_noun(c.sentence.text[v.end:])) is not None]
@@ -176,11 +177,12 @@ class ExtractiveAnswerer:
 
     def select(self, ranked: list[Scored], info: QuestionInfo | None = None) -> list[Scored]:
         """The best span of each source that clears the bar, up to `max_sources` different passages
-        (a passage that syndicated copies share is quoted from each copy but counts once)."""
-        ranked = [s for s in ranked if s.candidate.eligible]
+        (a passage that syndicated copies share is quoted from each copy but counts once). For "How many …" (given
+        the question's `info`), a span whose every count counts things of another kind is no answer."""
+        counted = asked_count_noun(info.text) if info is not None and info.answer_type == "count" else None
+        ranked = [s for s in ranked if s.candidate.eligible and not _counts_other_things(counted, s.candidate)]
         if not ranked or ranked[0].p < self.threshold:
             return []
-        counted = asked_count_noun(info.text) if info is not None and info.answer_type == "count" else None
         chosen: list[Scored] = []
         docs: set[str] = set()
         texts: set[str] = set()
@@ -196,23 +198,19 @@ class ExtractiveAnswerer:
             if chosen and chosen[0].candidate.slot is not None and chosen[0].candidate.slot.kind in FIGURES and \
                     not s.candidate.values:
                 continue  # the best source gives the figure asked for; one that holds no figure of its kind gives none
-            if chosen and chosen[0].candidate.slot is not None and chosen[0].candidate.slot.kind == "count" and \
-                    _counts_other_things(counted, s.candidate):
-                continue  # the best source counts what is asked; this one only counts other things
             key = _passage_key(s.candidate)
             if s.candidate.doc_id in docs or key not in texts and len(texts) >= self.config.max_sources:
                 continue
             docs.add(s.candidate.doc_id)
             texts.add(key)
             chosen.append(self._extended(s, ranked))
-        return chosen + self._figure_witnesses(chosen, ranked, docs, texts, counted)
+        return chosen + self._figure_witnesses(chosen, ranked, docs, texts)
 
     def _figure_witnesses(self, chosen: list[Scored], ranked: list[Scored], docs: set[str],
-                          texts: set[str], counted: str | None) -> list[Scored]:
+                          texts: set[str]) -> list[Scored]:
         """For a figure asked for: further sources, below the bar, whose span gives a figure of the same kind
         next to a word the question asks about ("It cost 64 million euros") in a document that names the
-        subject in full, and for a count counts things of the kind asked (`counted`, the noun of "How many …"):
-        what they give is compared with the answer, so a different figure is noted."""
+        subject in full: what they give is compared with the answer, so a different figure is noted."""
         best = chosen[0].candidate if chosen else None
         if best is None or best.slot is None or best.slot.kind not in FIGURES:
             return []
@@ -222,8 +220,7 @@ class ExtractiveAnswerer:
             if len(texts) >= self.config.max_sources or s.p < WITNESS_FLOOR:
                 break
             key = _passage_key(c)
-            if c.doc_id in docs or key in texts or c.features[_ENTITY_DOCUMENT] < 0.8 or \
-                    _counts_other_things(counted, c):
+            if c.doc_id in docs or key in texts or c.features[_ENTITY_DOCUMENT] < 0.8:
                 continue
             if c.slot is None:
                 s = _lone_figure(s, best.slot)

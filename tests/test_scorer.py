@@ -145,7 +145,7 @@ def test_beside_a_figure_a_further_source_without_a_figure_of_its_kind_is_not_qu
     assert [s.candidate.doc_id for s in answerer.select([none, best])] == ["c", "a"]  # no figure first: no rule
 
 
-def test_a_further_source_that_only_counts_things_of_another_kind_is_not_quoted_for_a_count():
+def test_a_span_that_only_counts_things_of_another_kind_is_no_answer_to_how_many():
     from rag.evidence import FEATURES, Candidate, Sentence
     from rag.extractive import ExtractiveAnswerer, ExtractiveConfig, Scored
     from rag.models import AnswerSlot
@@ -164,6 +164,8 @@ def test_a_further_source_that_only_counts_things_of_another_kind_is_not_quoted_
     soldiers = scored(info, "b", "Elbonia also keeps one million active duty soldiers and 25.6 million citizens.", 0.5)
     bombs = scored(info, "c", "Its arsenal holds about 60 atomic bombs.", 0.5)
     assert [s.candidate.doc_id for s in answerer.select([best, soldiers, bombs], info)] == ["a", "c"]
+    assert [s.candidate.doc_id for s in answerer.select([soldiers, best, bombs], info)] == ["a", "c"]  # even the best
+    assert answerer.select([soldiers], info) == []
     assert [s.candidate.doc_id for s in answerer.select([best, soldiers, bombs])] == ["a", "b", "c"]  # no question
 
     info = analyze("How many people died in the Elbonian floods?")  # deaths are events too: they may count people
