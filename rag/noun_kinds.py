@@ -8,11 +8,9 @@ count anything, and so may a noun WordNet does not know: only two nouns of clear
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from functools import lru_cache
 
 from rag.lexical import STOPWORDS
-from rag.wordnet import noun_exceptions, noun_synsets
+from rag.wordnet import noun_exceptions, noun_lexfiles
 
 _CONCRETE = frozenset({"05", "06", "08", "13", "15", "17", "18", "20", "27"})  # animal, artifact, body, food, location,
 # natural object, person, plant, substance
@@ -23,34 +21,22 @@ _HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<rest>.+)", re.I)
 _RUN = 4  # words after a figure read for what it counts ("one million active duty soldiers")
 
 
-@lru_cache(maxsize=1)
-def _kinds_by_lemma() -> dict[str, set[str]]:
-    """Each common noun lemma ("soldier", "duty") → the lexicographer files of its senses, groups read as people
-    (built once, ~0.2 s; read only)."""
-    out: dict[str, set[str]] = defaultdict(set)
-    for synset in noun_synsets():
-        kind = _SAME_KIND.get(synset.lexfile, synset.lexfile)
-        for lemma in synset.lemmas:
-            if not lemma[0].isupper():
-                out[lemma.lower()].add(kind)
-    return dict(out)
-
-
 def _lemmas(word: str) -> set[str]:
     """The word's possible noun lemmas that WordNet knows ("warheads" → {"warhead"}, "geese" → {"goose"})."""
     w = word.lower()
     found = {w, *noun_exceptions().get(w, ())}
     found.update(w[:-len(s)] + r for s, r in _PLURAL if w.endswith(s) and len(w) > len(s) + 1)
-    return {x for x in found if x in _kinds_by_lemma()}
+    return {x for x in found if noun_lexfiles(x)}
 
 
 def _kinds(word: str) -> frozenset[str]:
-    return frozenset().union(*(_kinds_by_lemma()[x] for x in _lemmas(word)))
+    """The kinds of the word's noun senses, a group of people read as people."""
+    return frozenset(_SAME_KIND.get(f, f) for x in _lemmas(word) for f in noun_lexfiles(x))
 
 
 def _plural(word: str) -> bool:
     """A plural noun form ("warheads", "troops", "women"), not a lemma of its own."""
-    return any(x != word.lower() for x in _lemmas(word)) and word.lower() not in _kinds_by_lemma()
+    return any(x != word.lower() for x in _lemmas(word)) and not noun_lexfiles(word.lower())
 
 
 def counted_noun(text: str, plural: bool = False) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from bisect import bisect_left
 import warnings
 from dataclasses import dataclass
 from functools import lru_cache
@@ -69,3 +70,21 @@ def noun_synsets() -> tuple[Synset, ...]:
 def noun_exceptions() -> dict[str, tuple[str, ...]]:
     """Irregular plurals → their lemmas ("geese" → "goose"), from noun.exc."""
     return {fields[0]: tuple(fields[1:]) for line in _read_lines("noun.exc") if len(fields := line.split()) >= 2}
+
+
+@lru_cache(maxsize=1)
+def _sense_index() -> list[str]:
+    """index.sense's lines, sorted by sense key ("soldier%1:18:00:: …"): searched by bisection, never parsed whole."""
+    return _read_lines("index.sense")
+
+
+@lru_cache(maxsize=65536)
+def noun_lexfiles(lemma: str) -> frozenset[str]:
+    """The lexicographer files of a noun lemma's senses ("soldier" → {"05", "18"}: a soldier ant, a person); empty
+    for a word that is no noun lemma."""
+    lines, key = _sense_index(), f"{lemma.lower()}%1:"
+    i, out = bisect_left(lines, key), set()
+    while i < len(lines) and lines[i].startswith(key):
+        out.add(lines[i][len(key):len(key) + 2])
+        i += 1
+    return frozenset(out)
