@@ -69,7 +69,7 @@ def _in_answer_unit(s: Scored, ranked: list[Scored], answer: AnswerSlot) -> Scor
 
 def _counts_other_things(asked: str | None, c: Candidate) -> bool:
     """Each count of the span that says what it counts counts things of another kind than `asked`, the noun of "How
-    many …" ("one million active duty soldiers" for "How many warheads …"), and one says what it counts."""
+    many …" ("about 40,000 dairy farmers" for "How many tractors …"), and one says what it counts."""
     if asked is None:
         return False
     nouns = [n for v in c.values if v.kind == "count" and (n := counted_noun(c.sentence.text[v.end:])) is not None]

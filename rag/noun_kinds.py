@@ -1,8 +1,8 @@
-"""What kind of thing a count counts, from WordNet's lexicographer files: "50-70 warheads" counts artifacts,
-"one million active duty soldiers" people, so the second is no answer to "How many warheads …".
+"""What kind of thing a count counts, from WordNet's lexicographer files: "1,200 tractors" counts artifacts,
+"about 40,000 dairy farmers" people, so the second is no answer to "How many tractors …".
 
 Only concrete kinds are told apart (artifacts, people and groups of them, animals, plants, food, substances,
-natural objects, places, body parts). A noun with any abstract sense ("drones" may be a buzz, "deaths" events) may
+natural objects, places, body parts). A noun with any abstract sense ("pilots" may be test programmes, "deaths" events) may
 count anything, and so may a noun WordNet does not know: only two nouns of clearly different kinds differ.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ _RUN = 4  # words after a figure read for what it counts ("one million active du
 
 
 def _lemmas(word: str) -> set[str]:
-    """The word's possible noun lemmas that WordNet knows ("warheads" → {"warhead"}, "geese" → {"goose"})."""
+    """The word's possible noun lemmas that WordNet knows ("tractors" → {"tractor"}, "geese" → {"goose"})."""
     w = word.lower()
     found = {w, *noun_exceptions().get(w, ())}
     found.update(w[:-len(s)] + r for s, r in _PLURAL if w.endswith(s) and len(w) > len(s) + 1)
@@ -35,7 +35,7 @@ def _kinds(word: str) -> frozenset[str]:
 
 
 def _plural(word: str) -> bool:
-    """A plural noun form ("warheads", "troops", "women"), not a lemma of its own."""
+    """A plural noun form ("tractors", "troops", "women"), not a lemma of its own."""
     return any(x != word.lower() for x in _lemmas(word)) and not noun_lexfiles(word.lower())
 
 
@@ -57,14 +57,14 @@ def counted_noun(text: str, plural: bool = False) -> str | None:
 
 
 def asked_count_noun(question: str) -> str | None:
-    """What "How many …" asks to count, a plural noun: "warheads" in "How many nuclear warheads has …"; None for
-    other questions, or when WordNet knows no plural there (a misspelt "warheds")."""
+    """What "How many …" asks to count, a plural noun: "tractors" in "How many electric tractors has …"; None for
+    other questions, or when WordNet knows no plural there (a misspelt "tractrs")."""
     m = _HOW_MANY.search(question)
     return counted_noun(m.group("rest"), plural=True) if m else None
 
 
 def other_kinds(asked: str, counted: str) -> bool:
-    """Both nouns name only concrete things, and none of one kind: "soldiers" for "warheads", "ships" for "dock
+    """Both nouns name only concrete things, and none of one kind: "farmers" for "tractors", "ships" for "dock
     workers"; not "troops" for "soldiers", nor "deaths" (also an event) for "people"."""
     a, b = _kinds(asked), _kinds(counted)
     return bool(a) and bool(b) and a <= _CONCRETE and b <= _CONCRETE and not a & b
