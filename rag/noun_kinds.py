@@ -8,6 +8,7 @@ count anything, and so may a noun WordNet does not know: only two nouns of clear
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 from rag.lexical import STOPWORDS
 from rag.wordnet import noun_exceptions, noun_lexfiles
@@ -44,7 +45,7 @@ def counted_noun(text: str, plural: bool = False) -> str | None:
     ("active duty soldiers", "of troops"), else (unless `plural`) the last noun before a stop word or punctuation;
     None without one."""
     nouns: list[str] = []
-    for i, w in enumerate(_WORD.findall(text)[:_RUN + 1]):
+    for i, w in enumerate(m.group() for m in islice(_WORD.finditer(text), _RUN + 1)):
         if w.lower() == "of" and i == 0:
             continue
         if not w[:1].isalpha() or w.lower() in STOPWORDS:
