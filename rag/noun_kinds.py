@@ -2,12 +2,14 @@
 "about 40,000 dairy farmers" people, so the second is no answer to "How many tractors …".
 
 Only concrete kinds are told apart (artifacts, people and groups of them, animals, plants, food, substances,
-natural objects, places, body parts). A noun with any abstract sense ("pilots" may be test programmes, "deaths" events) may
-count anything, and so may a noun WordNet does not know: only two nouns of clearly different kinds differ.
+natural objects, places, body parts). A noun with any abstract sense ("pilots" may be test programmes, "deaths"
+events) may count anything, and so may a noun WordNet does not know: only two nouns of clearly different kinds
+differ.
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import islice
 
 from rag.lexical import STOPWORDS
@@ -22,12 +24,14 @@ _HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<rest>.+)", re.I)
 _RUN = 4  # words after a figure read for what it counts ("one million active duty soldiers")
 
 
-def _lemmas(word: str) -> set[str]:
-    """The word's possible noun lemmas that WordNet knows ("tractors" → {"tractor"}, "geese" → {"goose"})."""
+@lru_cache(maxsize=65536)
+def _lemmas(word: str) -> frozenset[str]:
+    """The word's possible noun lemmas that WordNet knows ("tractors" → {"tractor"}, "geese" → {"goose"}); read
+    once per word, as a figure's next words are read for every candidate span of a count question."""
     w = word.lower()
     found = {w, *noun_exceptions().get(w, ())}
     found.update(w[:-len(s)] + r for s, r in _PLURAL if w.endswith(s) and len(w) > len(s) + 1)
-    return {x for x in found if noun_lexfiles(x)}
+    return frozenset(x for x in found if noun_lexfiles(x))
 
 
 def _kinds(word: str) -> frozenset[str]:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from bisect import bisect_left
 import warnings
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path

@@ -57,7 +57,7 @@ def test_a_damaged_wordnet_file_is_a_warning_not_a_failed_answer(tmp_path, monke
 
     def clear():
         for cached in (wordnet.noun_synsets, wordnet.noun_exceptions, wordnet._sense_index, wordnet.noun_lexfiles,
-                       definitions._proper_names):
+                       noun_kinds._lemmas, definitions._proper_names):
             cached.cache_clear()
 
     (tmp_path / "data.noun").write_bytes(b"00001740 03 n 01 entity 0 003 | \xff\xfe not utf-8\n")
