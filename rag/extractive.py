@@ -210,17 +210,22 @@ class ExtractiveAnswerer:
                           texts: set[str]) -> list[Scored]:
         """For a figure asked for: further sources, below the bar, whose span gives a figure of the same kind
         next to a word the question asks about ("It cost 64 million euros") in a document that names the
-        subject in full: what they give is compared with the answer, so a different figure is noted."""
+        subject in full: what they give is compared with the answer, so a different figure is noted. Only a
+        source's best span is one: below it, a figure is more likely about something else ("Two people were taken
+        to hospital" under "1,400 residents were moved to shelters", for "How many people were evacuated?")."""
         best = chosen[0].candidate if chosen else None
         if best is None or best.slot is None or best.slot.kind not in FIGURES:
             return []
         out = []
+        seen: set[str] = set()
         for s in ranked:
             c = s.candidate
             if len(texts) >= self.config.max_sources or s.p < WITNESS_FLOOR:
                 break
+            best_of_source = c.doc_id not in seen
+            seen.add(c.doc_id)
             key = _passage_key(c)
-            if c.doc_id in docs or key in texts or c.features[_ENTITY_DOCUMENT] < 0.8:
+            if c.doc_id in docs or key in texts or c.features[_ENTITY_DOCUMENT] < 0.8 or not best_of_source:
                 continue
             if c.slot is None:
                 s = _lone_figure(s, best.slot)

@@ -254,6 +254,30 @@ def test_below_the_bar_a_source_giving_the_figure_next_to_an_asked_word_is_quote
     assert len(answerer.select([named, other])) == 1
 
 
+def test_only_a_sources_best_span_is_a_witness():
+    """Below a source's best span, a figure is more likely about something else."""
+    import numpy as np
+
+    from rag.evidence import FEATURES, Candidate, Sentence
+    from rag.extractive import ExtractiveAnswerer, ExtractiveConfig, Scored
+    from rag.models import AnswerSlot
+    from rag.query import analyze
+
+    def scored(doc: str, text: str, p: float, figure: str | None) -> Scored:
+        f = np.ones(len(FEATURES), dtype=np.float32)
+        slot = AnswerSlot(kind="count", text=figure) if figure else None
+        return Scored(Candidate(Sentence(doc, 0, len(text), text, "", -1), 0, len(text), text, f, True, (), slot), p)
+
+    answerer = ExtractiveAnswerer(embedder=None, config=ExtractiveConfig(threshold=0.2))
+    info = analyze("How many people were evacuated from Portmere?")
+    best = scored("a", "More than 1,000 people were evacuated from Portmere overnight.", 0.8, "1,000")
+    moved = scored("b", "About 1,400 residents were moved to shelters in Portmere.", 0.1, None)
+    hospital = scored("b", "Two people were taken to hospital.", 0.08, "Two")
+    evacuated = scored("c", "Some 1,400 people were evacuated.", 0.07, "1,400")
+    assert [s.candidate.doc_id for s in answerer.select([best, moved, hospital, evacuated], info)] == ["a", "c"]
+    assert [s.candidate.doc_id for s in answerer.select([best, hospital, evacuated], info)] == ["a", "b", "c"]
+
+
 def test_a_source_is_quoted_by_its_span_giving_the_figure_when_its_best_span_gives_none():
     import numpy as np
 
