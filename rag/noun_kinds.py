@@ -13,12 +13,11 @@ from functools import lru_cache
 from itertools import islice
 
 from rag.lexical import STOPWORDS
-from rag.wordnet import noun_exceptions, noun_lexfiles
+from rag.wordnet import noun_forms, noun_lexfiles
 
 _CONCRETE = frozenset({"05", "06", "08", "13", "15", "17", "18", "20", "27"})  # animal, artifact, body, food, location,
 # natural object, person, plant, substance
 _SAME_KIND = {"14": "18"}  # a group of people is people: "troops" (a group) and "soldiers" (people) count alike
-_PLURAL = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("xes", "x"), ("men", "man"), ("s", ""))
 _WORD = re.compile(r"[A-Za-z][\w’'\-]*|\S")
 _HOW_MANY = re.compile(r"\bhow\s+many\s+(?P<rest>.+)", re.I)
 _RUN = 4  # words after a figure read for what it counts ("one million active duty soldiers")
@@ -28,10 +27,7 @@ _RUN = 4  # words after a figure read for what it counts ("one million active du
 def _lemmas(word: str) -> frozenset[str]:
     """The word's possible noun lemmas that WordNet knows ("tractors" → {"tractor"}, "geese" → {"goose"}); read
     once per word, as a figure's next words are read for every candidate span of a count question."""
-    w = word.lower()
-    found = {w, *noun_exceptions().get(w, ())}
-    found.update(w[:-len(s)] + r for s, r in _PLURAL if w.endswith(s) and len(w) > len(s) + 1)
-    return frozenset(x for x in found if noun_lexfiles(x))
+    return frozenset(x for x in noun_forms(word) if noun_lexfiles(x))
 
 
 def _kinds(word: str) -> frozenset[str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+_PLURAL = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("xes", "x"), ("men", "man"), ("s", ""))
 _EXAMPLE = re.compile(r';\s*"[^"]*"')  # a usage example after the definition ("the Prime Minister lives at …")
 
 
@@ -88,3 +89,12 @@ def noun_lexfiles(lemma: str) -> frozenset[str]:
         out.add(lines[i][len(key):len(key) + 2])
         i += 1
     return frozenset(out)
+
+
+def noun_forms(word: str) -> frozenset[str]:
+    """The word lower-cased and the singulars it may be the plural of ("tractors" → "tractor", "geese" → "goose"),
+    known to WordNet or not."""
+    w = word.lower()
+    forms = {w, *noun_exceptions().get(w, ())}
+    forms.update(w[:-len(s)] + r for s, r in _PLURAL if w.endswith(s) and len(w) > len(s) + 1)
+    return frozenset(forms)
