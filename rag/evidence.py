@@ -277,6 +277,9 @@ def _new_number(info: QuestionInfo, text: str) -> bool:
 
 
 # a sentence about what is still to come: only it can date a future event ("When will … next …?")
+# a Markdown heading ("# Storm floods Portmere"): a headline's words are cut short and capitalised as titles, so it
+# gives no answer of its own (the article says the same in sentences) and no names to compare
+_HEADING = re.compile(r"#{1,6}\s")
 _FUTURE = re.compile(r"\b(?:will|shall|plans?|planned|planning|next|upcoming|scheduled|expected|due to|set to|"
                      r"to be held|intends?|aims? to)\b", re.I)
 EMBEDDED = 16  # candidates per question that get embedded: the most promising by the lexical features
@@ -411,6 +414,7 @@ def featurize(info: QuestionInfo, q_vec: np.ndarray, rows: list[tuple[Sentence, 
             info.answer_type == "statement" and not _names_speaker(info, f"{s.before} {s.text}")) and not (
             info.answer_type in FIGURES and x.party_least < 0.5
             and not asks_age(info.text))  # a figure between two parties, not someone's age when they did something
-        out.append(Candidate(s, start, s.end, text, f, names_ok.get(s.doc_id, False) and kind_ok,
+        eligible = names_ok.get(s.doc_id, False) and kind_ok and not _HEADING.match(s.text)
+        out.append(Candidate(s, start, s.end, text, f, eligible,
                              tuple(x.values), slot))
     return out

@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 from typing import Literal
 
 from rag.answer_slots import FIGURES
-from rag.countries import country_of
+from rag.countries import country_of, is_country
 from rag.disagree import sides_note
 from rag.models import AnswerSlot, Conflict, Document, Quote
 from rag.query import QuestionInfo, analyze, asked_head_word
@@ -80,6 +80,8 @@ def relation(a: AnswerSlot, b: AnswerSlot) -> Relation:
     if country_a and country_a == country_b:
         return "same"  # a country and its capital, demonym or code
     if named and bool(country_a) != bool(country_b):
+        if a.kind == b.kind == "place" and not (is_country(a.text) or is_country(b.text)):
+            return "different"  # two towns, one a capital ("Copenhagen", "Rotterdam")
         return "unknown"  # a country and a person, a company or a town: no two answers of one kind ("Kim" vs
         # "United States"), or a place that may lie in that country ("Lyon", "France")
     return "different"

@@ -313,3 +313,11 @@ def test_a_country_no_document_names_is_named_by_its_capital(fake_embedder):
                                                title="Ships"))
     assert not any(c.eligible for c in _candidates(fake_embedder, "Lima bought 12 ships last year, officials said.",
                                                    q, title="Ships"))
+
+
+def test_a_markdown_heading_is_no_answer_of_its_own(fake_embedder):
+    text = ("# Norvik sold to Veltra in $2.6bn deal\n\n*The Ledger, 3 June 2026*\n\n"
+            "Norvik was founded by Peter Akande in 1994. Veltra will pay $2.6bn for Norvik.")
+    cands = _candidates(fake_embedder, text, "Who founded Norvik?", title="Norvik sold to Veltra")
+    eligible = {c.sentence.text[:8]: c.eligible for c in cands}
+    assert not eligible["# Norvik"] and eligible["Norvik w"] and eligible["Veltra w"]

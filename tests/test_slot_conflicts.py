@@ -296,3 +296,11 @@ def test_figures_thousands_of_times_apart_are_not_set_against_each_other():
     assert slot_conflicts(price, answer_groups(quotes, price), {}) == []
     assert relation(AnswerSlot(kind="money", text="$1.2 million"), AnswerSlot(kind="money", text="$1.2 billion")) \
         == "different"  # a thousand times: a scale misread or misreported is still noted
+
+
+def test_a_capital_and_another_town_are_two_towns():
+    place = lambda t: AnswerSlot(kind="place", text=t)  # noqa: E731
+    assert relation(place("Copenhagen"), place("Rotterdam")) == "different"
+    assert relation(place("Copenhagen"), place("Denmark")) == "same"
+    assert relation(place("Rotterdam"), place("Denmark")) == "unknown"  # a town may lie in a country
+    assert relation(AnswerSlot(kind="person", text="Kim"), place("Copenhagen")) == "unknown"
