@@ -95,6 +95,9 @@ _LEADING = {"the", "a", "an", "in", "on", "at", "he", "she", "it", "they", "his"
 # United States"; a capital may be a surname: "Hamilton")
 _NOT_A_PERSON = frozenset("""street road avenue boulevard square stadium airport station harbour harbor county
 district province region valley island islands abbey theatre theater gallery""".split())
+# the first word of a name that names a place, never who did something (general English): "the River Ostra",
+# "Mount Kessel", "Port Calder" ("Lake" and "Bay" are also surnames)
+_PLACE_FIRST = frozenset("river mount cape gulf ocean sea strait canal port fort isle loch".split())
 
 
 @dataclass(frozen=True)
@@ -215,7 +218,7 @@ def values(info: QuestionInfo, text: str) -> list[Value]:
                  if (len(v.text.split()) >= 2 or v.start > 0) and not re.search(r"-[a-z]", v.text)
                  and v.text not in info.common_acronyms
                  and not (kind == "person" and (v.text.split()[-1].lower().strip(".,") in _NOT_A_PERSON
-                                                or is_country(v.text)))
+                                                or v.text.split()[0].lower() in _PLACE_FIRST or is_country(v.text)))
                  and not ((_LOCATIVE.search(text, 0, v.start) or _PLACE_AFTER.match(text, v.end))
                           and (kind == "person" or not asks_for_place(info.text)))]
     if kind == "date" and _WHICH_YEAR.search(info.text):  # a year, not "on Friday" or "June 9"

@@ -136,3 +136,9 @@ def test_a_name_before_a_kind_of_place_is_a_place():
     text = "The wind farm, 22 kilometres off the Grisholm coast, was developed by Nordvale Energy."
     assert _texts("Which company is developing the wind farm?", text) == ["Nordvale Energy"]
     assert _texts("Which town is on the coast nearest the wind farm?", text) == ["Grisholm", "Nordvale Energy"]
+
+
+def test_a_name_that_opens_with_a_kind_of_place_is_no_person():
+    text = "More than 1,000 people fled as the River Aske overflowed, Mayor Helen Okafor said."
+    assert _texts("Who is the mayor of Portmere?", text) == ["Mayor Helen Okafor"]  # its title is cut when compared
+    assert _texts("Who spoke at Mount Kessel?", "Port Calder and Mount Kessel hosted Ana Park.") == ["Ana Park"]
