@@ -276,10 +276,10 @@ def _new_number(info: QuestionInfo, text: str) -> bool:
     return any(m.group().strip(",.") not in info.text for m in _DIGITS.finditer(text))
 
 
-# a sentence about what is still to come: only it can date a future event ("When will … next …?")
 # a Markdown heading ("# Storm floods Portmere"): a headline's words are cut short and capitalised as titles, so it
 # gives no answer of its own (the article says the same in sentences) and no names to compare
 _HEADING = re.compile(r"#{1,6}\s")
+# a sentence about what is still to come: only it can date a future event ("When will … next …?")
 _FUTURE = re.compile(r"\b(?:will|shall|plans?|planned|planning|next|upcoming|scheduled|expected|due to|set to|"
                      r"to be held|intends?|aims? to)\b", re.I)
 EMBEDDED = 16  # candidates per question that get embedded: the most promising by the lexical features

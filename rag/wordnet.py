@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+# plural endings and the singular endings they replace (regular English; irregular plurals are in noun.exc)
 _PLURAL = (("ies", "y"), ("ches", "ch"), ("shes", "sh"), ("sses", "ss"), ("xes", "x"), ("men", "man"), ("s", ""))
 _EXAMPLE = re.compile(r';\s*"[^"]*"')  # a usage example after the definition ("the Prime Minister lives at …")
 
