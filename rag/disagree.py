@@ -347,13 +347,18 @@ def _sides_conflicts(pairs: list[tuple[Found, Found, Verdict]]) -> list[Conflict
             sides.append([f])
         else:
             side.append(f)
+    # a figure that can hold beside two sides ("at least £18 million" beside "£60 million" and "£25 million") stands
+    # on neither: placed on one, the note would set it against the other
+    sides = [kept for side in sides
+             if (kept := [f for f in side if sum(all(relate(g.claim, f.claim).relation != "contradiction" for g in t
+                                                      if g is not f) for t in sides) < 2])]
     voices = [f.voice for side in sides for f in {f.voice: f for f in side}.values()]
     if len(pairs) == 1 or len(sides) < 2 or len(voices) != len(set(voices)):
         return [_conflict(*pair) for pair in pairs]  # two sources, or one on two sides: name the outlets
     note = sides_note([({f.voice for f in s}, " / ".join(_figure(f) for f in _unlike(s)), [f.quote.id for f in s])
                        for s in sides])
     return [Conflict(topic=_topic(*pairs[0][:2]), kind="contradiction", note=note,
-                     quote_ids=sorted({f.quote.id for f in claims}))]
+                     quote_ids=sorted({f.quote.id for s in sides for f in s}))]
 
 
 def _unlike(side: list[Found]) -> list[Found]:

@@ -292,6 +292,17 @@ def test_several_sources_on_one_figure_get_one_note_counting_each_side():
     assert note.note == "2 sources give “2021” [2][3]; 1 source gives “2019” [1]; 1 source gives “1998” [4]."
 
 
+def test_a_figure_that_can_hold_beside_two_sides_stands_on_neither():
+    texts = {"a": ("The new stand will cost £60 million.", "Alpha"), "b": ("The new stand will cost £25 million.", "Beta"),
+             "c": ("The new stand will cost at least £18 million.", "Gamma")}
+    docs = {k: _doc(k, t, o) for k, (t, o) in texts.items()}
+    quotes = [Quote(id=i, text=d.text, source=Source.from_meta(d.id, d.meta), start=0, end=len(d.text))
+              for i, d in enumerate(docs.values(), 1)]
+    notes = find_conflicts("How much will the new stand cost?", quotes, docs)
+    assert [n.kind for n in notes] == ["contradiction"] and notes[0].quote_ids == [1, 2]
+    assert "18" not in notes[0].note  # "at least £18 million" is set against neither
+
+
 def test_figures_that_can_both_hold_stand_on_one_side():
     texts = {"a": ("The bridge opened in 1981.", "Alpha"), "b": ("The bridge opened on 28 September 1981.", "Beta"),
              "c": ("The bridge opened in 2015.", "Gamma")}
