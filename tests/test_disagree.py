@@ -281,12 +281,18 @@ def test_contradiction_note_names_both_sides():
     assert note.note == "Alpha says 2019 [1], but Beta says 2021 [2]; both cannot be true."
 
 
-def test_several_sources_on_one_figure_get_one_note_counting_each_side():
-    texts = {"a": ("The bridge opened to traffic in 2019.", "Alpha"), "b": ("The bridge was opened in 2021.", "Beta"),
-             "c": ("The bridge opened to traffic in 2021.", "Gamma"), "d": ("The bridge opened in 1998.", "Delta")}
+def _sources(texts: dict[str, tuple[str, str]]) -> tuple[dict, list]:
+    """Documents by id and a quote of each, whole, from {id: (text, outlet)}."""
     docs = {k: _doc(k, t, o) for k, (t, o) in texts.items()}
     quotes = [Quote(id=i, text=d.text, source=Source.from_meta(d.id, d.meta), start=0, end=len(d.text))
               for i, d in enumerate(docs.values(), 1)]
+    return docs, quotes
+
+
+def test_several_sources_on_one_figure_get_one_note_counting_each_side():
+    texts = {"a": ("The bridge opened to traffic in 2019.", "Alpha"), "b": ("The bridge was opened in 2021.", "Beta"),
+             "c": ("The bridge opened to traffic in 2021.", "Gamma"), "d": ("The bridge opened in 1998.", "Delta")}
+    docs, quotes = _sources(texts)
     (note,) = find_conflicts("When did the bridge open?", quotes, docs)  # not one note per pair (six of them)
     assert note.kind == "contradiction" and note.quote_ids == [1, 2, 3, 4]
     assert note.note == "2 sources give “2021” [2][3]; 1 source gives “2019” [1]; 1 source gives “1998” [4]."
@@ -295,9 +301,7 @@ def test_several_sources_on_one_figure_get_one_note_counting_each_side():
 def test_a_figure_that_can_hold_beside_two_sides_stands_on_neither():
     texts = {"a": ("The new stand will cost £60 million.", "Alpha"), "b": ("The new stand will cost £25 million.", "Beta"),
              "c": ("The new stand will cost at least £18 million.", "Gamma")}
-    docs = {k: _doc(k, t, o) for k, (t, o) in texts.items()}
-    quotes = [Quote(id=i, text=d.text, source=Source.from_meta(d.id, d.meta), start=0, end=len(d.text))
-              for i, d in enumerate(docs.values(), 1)]
+    docs, quotes = _sources(texts)
     notes = find_conflicts("How much will the new stand cost?", quotes, docs)
     assert [n.kind for n in notes] == ["contradiction"] and notes[0].quote_ids == [1, 2]
     assert "18" not in notes[0].note  # "at least £18 million" is set against neither
@@ -306,9 +310,7 @@ def test_a_figure_that_can_hold_beside_two_sides_stands_on_neither():
 def test_figures_that_can_both_hold_stand_on_one_side():
     texts = {"a": ("The bridge opened in 1981.", "Alpha"), "b": ("The bridge opened on 28 September 1981.", "Beta"),
              "c": ("The bridge opened in 2015.", "Gamma")}
-    docs = {k: _doc(k, t, o) for k, (t, o) in texts.items()}
-    quotes = [Quote(id=i, text=d.text, source=Source.from_meta(d.id, d.meta), start=0, end=len(d.text))
-              for i, d in enumerate(docs.values(), 1)]
+    docs, quotes = _sources(texts)
     (note,) = find_conflicts("When did the bridge open?", quotes, docs)
     assert note.note == "2 sources give “1981 / 28 September 1981” [1][2]; 1 source gives “2015” [3]."
     # a source on two sides (it gives both figures) is no side of its own: the pairwise notes name the outlets
