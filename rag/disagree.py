@@ -342,16 +342,14 @@ def _sides_conflicts(pairs: list[tuple[Found, Found, Verdict]]) -> list[Conflict
     claims = list({(f.voice, f.claim.surface): f for p in pairs for f in p[:2]}.values())
     sides: list[list[Found]] = []
     for f in claims:
-        side = next((s for s in sides if all(relate(g.claim, f.claim).relation != "contradiction" for g in s)), None)
+        side = next((s for s in sides if _fits(f, s)), None)
         if side is None:
             sides.append([f])
         else:
             side.append(f)
     # a figure that can hold beside two sides ("at least £18 million" beside "£60 million" and "£25 million") stands
     # on neither: placed on one, the note would set it against the other
-    sides = [kept for side in sides
-             if (kept := [f for f in side if sum(all(relate(g.claim, f.claim).relation != "contradiction" for g in t
-                                                      if g is not f) for t in sides) < 2])]
+    sides = [kept for side in sides if (kept := [f for f in side if sum(_fits(f, t) for t in sides) < 2])]
     voices = [f.voice for side in sides for f in {f.voice: f for f in side}.values()]
     if len(pairs) == 1 or len(sides) < 2 or len(voices) != len(set(voices)):
         return [_conflict(*pair) for pair in pairs]  # two sources, or one on two sides: name the outlets
@@ -359,6 +357,11 @@ def _sides_conflicts(pairs: list[tuple[Found, Found, Verdict]]) -> list[Conflict
                        for s in sides])
     return [Conflict(topic=_topic(*pairs[0][:2]), kind="contradiction", note=note,
                      quote_ids=sorted({f.quote.id for s in sides for f in s}))]
+
+
+def _fits(f: Found, side: list[Found]) -> bool:
+    """The figure can hold beside every other figure of the side: it contradicts none of them."""
+    return all(relate(g.claim, f.claim).relation != "contradiction" for g in side if g is not f)
 
 
 def _unlike(side: list[Found]) -> list[Found]:
