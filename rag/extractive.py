@@ -27,6 +27,7 @@ from rag.noun_kinds import asked_count_noun, counted_noun, other_kinds
 from rag.query import QuestionInfo, analyze, split_question
 from rag.scorer import AnswerScorer, load_scorer
 from rag.slot_conflicts import figure_unit
+from rag.stories import same_story
 from rag.text import normalize
 from rag.verify import QuoteClaim
 
@@ -165,7 +166,7 @@ class ExtractiveAnswerer:
             info, ranked = self.scored(part, retrieved, documents)
             if ranked:
                 draft.confidence = max(draft.confidence or 0.0, ranked[0].p)
-            for s in self.select(ranked, info):
+            for s in self.select(ranked, info, documents):
                 c = s.candidate
                 draft.claims.append(DraftClaim(QuoteClaim(c.doc_id, c.text, c.start), part=i,
                                                slot=c.slot, score=s.p))
@@ -175,14 +176,23 @@ class ExtractiveAnswerer:
                 draft.closest.append(QuoteClaim(s.candidate.doc_id, s.candidate.text, s.candidate.start))
         return draft
 
-    def select(self, ranked: list[Scored], info: QuestionInfo | None = None) -> list[Scored]:
+    def select(self, ranked: list[Scored], info: QuestionInfo | None = None,
+               documents: dict[str, Document] | None = None) -> list[Scored]:
         """The best span of each source that clears the bar, up to `max_sources` different passages
         (a passage that syndicated copies share is quoted from each copy but counts once). For "How many …" (given
-        the question's `info`), a span whose every count counts things of another kind is no answer."""
+        the question's `info`), a span whose every count counts things of another kind is no answer. For a question
+        that names nothing ("How many people were taken to hospital?"), given the `documents`, a further source must
+        tell the best source's story (rag/stories.py): it also retrieves other stories' figures. (A question that
+        names something is tied to its sources by that name: sources about two bearers of it both answer.)"""
         counted = asked_count_noun(info.text) if info is not None and info.answer_type == "count" else None
         ranked = [s for s in ranked if s.candidate.eligible and not _counts_other_things(counted, s.candidate)]
         if not ranked or ranked[0].p < self.threshold:
             return []
+        if documents is not None and info is not None and not info.entity_names and \
+                ranked[0].candidate.doc_id in documents:
+            story = documents[ranked[0].candidate.doc_id]
+            ranked = [s for s in ranked if s.candidate.doc_id not in documents
+                      or same_story(story, documents[s.candidate.doc_id])]
         chosen: list[Scored] = []
         docs: set[str] = set()
         texts: set[str] = set()

@@ -278,6 +278,36 @@ def test_only_a_sources_best_span_is_a_witness():
     assert [s.candidate.doc_id for s in answerer.select([best, hospital, evacuated], info)] == ["a", "b", "c"]
 
 
+def test_for_a_question_naming_nothing_further_sources_tell_the_best_sources_story():
+    """ "How many people were taken to hospital?" also retrieves another story's count of people."""
+    import numpy as np
+
+    from rag.evidence import FEATURES, Candidate, Sentence
+    from rag.extractive import ExtractiveAnswerer, ExtractiveConfig, Scored
+    from rag.models import AnswerSlot, DocMeta, Document
+    from rag.query import analyze
+
+    texts = {"a": "Floods hit Portmere. Two people were taken to hospital.",
+             "b": "Portmere was flooded on Friday. Three people were treated in hospital.",
+             "c": "Veltra will buy Norhaven. Norhaven employs 6,500 people."}
+    documents = {d: Document(d, t, DocMeta(path=f"{d}.md")) for d, t in texts.items()}
+
+    def scored(doc: str, p: float, figure: str) -> Scored:
+        text = texts[doc].split(". ")[1]
+        f = np.ones(len(FEATURES), dtype=np.float32)
+        return Scored(Candidate(Sentence(doc, 0, len(text), text, "", -1), 0, len(text), text, f, True, (),
+                                AnswerSlot(kind="count", text=figure)), p)
+
+    answerer = ExtractiveAnswerer(embedder=None, config=ExtractiveConfig(threshold=0.2))
+    ranked = [scored("a", 0.8, "Two"), scored("c", 0.5, "6,500"), scored("b", 0.4, "Three")]
+    nameless = analyze("How many people were taken to hospital?")
+    assert [s.candidate.doc_id for s in answerer.select(ranked, nameless, documents)] == ["a", "b"]
+    assert [s.candidate.doc_id for s in answerer.select(ranked, nameless)] == ["a", "c", "b"]  # no documents: no check
+    # a question that names something is tied to its sources by the name
+    named = analyze("How many people did Portmere's floods send to hospital?")
+    assert [s.candidate.doc_id for s in answerer.select(ranked, named, documents)] == ["a", "c", "b"]
+
+
 def test_a_source_is_quoted_by_its_span_giving_the_figure_when_its_best_span_gives_none():
     import numpy as np
 
