@@ -162,6 +162,18 @@ def core_question(text: str) -> str:
     return text
 
 
+_POINTS_BACK = re.compile(r"\b(?:he|she|it|they|him|her|them|his|its|their)\b", re.I)
+
+
+def _preamble_subject(text: str) -> list[str]:
+    """The names of a preamble the question points back to with a pronoun: "2nd Duke of Newcastle, what year
+    was he born?" asks about the Duke; "According to the Gazette, how many …" names a source, not a subject."""
+    m = _EMBEDDED_QUESTION.search(text)
+    if not m or len(words(m.group(1))) < 3 or not _POINTS_BACK.search(m.group(1)) or _ACCORDING.search(text):
+        return []
+    return entities(text[:m.start()])
+
+
 # a source the asker names ("According to the Harbour Gazette, how many …"): only a document naming it answers
 _ACCORDING = re.compile(r"\b[Aa]ccording to (?:the\s+)?(?P<source>[A-Z][\w.&’'\-]*(?:\s+[A-Z][\w.&’'\-]*)*)")
 
@@ -170,6 +182,7 @@ def analyze(question: str) -> QuestionInfo:
     """Answer type, proper names and content terms of a question, and a source named in a preamble the core
     question drops ("According to the Harbour Gazette article, …")."""
     sources = [m.group("source") for m in _ACCORDING.finditer(question)]
+    subject = _preamble_subject(question)
     question = core_question(question).strip()
     opening = _OPENING_TYPE.match(question)  # "When was … the price …": the question word decides
     answer_type = _OPENING_TYPES[opening.group(1).lower()] if opening else \
@@ -185,7 +198,7 @@ def analyze(question: str) -> QuestionInfo:
     speaker = _SPEAKER.search(question)
     if answer_type in (None, "date") and speaker:
         answer_type = answer_type or "statement"
-    names = entities(question)
+    names = subject + [n for n in entities(question) if n not in subject]
     sources = [n for n in sources if n not in question]  # one the core question still holds is one of its names
     if answer_type == "person" and names and _WHO_IS.match(question) and \
             _WHO_IS.match(question).group("rest").strip(" ?.").lower() in {n.lower() for n in names}:

@@ -242,6 +242,16 @@ def test_a_source_named_in_the_preamble_must_be_named_by_the_document(fake_embed
     assert any(c.eligible for c in _candidates(fake_embedder, text, q, title="Harbour Gazette: Elbonia"))
 
 
+def test_a_preamble_the_question_points_back_to_is_its_subject():
+    from rag.query import analyze
+
+    info = analyze("2nd Duke of Newcastle, what year was he born?")
+    assert info.entity_names == ["Duke of Newcastle"] and info.answer_type == "date"
+    # no pronoun: the preamble is an instruction, and a source named is no subject
+    assert analyze("Answer from memory without quotes: how many ships does Elbonia have?").entity_names == ["Elbonia"]
+    assert analyze("According to the Harbour Gazette, how many ships did it build?").entity_names == []
+
+
 def test_a_name_written_a_and_b_is_one_name_when_a_document_joins_them():
     from rag.evidence import joined_names
     from rag.query import analyze
