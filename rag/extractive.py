@@ -23,7 +23,7 @@ from rag.answer import Draft, DraftClaim
 from rag.answer_slots import FIGURES
 from rag.evidence import FEATURES, Candidate, Sentence, candidate_sentences, document_sentences, featurize
 from rag.models import AnswerSlot, ChainInput, Document, RetrievedChunk
-from rag.noun_kinds import asked_count_noun, counted_noun, other_kinds
+from rag.noun_kinds import asked_count_noun, asks_for_a_thing, counted_noun, other_kinds, reads_a_person
 from rag.query import QuestionInfo, analyze, split_question
 from rag.scorer import AnswerScorer, load_scorer
 from rag.slot_conflicts import figure_unit
@@ -75,6 +75,15 @@ def _counts_other_things(asked: str | None, c: Candidate) -> bool:
         return False
     nouns = [n for v in c.values if v.kind == "count" and (n := counted_noun(c.sentence.text[v.end:])) is not None]
     return bool(nouns) and all(other_kinds(asked, n) for n in nouns)
+
+
+def _no_person_for_a_thing(s: Scored) -> Scored:
+    """The span without its answer slot when that reads a person's name ("chief executive Saskia Doorn"), for a
+    question asking which thing ("Which company won the contract …?"): that person is no answer to compare."""
+    c = s.candidate
+    at = next((v.start for v in c.values if c.slot is not None and v.text == c.slot.text), None)
+    return Scored(replace(c, slot=None), s.p) if at is not None and reads_a_person(c.sentence.text, at, c.slot.text) \
+        else s
 
 
 def _passage_key(c: Candidate) -> str:
@@ -180,7 +189,8 @@ class ExtractiveAnswerer:
                documents: dict[str, Document] | None = None) -> list[Scored]:
         """The best span of each source that clears the bar, up to `max_sources` different passages
         (a passage that syndicated copies share is quoted from each copy but counts once). For "How many …" (given
-        the question's `info`), a span whose every count counts things of another kind is no answer. For a question
+        the question's `info`), a span whose every count counts things of another kind is no answer, and for "Which
+        company …", a person's name no answer slot (`_no_person_for_a_thing`). For a question
         that names nothing ("How many people were taken to hospital?"), given the `documents`, a further source must
         tell the best source's story (rag/stories.py): it also retrieves other stories' figures. (A question that
         names something is tied to its sources by that name: sources about two bearers of it both answer.)"""
@@ -193,6 +203,7 @@ class ExtractiveAnswerer:
             story = documents[ranked[0].candidate.doc_id]
             ranked = [s for s in ranked if s.candidate.doc_id not in documents
                       or same_story(story, documents[s.candidate.doc_id])]
+        thing = info is not None and info.answer_type == "name" and asks_for_a_thing(info.text)
         chosen: list[Scored] = []
         docs: set[str] = set()
         texts: set[str] = set()
@@ -200,6 +211,8 @@ class ExtractiveAnswerer:
             if chosen and s.p < self.source_threshold:
                 break
             s = self._with_slot(s, ranked)
+            if thing:
+                s = _no_person_for_a_thing(s)
             if chosen and _other_unit(chosen[0].candidate.slot, s.candidate.slot):
                 s = _in_answer_unit(s, ranked, chosen[0].candidate.slot)
             if chosen and chosen[0].candidate.features[_ENTITY_DOCUMENT] >= 0.8 > \

@@ -13,7 +13,8 @@ from functools import lru_cache
 from itertools import islice
 
 from rag.lexical import STOPWORDS
-from rag.wordnet import noun_forms, noun_lexfiles
+from rag.text import TITLES
+from rag.wordnet import first_lexfile, noun_forms, noun_lexfiles
 
 _CONCRETE = frozenset({"05", "06", "08", "13", "15", "17", "18", "20", "27"})  # animal, artifact, body, food, location,
 # natural object, person, plant, substance
@@ -35,9 +36,15 @@ def _kinds(word: str) -> frozenset[str]:
     return frozenset(_SAME_KIND.get(f, f) for x in _lemmas(word) for f in noun_lexfiles(x))
 
 
+# nouns that are plural as written, with no singular form, and seldom name another noun's kind ("police officers")
+_PLURAL_LEMMAS = frozenset({"people", "personnel"})
+
+
 def _plural(word: str) -> bool:
-    """A plural noun form ("tractors", "troops", "women"), not a lemma of its own."""
-    return any(x != word.lower() for x in _lemmas(word)) and not noun_lexfiles(word.lower())
+    """A plural noun form ("tractors", "troops", "women", "people"), not a lemma of its own unless it has no
+    singular."""
+    return word.lower() in _PLURAL_LEMMAS or \
+        any(x != word.lower() for x in _lemmas(word)) and not noun_lexfiles(word.lower())
 
 
 def counted_noun(text: str, plural: bool = False) -> str | None:
@@ -69,3 +76,34 @@ def other_kinds(asked: str, counted: str) -> bool:
     workers"; not "troops" for "soldiers", nor "deaths" (also an event) for "people"."""
     a, b = _kinds(asked), _kinds(counted)
     return bool(a) and bool(b) and a <= _CONCRETE and b <= _CONCRETE and not a & b
+
+
+_PERSON = "18"
+_WORD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)\s*$")
+
+
+_WHICH = re.compile(r"^\W*(?:(?:in|at|from|to|of|on|for|by|with)\s+)?(?:which|what)\s+(?:(?:is|was)\s+the\s+name\s+of\s+"
+                    r"(?:the\s+|an?\s+)?)?(?:(?:kind|type|sort)s?\s+of\s+)?(?P<rest>.*)", re.I)
+
+
+def asks_for_a_thing(question: str) -> bool:
+    """A which/what question whose asked nouns (the lower-case ones of its first three words, up to a stop word) are
+    none of them a person in their most frequent sense: "Which company won …", "Which article of the treaty …",
+    "What is the name of the German think tank …"; not "Which striker …" nor "Which company director …"."""
+    m = _WHICH.match(question)
+    nouns: list[str] = []
+    for w in islice(_WORD.finditer(m.group("rest")), 3) if m else ():
+        if w.group().lower() in STOPWORDS or not w.group()[:1].isalpha():
+            break
+        if w.group()[0].islower():
+            nouns += [f for x in noun_forms(w.group()) if (f := first_lexfile(x))]
+    return bool(nouns) and _PERSON not in nouns
+
+
+def reads_a_person(text: str, start: int, name: str) -> bool:
+    """The name at `start` in the text is a person's: it opens with a title ("President Ana Park") or follows a noun
+    whose most frequent sense is a person ("chief executive Saskia Doorn", "striker Callum Reid")."""
+    first = name.split()[0].lower().rstrip(".") if name.split() else ""
+    before = _WORD_BEFORE.search(text, 0, start)
+    return first in TITLES or bool(before) and before.group(1).islower() and \
+        any(first_lexfile(x) == _PERSON for x in noun_forms(before.group(1)))

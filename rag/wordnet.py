@@ -81,15 +81,29 @@ def _sense_index() -> list[str]:
 
 
 @lru_cache(maxsize=65536)
+def _noun_senses(lemma: str) -> tuple[tuple[int, str], ...]:
+    """(sense number, lexicographer file) of each of a noun lemma's senses, most frequent first."""
+    lines, key = _sense_index(), f"{lemma.lower()}%1:"
+    i, out = bisect_left(lines, key), []
+    while i < len(lines) and lines[i].startswith(key):
+        fields = lines[i].split()
+        number = int(fields[2]) if len(fields) > 2 and fields[2].isdigit() else 99
+        out.append((number, lines[i][len(key):len(key) + 2]))
+        i += 1
+    return tuple(sorted(out))
+
+
 def noun_lexfiles(lemma: str) -> frozenset[str]:
     """The lexicographer files of a noun lemma's senses ("soldier" → {"05", "18"}: a soldier ant, a person); empty
     for a word that is no noun lemma."""
-    lines, key = _sense_index(), f"{lemma.lower()}%1:"
-    i, out = bisect_left(lines, key), set()
-    while i < len(lines) and lines[i].startswith(key):
-        out.add(lines[i][len(key):len(key) + 2])
-        i += 1
-    return frozenset(out)
+    return frozenset(f for _, f in _noun_senses(lemma))
+
+
+def first_lexfile(lemma: str) -> str | None:
+    """The lexicographer file of a noun lemma's most frequent sense ("company" → "14", an institution; "chairman" →
+    "18", a person); None for a word that is no noun lemma."""
+    senses = _noun_senses(lemma)
+    return senses[0][1] if senses else None
 
 
 def noun_forms(word: str) -> frozenset[str]:

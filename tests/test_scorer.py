@@ -181,6 +181,8 @@ def test_wordnet_tells_what_a_count_counts():
     assert asked_count_noun("How many dock workers lost their jobs?") == "workers"
     assert asked_count_noun("how many nuclar warheds dose elbonia have") is None  # no plural WordNet knows
     assert asked_count_noun("What share of the vote did she win?") is None
+    assert asked_count_noun("How many people were evacuated?") == "people"  # plural with no singular
+    assert asked_count_noun("How many police officers were hurt?") == "officers"
     assert counted_noun(" active duty soldiers and over seven million reservists") == "soldiers"
     assert counted_noun(" of troops for the war") == "troops"
     assert counted_noun(" warhead was found") == "warhead"
@@ -190,6 +192,48 @@ def test_wordnet_tells_what_a_count_counts():
     assert not other_kinds("people", "fatalities")  # a fatality is also an event
     assert not other_kinds("drones", "troops")  # a drone may be an idler
     assert not other_kinds("warheads", "zorblats")  # a word WordNet does not know may count anything
+
+
+def test_wordnet_tells_a_question_asking_for_a_thing_from_a_persons_name():
+    from rag.noun_kinds import asks_for_a_thing, reads_a_person
+
+    assert asks_for_a_thing("Which company won the contract to build the tram extension?")
+    assert asks_for_a_thing("What is the name of the German think tank that estimated the aid?")
+    assert not asks_for_a_thing("Which striker scored the winner?")  # a striker is a person
+    assert not asks_for_a_thing("Which company director resigned?")  # so is a director
+    assert not asks_for_a_thing("What did the mayor say?") and not asks_for_a_thing("Who won?")
+    text = "The deal will lift its order book, chief executive Saskia Doorn said, beside President Ana Park."
+    assert reads_a_person(text, text.index("Saskia"), "Saskia Doorn")  # after a noun naming a person
+    assert reads_a_person(text, text.index("President"), "President Ana Park")  # a title
+    other = "The city picked the builder Orvane Construction."
+    assert not reads_a_person(other, other.index("Orvane"), "Orvane Construction")  # a builder may be a company
+
+
+def test_a_persons_name_is_no_answer_slot_for_which_thing():
+    import numpy as np
+
+    from rag.evidence import FEATURES, Candidate, Sentence
+    from rag.extractive import ExtractiveAnswerer, ExtractiveConfig, Scored
+    from rag.models import AnswerSlot
+    from rag.query import analyze
+    from rag.values import values
+
+    def scored(info, doc: str, text: str, p: float, slot: str) -> Scored:
+        found = tuple(values(info, text))
+        f = np.ones(len(FEATURES), dtype=np.float32)
+        return Scored(Candidate(Sentence(doc, 0, len(text), text, "", -1), 0, len(text), text, f, True, found,
+                                AnswerSlot(kind="name", text=slot)), p)
+
+    answerer = ExtractiveAnswerer(embedder=None, config=ExtractiveConfig(threshold=0.2))
+    info = analyze("Which company won the contract to build the Velmont tram extension?")
+    best = scored(info, "a", "Orvane Construction has won the contract for the Velmont tram.", 0.9, "Orvane Construction")
+    boss = scored(info, "b", "The Velmont award is Orvane's largest, chief executive Saskia Doorn said.", 0.5,
+                  "Saskia Doorn")
+    quoted = answerer.select([best, boss], info)
+    assert [s.candidate.doc_id for s in quoted] == ["a", "b"]  # still quoted, as it scores so
+    assert [s.candidate.slot.text if s.candidate.slot else None for s in quoted] == ["Orvane Construction", None]
+    who = analyze("Who said the Velmont award is Orvane's largest?")  # a person asked for keeps it
+    assert answerer.select([scored(who, "b", boss.candidate.text, 0.5, "Saskia Doorn")], who)[0].candidate.slot
 
 
 def test_a_source_is_quoted_with_the_next_sentence_when_that_longer_span_clears_the_bar_too():
