@@ -80,10 +80,9 @@ def other_kinds(asked: str, counted: str) -> bool:
 
 _PERSON = "18"
 _WORD_BEFORE = re.compile(r"([A-Za-z][\w\-]*)\s*$")
-
-
-_WHICH = re.compile(r"^\W*(?:(?:in|at|from|to|of|on|for|by|with)\s+)?(?:which|what)\s+(?:(?:is|was)\s+the\s+name\s+of\s+"
-                    r"(?:the\s+|an?\s+)?)?(?:(?:kind|type|sort)s?\s+of\s+)?(?P<rest>.*)", re.I)
+_WHICH = re.compile(r"^\W*(?:(?:in|at|from|to|of|on|for|by|with)\s+)?(?:which|what)\s+"
+                    r"(?:(?:is|was)\s+the\s+name\s+of\s+(?:the\s+|an?\s+)?)?"
+                    r"(?:(?:kind|type|sort)s?\s+of\s+)?(?P<rest>.*)", re.I)
 
 
 def asks_for_a_thing(question: str) -> bool:
@@ -101,9 +100,11 @@ def asks_for_a_thing(question: str) -> bool:
 
 
 def reads_a_person(text: str, start: int, name: str) -> bool:
-    """The name at `start` in the text is a person's: it opens with a title ("President Ana Park") or follows a noun
-    whose most frequent sense is a person ("chief executive Saskia Doorn", "striker Callum Reid")."""
-    first = name.split()[0].lower().rstrip(".") if name.split() else ""
+    """The name at `start` in the text is a person's: it follows a lower-case noun whose most frequent sense is a
+    person ("chief executive Saskia Doorn", "striker Callum Reid"), or a title opens it before a first name and a
+    surname ("President Ana Park"; not "General Motors" or "Saint Lucia", names of things)."""
+    parts = name.split()
+    titled = len(parts) == 3 and parts[0].lower().rstrip(".") in TITLES and not re.search(r"['’]", name)
     before = _WORD_BEFORE.search(text, 0, start)
-    return first in TITLES or bool(before) and before.group(1).islower() and \
+    return titled or bool(before) and before.group(1).islower() and \
         any(first_lexfile(x) == _PERSON for x in noun_forms(before.group(1)))

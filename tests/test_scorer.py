@@ -204,9 +204,11 @@ def test_wordnet_tells_a_question_asking_for_a_thing_from_a_persons_name():
     assert not asks_for_a_thing("What did the mayor say?") and not asks_for_a_thing("Who won?")
     text = "The deal will lift its order book, chief executive Saskia Doorn said, beside President Ana Park."
     assert reads_a_person(text, text.index("Saskia"), "Saskia Doorn")  # after a noun naming a person
-    assert reads_a_person(text, text.index("President"), "President Ana Park")  # a title
-    other = "The city picked the builder Orvane Construction."
+    assert reads_a_person(text, text.index("President"), "President Ana Park")  # a title, a first name, a surname
+    other = "The city picked the builder Orvane Construction, not General Motors or Saint Mary's Hospital."
     assert not reads_a_person(other, other.index("Orvane"), "Orvane Construction")  # a builder may be a company
+    assert not reads_a_person(other, other.index("General"), "General Motors")  # a title's word opens names of things
+    assert not reads_a_person(other, other.index("Saint"), "Saint Mary's Hospital")
 
 
 def test_a_persons_name_is_no_answer_slot_for_which_thing():
