@@ -88,7 +88,7 @@ _WHICH = re.compile(r"^\W*(?:(?:in|at|from|to|of|on|for|by|with)\s+)?(?:which|wh
 def asks_for_a_thing(question: str) -> bool:
     """A which/what question whose asked nouns (the lower-case ones of its first three words, up to a stop word) are
     none of them a person in their most frequent sense: "Which company won …", "Which article of the treaty …",
-    "What is the name of the German think tank …"; not "Which striker …" nor "Which company director …"."""
+    "What is the name of the research institute …"; not "Which striker …" nor "Which company director …"."""
     m = _WHICH.match(question)
     nouns: list[str] = []
     for w in islice(_WORD.finditer(m.group("rest")), 3) if m else ():
