@@ -81,9 +81,9 @@ def _no_person_for_a_thing(s: Scored) -> Scored:
     """The span without its answer slot when that reads a person's name ("chief executive Saskia Doorn"), for a
     question asking which thing ("Which company won the contract …?"): that person is no answer to compare."""
     c = s.candidate
-    at = next((v.start for v in c.values if c.slot is not None and v.text == c.slot.text), None)
-    person = at is not None and reads_a_person(c.sentence.text, at, c.slot.text)
-    return Scored(replace(c, slot=None), s.p) if person else s
+    at = next((v.start for v in c.values if v.text == c.slot.text), None) if c.slot is not None else None
+    return Scored(replace(c, slot=None), s.p) if at is not None and reads_a_person(c.sentence.text, at, c.slot.text) \
+        else s
 
 
 def _passage_key(c: Candidate) -> str:

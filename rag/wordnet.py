@@ -93,6 +93,7 @@ def _noun_senses(lemma: str) -> tuple[tuple[int, str], ...]:
     return tuple(sorted(out))
 
 
+@lru_cache(maxsize=65536)
 def noun_lexfiles(lemma: str) -> frozenset[str]:
     """The lexicographer files of a noun lemma's senses ("soldier" → {"05", "18"}: a soldier ant, a person); empty
     for a word that is no noun lemma."""

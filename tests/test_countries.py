@@ -56,7 +56,7 @@ def test_a_damaged_wordnet_file_is_a_warning_not_a_failed_answer(tmp_path, monke
     from rag import definitions, noun_kinds, wordnet
 
     def clear():
-        for cached in (wordnet.noun_synsets, wordnet.noun_exceptions, wordnet._sense_index, wordnet._noun_senses,
+        for cached in (wordnet.noun_synsets, wordnet.noun_exceptions, wordnet._sense_index, wordnet._noun_senses, wordnet.noun_lexfiles,
                        noun_kinds._lemmas, definitions._proper_names):
             cached.cache_clear()
 
